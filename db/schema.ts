@@ -1,0 +1,398 @@
+import { sql } from 'drizzle-orm'
+import {
+  type AnyPgColumn,
+  boolean,
+  check,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgPolicy,
+  pgSchema,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from 'drizzle-orm/pg-core'
+import { anonRole, authenticatedRole, authUid, authUsers } from 'drizzle-orm/supabase'
+import { stageIds } from '../server/wizard/stages'
+
+/**
+ * Every table of the app lives in `event_wizard`, not `public`: on Supabase, `public` is served by
+ * PostgREST to anyone holding the anon key, and the core must be the only way to change data.
+ * `auth.users` comes from Supabase, or from db/bootstrap.sql elsewhere.
+ */
+export const eventWizard = pgSchema('event_wizard')
+
+const timestamps = {
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+}
+
+/** A list of values as a SQL array literal for checks; the values are constants of this file. */
+const sqlList = (values: readonly string[]) => sql.raw(values.map((value) => `'${value}'`).join(', '))
+
+/** Membership test for policies: a SECURITY DEFINER function, so a policy never queries its own table. */
+const isMember = (organizationId: AnyPgColumn | ReturnType<typeof sql>, roles?: MemberRole[]) =>
+  roles
+    ? sql`event_wizard.is_member(${organizationId}, array[${sqlList(roles)}]::text[])`
+    : sql`event_wizard.is_member(${organizationId}, null)`
+
+export const memberRoles = ['owner', 'admin', 'member'] as const
+export type MemberRole = (typeof memberRoles)[number]
+const managers: MemberRole[] = ['owner', 'admin']
+
+export const sessionStatuses = ['in_progress', 'completed', 'abandoned', 'expired'] as const
+export const actionSources = ['form', 'copilot', 'api', 'webhook'] as const
+export const actionResults = ['succeeded', 'failed'] as const
+export const eventTypes = ['fashion_show', 'popup', 'exhibition', 'launch', 'other'] as const
+export const venueModes = ['physical', 'virtual', 'hybrid'] as const
+export const eventStatuses = ['published', 'unpublished', 'cancelled'] as const
+
+export const organizations = eventWizard.table(
+  'organizations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    createdBy: uuid('created_by').references(() => authUsers.id, { onDelete: 'set null' }),
+    ...timestamps,
+  },
+  (t) => [
+    check('organizations_name_length', sql`char_length(${t.name}) between 1 and 120`),
+    index('organizations_created_by_idx').on(t.createdBy),
+    pgPolicy('members can read their organizations', {
+      for: 'select',
+      to: authenticatedRole,
+      using: isMember(t.id),
+    }),
+  ],
+)
+
+export const organizationMembers = eventWizard.table(
+  'organization_members',
+  {
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => authUsers.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: memberRoles }).notNull(),
+    ...timestamps,
+  },
+  (t) => [
+    primaryKey({ name: 'organization_members_pkey', columns: [t.organizationId, t.userId] }),
+    check('organization_members_role_valid', sql`${t.role} in (${sqlList(memberRoles)})`),
+    index('organization_members_user_id_idx').on(t.userId),
+    pgPolicy('members can read the members of their organizations', {
+      for: 'select',
+      to: authenticatedRole,
+      using: isMember(t.organizationId),
+    }),
+  ],
+)
+
+export const wizardSessions = eventWizard.table(
+  'wizard_sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => authUsers.id, { onDelete: 'cascade' }),
+    organizationId: uuid('organization_id').references(() => organizations.id, { onDelete: 'cascade' }),
+    currentStage: text('current_stage', { enum: stageIds }).notNull().default('organizerSetup'),
+    completedStages: text('completed_stages', { enum: stageIds })
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    organizerSetup: jsonb('organizer_setup'),
+    eventSetup: jsonb('event_setup'),
+    venueSetup: jsonb('venue_setup'),
+    ticketSetup: jsonb('ticket_setup'),
+    paymentSetup: jsonb('payment_setup'),
+    sponsorsMedia: jsonb('sponsors_media'),
+    reviewPublish: jsonb('review_publish'),
+    completionDetails: jsonb('completion_details').notNull().default(sql`'{}'::jsonb`),
+    completionPercentage: smallint('completion_percentage').notNull().default(0),
+    stripeAccountId: text('stripe_account_id'),
+    eventId: uuid('event_id'),
+    status: text('status', { enum: sessionStatuses }).notNull().default('in_progress'),
+    version: integer('version').notNull().default(1),
+    ...timestamps,
+    lastInteractionAt: timestamp('last_interaction_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true })
+      .notNull()
+      .default(sql`now() + interval '7 days'`),
+  },
+  (t) => [
+    foreignKey({
+      name: 'wizard_sessions_event_id_fkey',
+      columns: [t.eventId],
+      foreignColumns: [events.id],
+    }).onDelete('set null'),
+    check('wizard_sessions_current_stage_valid', sql`${t.currentStage} in (${sqlList(stageIds)})`),
+    check(
+      'wizard_sessions_completed_stages_valid',
+      sql`${t.completedStages} <@ array[${sqlList(stageIds)}]::text[]`,
+    ),
+    check('wizard_sessions_status_valid', sql`${t.status} in (${sqlList(sessionStatuses)})`),
+    check('wizard_sessions_completion_percentage_range', sql`${t.completionPercentage} between 0 and 100`),
+    check('wizard_sessions_version_positive', sql`${t.version} > 0`),
+    // The dashboard and `wizard.create` ask for "my newest unfinished sessions" (per organization).
+    index('wizard_sessions_user_status_updated_idx').on(t.userId, t.status, t.updatedAt.desc()),
+    index('wizard_sessions_organization_status_updated_idx').on(t.organizationId, t.status, t.updatedAt.desc()),
+    index('wizard_sessions_stripe_account_id_idx').on(t.stripeAccountId),
+    index('wizard_sessions_event_id_idx').on(t.eventId),
+    // cleanup_expired_sessions() scans by status and expiry.
+    index('wizard_sessions_status_expires_idx').on(t.status, t.expiresAt),
+    pgPolicy('owners and organization members can read sessions', {
+      for: 'select',
+      to: authenticatedRole,
+      using: sql`${t.userId} = ${authUid} or (${t.organizationId} is not null and ${isMember(t.organizationId)})`,
+    }),
+    pgPolicy('users can start sessions for themselves in their organizations', {
+      for: 'insert',
+      to: authenticatedRole,
+      withCheck: sql`${t.userId} = ${authUid} and (${t.organizationId} is null or ${isMember(t.organizationId)})`,
+    }),
+    pgPolicy('owners and organization managers can change sessions', {
+      for: 'update',
+      to: authenticatedRole,
+      using: sql`${t.userId} = ${authUid} or (${t.organizationId} is not null and ${isMember(t.organizationId, managers)})`,
+      withCheck: sql`${t.userId} = ${authUid} or (${t.organizationId} is not null and ${isMember(t.organizationId, managers)})`,
+    }),
+    pgPolicy('owners and organization managers can delete sessions', {
+      for: 'delete',
+      to: authenticatedRole,
+      using: sql`${t.userId} = ${authUid} or (${t.organizationId} is not null and ${isMember(t.organizationId, managers)})`,
+    }),
+  ],
+)
+
+export const wizardActions = eventWizard.table(
+  'wizard_actions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    sessionId: uuid('session_id').references(() => wizardSessions.id, { onDelete: 'set null' }),
+    userId: uuid('user_id').references(() => authUsers.id, { onDelete: 'set null' }),
+    organizationId: uuid('organization_id').references(() => organizations.id, { onDelete: 'set null' }),
+    actionName: text('action_name').notNull(),
+    stage: text('stage', { enum: stageIds }),
+    source: text('source', { enum: actionSources }).notNull(),
+    idempotencyKey: text('idempotency_key'),
+    payload: jsonb('payload'),
+    result: text('result', { enum: actionResults }).notNull(),
+    errorMessage: text('error_message'),
+    durationMs: integer('duration_ms').notNull().default(0),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check('wizard_actions_source_valid', sql`${t.source} in (${sqlList(actionSources)})`),
+    check('wizard_actions_result_valid', sql`${t.result} in (${sqlList(actionResults)})`),
+    check('wizard_actions_stage_valid', sql`${t.stage} is null or ${t.stage} in (${sqlList(stageIds)})`),
+    check('wizard_actions_duration_non_negative', sql`${t.durationMs} >= 0`),
+    check('wizard_actions_idempotency_key_length', sql`char_length(${t.idempotencyKey}) between 1 and 255`),
+    // Per user: a key one client chose must not collide with another user's rows, which it cannot see.
+    unique('wizard_actions_user_idempotency_key_key').on(t.userId, t.idempotencyKey),
+    index('wizard_actions_session_id_idx').on(t.sessionId),
+    index('wizard_actions_organization_id_idx').on(t.organizationId),
+    index('wizard_actions_created_at_idx').on(t.createdAt),
+    pgPolicy('whoever can read a session can read its actions', {
+      for: 'select',
+      to: authenticatedRole,
+      using: sql`${t.userId} = ${authUid} or (${t.sessionId} is not null and exists (select 1 from event_wizard.wizard_sessions s where s.id = ${t.sessionId}))`,
+    }),
+    pgPolicy('users can record their own actions on sessions they can read', {
+      for: 'insert',
+      to: authenticatedRole,
+      withCheck: sql`${t.userId} = ${authUid} and (${t.sessionId} is null or exists (select 1 from event_wizard.wizard_sessions s where s.id = ${t.sessionId}))`,
+    }),
+  ],
+)
+
+export const events = eventWizard.table(
+  'events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => authUsers.id, { onDelete: 'cascade' }),
+    organizationId: uuid('organization_id').references(() => organizations.id, { onDelete: 'cascade' }),
+    sessionId: uuid('session_id').references((): AnyPgColumn => wizardSessions.id, { onDelete: 'set null' }),
+    title: text('title').notNull(),
+    slug: text('slug').notNull(),
+    type: text('type', { enum: eventTypes }).notNull(),
+    description: text('description'),
+    startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+    endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
+    timezone: text('timezone').notNull(),
+    venueMode: text('venue_mode', { enum: venueModes }).notNull(),
+    venue: jsonb('venue'),
+    onlineUrl: text('online_url'),
+    capacity: integer('capacity'),
+    stripeAccountId: text('stripe_account_id'),
+    paymentEnabled: boolean('payment_enabled').notNull().default(false),
+    coverImageUrl: text('cover_image_url'),
+    sponsors: jsonb('sponsors').notNull().default(sql`'[]'::jsonb`),
+    status: text('status', { enum: eventStatuses }).notNull().default('published'),
+    publishedAt: timestamp('published_at', { withTimezone: true }),
+    ...timestamps,
+  },
+  (t) => [
+    // One event per session: this is what makes publishing idempotent.
+    unique('events_session_id_key').on(t.sessionId),
+    unique('events_slug_key').on(t.slug),
+    check('events_title_length', sql`char_length(${t.title}) between 3 and 120`),
+    check('events_slug_format', sql`${t.slug} ~ '^[a-z0-9]+(-[a-z0-9]+)*$' and char_length(${t.slug}) <= 160`),
+    check('events_type_valid', sql`${t.type} in (${sqlList(eventTypes)})`),
+    check('events_description_length', sql`char_length(${t.description}) <= 5000`),
+    check('events_ends_after_start', sql`${t.endsAt} > ${t.startsAt}`),
+    check('events_venue_mode_valid', sql`${t.venueMode} in (${sqlList(venueModes)})`),
+    check('events_online_url_https', sql`${t.onlineUrl} like 'https://%' and char_length(${t.onlineUrl}) <= 2048`),
+    check(
+      'events_cover_image_url_https',
+      sql`${t.coverImageUrl} like 'https://%' and char_length(${t.coverImageUrl}) <= 2048`,
+    ),
+    check('events_capacity_positive', sql`${t.capacity} > 0`),
+    check('events_sponsors_array', sql`jsonb_typeof(${t.sponsors}) = 'array'`),
+    check('events_status_valid', sql`${t.status} in (${sqlList(eventStatuses)})`),
+    index('events_user_id_idx').on(t.userId),
+    index('events_organization_id_idx').on(t.organizationId),
+    index('events_stripe_account_id_idx').on(t.stripeAccountId),
+    pgPolicy('anyone can read published events', {
+      for: 'select',
+      to: anonRole,
+      using: sql`${t.status} = 'published'`,
+    }),
+    pgPolicy('users can read published events and those of their organizations', {
+      for: 'select',
+      to: authenticatedRole,
+      using: sql`${t.status} = 'published' or ${t.userId} = ${authUid} or (${t.organizationId} is not null and ${isMember(t.organizationId)})`,
+    }),
+    pgPolicy('users can publish events for themselves in their organizations', {
+      for: 'insert',
+      to: authenticatedRole,
+      withCheck: sql`${t.userId} = ${authUid} and (${t.organizationId} is null or ${isMember(t.organizationId)})`,
+    }),
+    pgPolicy('publishers and organization managers can change events', {
+      for: 'update',
+      to: authenticatedRole,
+      using: sql`${t.userId} = ${authUid} or (${t.organizationId} is not null and ${isMember(t.organizationId, managers)})`,
+      withCheck: sql`${t.userId} = ${authUid} or (${t.organizationId} is not null and ${isMember(t.organizationId, managers)})`,
+    }),
+  ],
+)
+
+/** Who may change an event's tiers: whoever may change the event. */
+const canChangeEvent = (eventId: AnyPgColumn) =>
+  sql`exists (select 1 from event_wizard.events e where e.id = ${eventId} and (e.user_id = ${authUid} or (e.organization_id is not null and ${isMember(sql`e.organization_id`, managers)})))`
+
+export const eventTicketTiers = eventWizard.table(
+  'event_ticket_tiers',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    eventId: uuid('event_id')
+      .notNull()
+      .references(() => events.id, { onDelete: 'cascade' }),
+    position: smallint('position').notNull(),
+    name: text('name').notNull(),
+    description: text('description'),
+    price: integer('price').notNull(),
+    currency: text('currency').notNull(),
+    quantity: integer('quantity').notNull(),
+    salesStart: timestamp('sales_start', { withTimezone: true }),
+    salesEnd: timestamp('sales_end', { withTimezone: true }),
+    minPerOrder: integer('min_per_order'),
+    maxPerOrder: integer('max_per_order'),
+    hidden: boolean('hidden').notNull().default(false),
+    ...timestamps,
+  },
+  (t) => [
+    unique('event_ticket_tiers_event_position_key').on(t.eventId, t.position),
+    check('event_ticket_tiers_position_range', sql`${t.position} between 0 and 19`),
+    check('event_ticket_tiers_name_length', sql`char_length(${t.name}) between 1 and 80`),
+    check('event_ticket_tiers_description_length', sql`char_length(${t.description}) <= 500`),
+    check('event_ticket_tiers_price_non_negative', sql`${t.price} >= 0`),
+    check('event_ticket_tiers_currency_format', sql`${t.currency} ~ '^[A-Z]{3}$'`),
+    check('event_ticket_tiers_quantity_positive', sql`${t.quantity} > 0`),
+    check('event_ticket_tiers_sales_window', sql`${t.salesStart} < ${t.salesEnd}`),
+    check('event_ticket_tiers_min_per_order_positive', sql`${t.minPerOrder} >= 1`),
+    check('event_ticket_tiers_order_limits', sql`${t.minPerOrder} <= ${t.maxPerOrder} and ${t.maxPerOrder} <= ${t.quantity}`),
+    pgPolicy('anyone can read the tiers of published events', {
+      for: 'select',
+      to: anonRole,
+      using: sql`exists (select 1 from event_wizard.events e where e.id = ${t.eventId})`,
+    }),
+    pgPolicy('users can read the tiers of events they can read', {
+      for: 'select',
+      to: authenticatedRole,
+      using: sql`exists (select 1 from event_wizard.events e where e.id = ${t.eventId})`,
+    }),
+    pgPolicy('publishers and organization managers can add tiers', {
+      for: 'insert',
+      to: authenticatedRole,
+      withCheck: canChangeEvent(t.eventId),
+    }),
+    pgPolicy('publishers and organization managers can change tiers', {
+      for: 'update',
+      to: authenticatedRole,
+      using: canChangeEvent(t.eventId),
+      withCheck: canChangeEvent(t.eventId),
+    }),
+    pgPolicy('publishers and organization managers can remove tiers', {
+      for: 'delete',
+      to: authenticatedRole,
+      using: canChangeEvent(t.eventId),
+    }),
+  ],
+)
+
+/** One connected Stripe account per organization, or per user without one. Server only: no policies. */
+export const paymentAccounts = eventWizard
+  .table(
+    'payment_accounts',
+    {
+      id: uuid('id').primaryKey().defaultRandom(),
+      organizationId: uuid('organization_id').references(() => organizations.id, { onDelete: 'cascade' }),
+      userId: uuid('user_id').references(() => authUsers.id, { onDelete: 'cascade' }),
+      stripeAccountId: text('stripe_account_id').notNull(),
+      chargesEnabled: boolean('charges_enabled').notNull().default(false),
+      payoutsEnabled: boolean('payouts_enabled').notNull().default(false),
+      detailsSubmitted: boolean('details_submitted').notNull().default(false),
+      requirements: jsonb('requirements'),
+      disconnectedAt: timestamp('disconnected_at', { withTimezone: true }),
+      lastEventCreated: timestamp('last_event_created', { withTimezone: true }),
+      ...timestamps,
+    },
+    (t) => [
+      unique('payment_accounts_stripe_account_id_key').on(t.stripeAccountId),
+      unique('payment_accounts_organization_id_key').on(t.organizationId),
+      unique('payment_accounts_user_id_key').on(t.userId),
+      check('payment_accounts_one_owner', sql`num_nonnulls(${t.organizationId}, ${t.userId}) = 1`),
+    ],
+  )
+  .enableRLS()
+
+/** Stripe webhook events as received; server only: no policies. */
+export const stripeEvents = eventWizard
+  .table(
+    'stripe_events',
+    {
+      id: text('id').primaryKey(),
+      type: text('type').notNull(),
+      account: text('account'),
+      payload: jsonb('payload').notNull(),
+      receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+      processedAt: timestamp('processed_at', { withTimezone: true }),
+      attempts: integer('attempts').notNull().default(0),
+      error: text('error'),
+    },
+    (t) => [
+      check('stripe_events_attempts_non_negative', sql`${t.attempts} >= 0`),
+      index('stripe_events_account_idx').on(t.account),
+      index('stripe_events_unprocessed_idx').on(t.receivedAt).where(sql`${t.processedAt} is null`),
+    ],
+  )
+  .enableRLS()

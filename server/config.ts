@@ -1,0 +1,77 @@
+import { z } from 'zod'
+
+/**
+ * Every environment variable the app reads, validated once at start. Nothing else reads `process.env`:
+ * the server passes this object down (to Remix through the load context).
+ */
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
+  .transform((value) => value === 'true' || value === '1')
+
+const postgresUrl = z
+  .string()
+  .regex(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// or postgresql:// URL' })
+
+/** Express's `trust proxy`: false, true, a hop count, or a comma-separated list of addresses/subnets. */
+const trustProxy = z
+  .string()
+  .trim()
+  .transform((value, ctx): boolean | number | string[] => {
+    if (value === 'false' || value === '0' || value === '') return false
+    if (value === 'true') return true
+    if (/^\d+$/.test(value)) return Number(value)
+    const list = value.split(',').map((part) => part.trim())
+    if (list.some((part) => !/^[\w.:/-]+$/.test(part))) {
+      ctx.addIssue({ code: 'custom', message: 'must be true, false, a hop count or a list of addresses' })
+      return z.NEVER
+    }
+    return list
+  })
+
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    TRUST_PROXY: trustProxy.default(false),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DATA_DIR: z.string().min(1).default('.data'),
+    DATABASE_URL: postgresUrl.optional(),
+    MIGRATION_DATABASE_URL: postgresUrl.optional(),
+    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
+    DATABASE_PREPARE: booleanFlag.default(true),
+    AUTH_MODE: z.enum(['local', 'supabase']).default('local'),
+    AUTH_JWT_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
+    AUTH_JWT_ISSUER: z.string().min(1).default('event-wizard'),
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  })
+  .superRefine((env, ctx) => {
+    // Several instances against one database must share the signing secret; only the embedded
+    // database (one instance by nature) may generate its own.
+    if (env.DATABASE_URL && env.AUTH_MODE === 'local' && !env.AUTH_JWT_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUTH_JWT_SECRET'],
+        message: 'is required when DATABASE_URL is set (every instance must share it)',
+      })
+    }
+  })
+
+export type Config = z.infer<typeof EnvSchema>
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+/** Parses the environment; empty strings count as unset, as in most `.env` files. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''))
+  const result = EnvSchema.safeParse(present)
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`))
+  }
+  return result.data
+}
