@@ -33,6 +33,8 @@ const EnvSchema = z
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     HOST: z.string().min(1).default('0.0.0.0'),
+    /** Where the public reaches the app; https turns on HSTS. Defaults to http://localhost:PORT. */
+    APP_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
     TRUST_PROXY: trustProxy.default(false),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     DATA_DIR: z.string().min(1).default('.data'),
@@ -57,7 +59,7 @@ const EnvSchema = z
     }
   })
 
-export type Config = z.infer<typeof EnvSchema>
+export type Config = z.infer<typeof EnvSchema> & { APP_URL: string }
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -73,5 +75,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`))
   }
-  return result.data
+  const config = result.data
+  return { ...config, APP_URL: (config.APP_URL ?? `http://localhost:${config.PORT}`).replace(/\/$/, '') }
 }

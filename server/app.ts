@@ -1,0 +1,114 @@
+import { randomBytes, randomUUID } from 'node:crypto'
+import { createRequestHandler } from '@remix-run/express'
+import type { AppLoadContext, ServerBuild } from '@remix-run/node'
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express'
+import helmet from 'helmet'
+import { pinoHttp } from 'pino-http'
+import type { ViteDevServer } from 'vite'
+import type { AppContext } from './app-context'
+import './load-context'
+
+export interface HttpAppOptions {
+  app: AppContext
+  /** Production: the built server and the folder of built client assets. */
+  build?: { server: ServerBuild; clientDir: string }
+  /** Development: Vite serves assets and the server build, with HMR. */
+  vite?: ViteDevServer
+}
+
+const requestIdPattern = /^[\w.-]{1,128}$/
+
+/** The Express app around Remix: request ids, logs, security headers, assets, then Remix. */
+export function createHttpApp({ app, build, vite }: HttpAppOptions) {
+  const { config, logger } = app
+  const server = express()
+  server.disable('x-powered-by')
+  server.set('trust proxy', config.TRUST_PROXY)
+
+  server.use(assignRequestId)
+  server.use(
+    pinoHttp({
+      logger,
+      genReqId: (_req, res) => res.getHeader('x-request-id') as string,
+      autoLogging: { ignore: (req) => req.url === '/healthz' },
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  )
+  server.use(securityHeaders({ development: Boolean(vite), https: config.APP_URL.startsWith('https:') }))
+
+  if (vite) {
+    server.use(vite.middlewares)
+  } else if (build) {
+    // Fingerprinted files may be cached forever; everything else briefly.
+    server.use('/assets', express.static(`${build.clientDir}/assets`, { immutable: true, maxAge: '1y' }))
+    server.use(express.static(build.clientDir, { maxAge: '1h' }))
+  }
+
+  const remixBuild = vite
+    ? () => vite.ssrLoadModule('virtual:remix/server-build') as Promise<ServerBuild>
+    : build?.server
+  if (!remixBuild) throw new Error('createHttpApp needs a server build or a Vite dev server')
+
+  server.use(
+    createRequestHandler({
+      build: remixBuild,
+      mode: vite ? 'development' : 'production',
+      getLoadContext: (_req, res): AppLoadContext => ({
+        app,
+        requestId: res.getHeader('x-request-id') as string,
+        cspNonce: res.locals.cspNonce as string,
+      }),
+    }),
+  )
+
+  server.use(((error, req, res, _next) => {
+    req.log.error({ err: error }, 'request failed')
+    if (res.headersSent) return res.end()
+    res.status(500).type('text/plain').send('Something went wrong on our side. Please try again.')
+  }) satisfies ErrorRequestHandler)
+
+  return server
+}
+
+/** Keeps a proxy's request id when it looks like one, so a request can be followed across hops. */
+const assignRequestId: RequestHandler = (req, res, next) => {
+  const incoming = req.get('x-request-id')
+  res.setHeader('X-Request-Id', incoming && requestIdPattern.test(incoming) ? incoming : randomUUID())
+  next()
+}
+
+/**
+ * Helmet's headers with a Content Security Policy: scripts only from us or carrying this response's
+ * nonce (Remix's inline hydration scripts), no plugins, no framing. Development adds what Vite's HMR
+ * needs (its websocket and injected styles); HSTS only when the app is served over https.
+ */
+function securityHeaders({ development, https }: { development: boolean; https: boolean }): RequestHandler {
+  const nonce: RequestHandler = (_req, res, next) => {
+    res.locals.cspNonce = randomBytes(16).toString('base64')
+    next()
+  }
+  const headers = helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        'default-src': ["'self'"],
+        'script-src': ["'self'", (_req, res) => `'nonce-${(res as express.Response).locals.cspNonce}'`],
+        'style-src': development ? ["'self'", "'unsafe-inline'"] : ["'self'"],
+        'img-src': ["'self'", 'https:', 'data:'],
+        'font-src': ["'self'"],
+        'connect-src': development ? ["'self'", 'ws:'] : ["'self'"],
+        'object-src': ["'none'"],
+        'base-uri': ["'self'"],
+        'form-action': ["'self'"],
+        'frame-ancestors': ["'none'"],
+        ...(https ? { 'upgrade-insecure-requests': [] } : {}),
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+    strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+  })
+  return (req, res, next) => nonce(req, res, () => headers(req, res, next))
+}

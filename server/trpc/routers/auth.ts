@@ -1,0 +1,7 @@
+import { createTrpcRouter, protectedProcedure } from '../init'
+
+export const authRouter = createTrpcRouter({
+  me: protectedProcedure.query(({ ctx }) => ({
+    user: { id: ctx.claims.sub, email: ctx.claims.email ?? null },
+  })),
+})
