@@ -161,7 +161,9 @@ export const wizardSessions = eventWizard.table(
       for: 'update',
       to: authenticatedRole,
       using: sql`${t.userId} = ${authUid} or (${t.organizationId} is not null and ${isMember(t.organizationId, managers)})`,
-      withCheck: sql`${t.userId} = ${authUid} or (${t.organizationId} is not null and ${isMember(t.organizationId, managers)})`,
+      // The changed row must still be theirs to change: nobody moves a session into an organization
+      // they could not have started it in.
+      withCheck: sql`(${t.userId} = ${authUid} and (${t.organizationId} is null or ${isMember(t.organizationId)})) or (${t.organizationId} is not null and ${isMember(t.organizationId, managers)})`,
     }),
     pgPolicy('owners and organization managers can delete sessions', {
       for: 'delete',
@@ -207,7 +209,8 @@ export const wizardActions = eventWizard.table(
     pgPolicy('users can record their own actions on sessions they can read', {
       for: 'insert',
       to: authenticatedRole,
-      withCheck: sql`${t.userId} = ${authUid} and (${t.sessionId} is null or exists (select 1 from event_wizard.wizard_sessions s where s.id = ${t.sessionId}))`,
+      // An action names the session's own organization (or none), never one picked by the writer.
+      withCheck: sql`${t.userId} = ${authUid} and (${t.organizationId} is null or ${isMember(t.organizationId)}) and (${t.sessionId} is null or exists (select 1 from event_wizard.wizard_sessions s where s.id = ${t.sessionId} and s.organization_id is not distinct from ${t.organizationId}))`,
     }),
   ],
 )
@@ -280,7 +283,7 @@ export const events = eventWizard.table(
       for: 'update',
       to: authenticatedRole,
       using: sql`${t.userId} = ${authUid} or (${t.organizationId} is not null and ${isMember(t.organizationId, managers)})`,
-      withCheck: sql`${t.userId} = ${authUid} or (${t.organizationId} is not null and ${isMember(t.organizationId, managers)})`,
+      withCheck: sql`(${t.userId} = ${authUid} and (${t.organizationId} is null or ${isMember(t.organizationId)})) or (${t.organizationId} is not null and ${isMember(t.organizationId, managers)})`,
     }),
   ],
 )
@@ -320,15 +323,15 @@ export const eventTicketTiers = eventWizard.table(
     check('event_ticket_tiers_sales_window', sql`${t.salesStart} < ${t.salesEnd}`),
     check('event_ticket_tiers_min_per_order_positive', sql`${t.minPerOrder} >= 1`),
     check('event_ticket_tiers_order_limits', sql`${t.minPerOrder} <= ${t.maxPerOrder} and ${t.maxPerOrder} <= ${t.quantity}`),
-    pgPolicy('anyone can read the tiers of published events', {
+    pgPolicy('anyone can read the visible tiers of published events', {
       for: 'select',
       to: anonRole,
-      using: sql`exists (select 1 from event_wizard.events e where e.id = ${t.eventId})`,
+      using: sql`not ${t.hidden} and exists (select 1 from event_wizard.events e where e.id = ${t.eventId} and e.status = 'published')`,
     }),
-    pgPolicy('users can read the tiers of events they can read', {
+    pgPolicy('users can read the visible tiers of events they can read, and hidden ones of their own', {
       for: 'select',
       to: authenticatedRole,
-      using: sql`exists (select 1 from event_wizard.events e where e.id = ${t.eventId})`,
+      using: sql`exists (select 1 from event_wizard.events e where e.id = ${t.eventId} and (not ${t.hidden} or e.user_id = ${authUid} or (e.organization_id is not null and ${isMember(sql`e.organization_id`)})))`,
     }),
     pgPolicy('publishers and organization managers can add tiers', {
       for: 'insert',

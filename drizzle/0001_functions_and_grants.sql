@@ -55,9 +55,33 @@ CREATE TRIGGER payment_accounts_set_updated_at BEFORE UPDATE ON event_wizard.pay
   FOR EACH ROW EXECUTE FUNCTION event_wizard.set_updated_at();
 --> statement-breakpoint
 
--- Expires unfinished sessions past their sliding expiry, deletes expired and abandoned sessions once
--- they have been so for `retention`, and prunes audit rows older than `audit_retention`. Audit rows of
--- deleted sessions stay (their session_id becomes NULL) until they are old enough.
+-- Who owns a session or published an event never changes; RLS cannot compare old and new rows.
+CREATE OR REPLACE FUNCTION event_wizard.forbid_owner_change()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = ''
+AS $$
+BEGIN
+  IF NEW.user_id IS DISTINCT FROM OLD.user_id THEN
+    RAISE EXCEPTION 'the owner of % % cannot change', TG_TABLE_NAME, OLD.id USING ERRCODE = 'check_violation';
+  END IF;
+  RETURN NEW;
+END
+$$;
+--> statement-breakpoint
+REVOKE EXECUTE ON FUNCTION event_wizard.forbid_owner_change() FROM PUBLIC;
+--> statement-breakpoint
+CREATE TRIGGER wizard_sessions_forbid_owner_change BEFORE UPDATE OF user_id ON event_wizard.wizard_sessions
+  FOR EACH ROW EXECUTE FUNCTION event_wizard.forbid_owner_change();
+--> statement-breakpoint
+CREATE TRIGGER events_forbid_owner_change BEFORE UPDATE OF user_id ON event_wizard.events
+  FOR EACH ROW EXECUTE FUNCTION event_wizard.forbid_owner_change();
+--> statement-breakpoint
+
+-- Expires unfinished sessions past their sliding expiry; deletes expired sessions `retention` after
+-- they expired and abandoned ones `retention` after they were abandoned (last update); prunes audit
+-- rows older than `audit_retention`. Audit rows of deleted sessions stay (their session_id becomes
+-- NULL) until they are old enough. Completed sessions stay: their event points back to them.
 CREATE OR REPLACE FUNCTION event_wizard.cleanup_expired_sessions(
   at timestamptz DEFAULT now(),
   retention interval DEFAULT interval '30 days',
@@ -74,7 +98,8 @@ BEGIN
   GET DIAGNOSTICS expired_sessions = ROW_COUNT;
 
   DELETE FROM event_wizard.wizard_sessions s
-  WHERE s.status IN ('expired', 'abandoned') AND s.updated_at <= at - retention;
+  WHERE (s.status = 'expired' AND s.expires_at <= at - retention)
+     OR (s.status = 'abandoned' AND s.updated_at <= at - retention);
   GET DIAGNOSTICS deleted_sessions = ROW_COUNT;
 
   DELETE FROM event_wizard.wizard_actions a
@@ -100,3 +125,12 @@ ALTER DEFAULT PRIVILEGES IN SCHEMA event_wizard
   GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO anon, authenticated, service_role;
 --> statement-breakpoint
 ALTER DEFAULT PRIVILEGES IN SCHEMA event_wizard REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
+--> statement-breakpoint
+
+-- RLS chooses rows, not columns: the public may read published events, but never the meeting URL,
+-- the payment account or who published them.
+REVOKE SELECT ON event_wizard.events FROM anon;
+--> statement-breakpoint
+GRANT SELECT (id, title, slug, type, description, starts_at, ends_at, timezone, venue_mode, venue, capacity,
+  payment_enabled, cover_image_url, sponsors, status, published_at, created_at, updated_at)
+  ON event_wizard.events TO anon;

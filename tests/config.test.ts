@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError, loadConfig } from '../server/config'
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env)
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems
+    throw error
+  }
+  throw new Error('expected the configuration to be refused')
+}
+
+describe('configuration', () => {
+  it('has defaults that start the app on the embedded database', () => {
+    const config = loadConfig({})
+    expect(config).toMatchObject({
+      NODE_ENV: 'development',
+      PORT: 3000,
+      DATA_DIR: '.data',
+      AUTH_MODE: 'local',
+      TRUST_PROXY: false,
+      APP_URL: 'http://localhost:3000',
+    })
+    expect(config.DATABASE_URL).toBeUndefined()
+  })
+
+  it('names each variable that is wrong, and why', () => {
+    const problems = problemsOf({ PORT: 'eighty', DATABASE_URL: 'mysql://x', AUTH_MODE: 'ldap', DATABASE_PREPARE: 'maybe' })
+    expect(problems).toHaveLength(4)
+    expect(problems.find((p) => p.startsWith('PORT '))).toMatch(/number/)
+    expect(problems.find((p) => p.startsWith('DATABASE_URL '))).toMatch(/postgres:\/\//)
+    expect(problems.find((p) => p.startsWith('AUTH_MODE '))).toMatch(/local|supabase/)
+    expect(problems.find((p) => p.startsWith('DATABASE_PREPARE '))).toMatch(/true or false/)
+  })
+
+  it('requires a shared signing secret once a real database is used', () => {
+    expect(problemsOf({ DATABASE_URL: 'postgres://app@db/prod' })).toEqual([
+      'AUTH_JWT_SECRET is required when DATABASE_URL is set (every instance must share it)',
+    ])
+    expect(problemsOf({ AUTH_JWT_SECRET: 'too-short' })[0]).toMatch(/^AUTH_JWT_SECRET must be at least 32 characters/)
+  })
+
+  it.each([
+    ['false', false],
+    ['true', true],
+    ['2', 2],
+    ['10.0.0.0/8, 127.0.0.1', ['10.0.0.0/8', '127.0.0.1']],
+  ])('reads TRUST_PROXY=%j', (value, expected) => {
+    expect(loadConfig({ TRUST_PROXY: value }).TRUST_PROXY).toEqual(expected)
+  })
+
+  it('treats empty values as unset and trims a trailing slash from APP_URL', () => {
+    expect(loadConfig({ PORT: '', APP_URL: 'https://events.example.com/' })).toMatchObject({
+      PORT: 3000,
+      APP_URL: 'https://events.example.com',
+    })
+  })
+})

@@ -1,0 +1,591 @@
+import { and, eq, sql } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { queryRows, type Transaction } from '../../db/client'
+import { anonClaims, asServiceRole, type Claims, withRls } from '../../db/rls'
+import * as schema from '../../db/schema'
+import { describeEachDatabase, openTestDatabase, randomSuffix, type TestDatabase } from '../support/databases'
+import {
+  asUserRolledBack,
+  createEvent,
+  createOrganization,
+  createSession,
+  createTier,
+  createUser,
+  currentRole,
+  eventValues,
+  sqlMessage,
+  sqlState,
+  type TestUser,
+  tierValues,
+} from '../support/fixtures'
+
+/**
+ * The Row Level Security matrix: every table, every operation, every kind of actor, against one
+ * organization O. `creator` is a plain member of O who created the session, the action and the events;
+ * `member` is another plain member; `owner` and `admin` manage O; `outsider` belongs to no organization;
+ * `anon` has no account. Each operation runs in a transaction that is rolled back, so the fixture built
+ * once per database stays intact.
+ */
+
+const actors = ['creator', 'member', 'owner', 'admin', 'outsider', 'anon'] as const
+type Actor = (typeof actors)[number]
+type UserActor = Exclude<Actor, 'anon'>
+const ops = ['select', 'insert', 'update', 'delete'] as const
+type Op = (typeof ops)[number]
+
+const everyone: readonly Actor[] = actors
+const members: readonly Actor[] = ['creator', 'member', 'owner', 'admin']
+const creatorAndManagers: readonly Actor[] = ['creator', 'owner', 'admin']
+const onlyCreator: readonly Actor[] = ['creator']
+const nobody: readonly Actor[] = []
+
+interface Fixture {
+  users: Record<UserActor, TestUser>
+  organizationId: string
+  sessionId: string
+  personalSessionId: string
+  actionId: string
+  unpublishedEventId: string
+  publishedEventId: string
+  unpublishedTierId: string
+  publishedTierId: string
+  hiddenTierId: string
+  /** An organization the outsider owns and nobody of O belongs to. */
+  otherOrganizationId: string
+  paymentAccountId: string
+  stripeEventId: string
+}
+
+/** What an operation knows about who runs it; anon writes rows in the creator's name. */
+interface Context {
+  f: Fixture
+  /** The actor's own user id (the creator's for anon). */
+  selfId: string
+  /** A user id that is not the actor's (the creator's, or the member's for the creator). */
+  otherId: string
+}
+
+/** Runs one operation; returns the rows it read, inserted (`returning`), changed or deleted. */
+type Run = (tx: Transaction, c: Context) => Promise<unknown[]>
+
+/** Who may do what, per table (or a particular kind of row of it). */
+const expectations = {
+  organizations: { select: members, insert: nobody, update: nobody, delete: nobody },
+  organization_members: { select: members, insert: nobody, update: nobody, delete: nobody },
+  wizard_sessions: { select: members, insert: members, update: creatorAndManagers, delete: creatorAndManagers },
+  'wizard_sessions (personal)': { select: onlyCreator },
+  'wizard_sessions (for another user)': { insert: nobody },
+  wizard_actions: { select: members, insert: members, update: nobody, delete: nobody },
+  'events (unpublished)': { select: members, insert: members, update: creatorAndManagers, delete: nobody },
+  'events (published)': { select: everyone },
+  'event_ticket_tiers (unpublished event)': {
+    select: members,
+    insert: creatorAndManagers,
+    update: creatorAndManagers,
+    delete: creatorAndManagers,
+  },
+  'event_ticket_tiers (published event)': { select: everyone },
+  'event_ticket_tiers (hidden, published event)': { select: members },
+  payment_accounts: { select: nobody, insert: nobody, update: nobody, delete: nobody },
+  stripe_events: { select: nobody, insert: nobody, update: nobody, delete: nobody },
+} satisfies Record<string, Partial<Record<Op, readonly Actor[]>>>
+
+type Subject = keyof typeof expectations
+
+/** How each operation of the matrix is done; every one targets exactly one fixture row (or inserts one). */
+const operations: { [S in Subject]: { [O in keyof (typeof expectations)[S]]: Run } } = {
+  organizations: {
+    select: (tx, { f }) => tx.select().from(schema.organizations).where(eq(schema.organizations.id, f.organizationId)),
+    insert: (tx, { selfId }) =>
+      tx.insert(schema.organizations).values({ name: `Intruder ${randomSuffix()}`, createdBy: selfId }).returning(),
+    update: (tx, { f }) =>
+      tx
+        .update(schema.organizations)
+        .set({ name: 'Renamed' })
+        .where(eq(schema.organizations.id, f.organizationId))
+        .returning(),
+    delete: (tx, { f }) =>
+      tx.delete(schema.organizations).where(eq(schema.organizations.id, f.organizationId)).returning(),
+  },
+  organization_members: {
+    select: (tx, { f }) => tx.select().from(schema.organizationMembers).where(membership(f, f.users.creator.id)),
+    // The actor makes itself an owner of O (anon: makes the creator one).
+    insert: (tx, { f, selfId }) =>
+      tx
+        .insert(schema.organizationMembers)
+        .values({ organizationId: f.organizationId, userId: selfId, role: 'owner' })
+        .returning(),
+    update: (tx, { f }) =>
+      tx
+        .update(schema.organizationMembers)
+        .set({ role: 'admin' })
+        .where(membership(f, f.users.member.id))
+        .returning(),
+    delete: (tx, { f }) => tx.delete(schema.organizationMembers).where(membership(f, f.users.member.id)).returning(),
+  },
+  wizard_sessions: {
+    select: (tx, { f }) => tx.select().from(schema.wizardSessions).where(eq(schema.wizardSessions.id, f.sessionId)),
+    insert: (tx, { f, selfId }) =>
+      tx.insert(schema.wizardSessions).values({ userId: selfId, organizationId: f.organizationId }).returning(),
+    update: (tx, { f }) =>
+      tx
+        .update(schema.wizardSessions)
+        .set({ completionPercentage: 10 })
+        .where(eq(schema.wizardSessions.id, f.sessionId))
+        .returning(),
+    delete: (tx, { f }) => tx.delete(schema.wizardSessions).where(eq(schema.wizardSessions.id, f.sessionId)).returning(),
+  },
+  'wizard_sessions (personal)': {
+    select: (tx, { f }) =>
+      tx.select().from(schema.wizardSessions).where(eq(schema.wizardSessions.id, f.personalSessionId)),
+  },
+  'wizard_sessions (for another user)': {
+    insert: (tx, { f, otherId }) =>
+      tx.insert(schema.wizardSessions).values({ userId: otherId, organizationId: f.organizationId }).returning(),
+  },
+  wizard_actions: {
+    select: (tx, { f }) => tx.select().from(schema.wizardActions).where(eq(schema.wizardActions.id, f.actionId)),
+    insert: (tx, { f, selfId }) =>
+      tx.insert(schema.wizardActions).values(actionValues(f, selfId)).returning(),
+    update: (tx, { f }) =>
+      tx
+        .update(schema.wizardActions)
+        .set({ result: 'failed', errorMessage: 'tampered' })
+        .where(eq(schema.wizardActions.id, f.actionId))
+        .returning(),
+    delete: (tx, { f }) => tx.delete(schema.wizardActions).where(eq(schema.wizardActions.id, f.actionId)).returning(),
+  },
+  // Events are read through their id only: anon may not read every column (see the column test below).
+  'events (unpublished)': {
+    select: (tx, { f }) => tx.select(eventId).from(schema.events).where(eq(schema.events.id, f.unpublishedEventId)),
+    insert: (tx, { f, selfId }) =>
+      tx
+        .insert(schema.events)
+        .values(eventValues(f.users.creator, { userId: selfId, organizationId: f.organizationId }))
+        .returning(eventId),
+    update: (tx, { f }) =>
+      tx
+        .update(schema.events)
+        .set({ title: 'Renamed Runway' })
+        .where(eq(schema.events.id, f.unpublishedEventId))
+        .returning(eventId),
+    delete: (tx, { f }) =>
+      tx.delete(schema.events).where(eq(schema.events.id, f.unpublishedEventId)).returning(eventId),
+  },
+  'events (published)': {
+    select: (tx, { f }) => tx.select(eventId).from(schema.events).where(eq(schema.events.id, f.publishedEventId)),
+  },
+  'event_ticket_tiers (unpublished event)': {
+    select: (tx, { f }) =>
+      tx.select().from(schema.eventTicketTiers).where(eq(schema.eventTicketTiers.id, f.unpublishedTierId)),
+    insert: (tx, { f }) =>
+      tx.insert(schema.eventTicketTiers).values(tierValues(f.unpublishedEventId, 1)).returning(),
+    update: (tx, { f }) =>
+      tx
+        .update(schema.eventTicketTiers)
+        .set({ name: 'Front Row' })
+        .where(eq(schema.eventTicketTiers.id, f.unpublishedTierId))
+        .returning(),
+    delete: (tx, { f }) =>
+      tx.delete(schema.eventTicketTiers).where(eq(schema.eventTicketTiers.id, f.unpublishedTierId)).returning(),
+  },
+  'event_ticket_tiers (published event)': {
+    select: (tx, { f }) =>
+      tx.select().from(schema.eventTicketTiers).where(eq(schema.eventTicketTiers.id, f.publishedTierId)),
+  },
+  'event_ticket_tiers (hidden, published event)': {
+    select: (tx, { f }) =>
+      tx.select().from(schema.eventTicketTiers).where(eq(schema.eventTicketTiers.id, f.hiddenTierId)),
+  },
+  payment_accounts: {
+    select: (tx, { f }) =>
+      tx.select().from(schema.paymentAccounts).where(eq(schema.paymentAccounts.id, f.paymentAccountId)),
+    insert: (tx, { selfId }) =>
+      tx
+        .insert(schema.paymentAccounts)
+        .values({ userId: selfId, stripeAccountId: `acct_${randomSuffix()}` })
+        .returning(),
+    update: (tx, { f }) =>
+      tx
+        .update(schema.paymentAccounts)
+        .set({ chargesEnabled: true, payoutsEnabled: true })
+        .where(eq(schema.paymentAccounts.id, f.paymentAccountId))
+        .returning(),
+    delete: (tx, { f }) =>
+      tx.delete(schema.paymentAccounts).where(eq(schema.paymentAccounts.id, f.paymentAccountId)).returning(),
+  },
+  stripe_events: {
+    select: (tx, { f }) => tx.select().from(schema.stripeEvents).where(eq(schema.stripeEvents.id, f.stripeEventId)),
+    insert: (tx) =>
+      tx
+        .insert(schema.stripeEvents)
+        .values({ id: `evt_${randomSuffix()}`, type: 'account.updated', payload: {} })
+        .returning(),
+    update: (tx, { f }) =>
+      tx
+        .update(schema.stripeEvents)
+        .set({ attempts: 1, error: 'tampered' })
+        .where(eq(schema.stripeEvents.id, f.stripeEventId))
+        .returning(),
+    delete: (tx, { f }) => tx.delete(schema.stripeEvents).where(eq(schema.stripeEvents.id, f.stripeEventId)).returning(),
+  },
+}
+
+const eventId = { id: schema.events.id }
+
+function membership(f: Fixture, userId: string) {
+  return and(
+    eq(schema.organizationMembers.organizationId, f.organizationId),
+    eq(schema.organizationMembers.userId, userId),
+  )
+}
+
+/** An audit row as the wizard records it: a form merge on a session of the organization. */
+function actionValues(
+  { sessionId, organizationId }: { sessionId: string; organizationId: string },
+  userId: string,
+): typeof schema.wizardActions.$inferInsert {
+  return {
+    sessionId,
+    userId,
+    organizationId,
+    actionName: 'merge',
+    source: 'form',
+    result: 'succeeded',
+  }
+}
+
+interface Case {
+  table: Subject
+  op: Op
+  actor: Actor
+  allowed: boolean
+}
+
+const cases: Case[] = Object.entries(expectations).flatMap(([table, byOp]) =>
+  ops.flatMap((op) => {
+    const allowedActors: readonly Actor[] | undefined = (byOp as Partial<Record<Op, readonly Actor[]>>)[op]
+    if (!allowedActors) return []
+    return actors.map((actor) => ({ table: table as Subject, op, actor, allowed: allowedActors.includes(actor) }))
+  }),
+)
+
+function claimsOf(f: Fixture, actor: Actor): Claims {
+  return actor === 'anon' ? anonClaims : f.users[actor].claims
+}
+
+function contextOf(f: Fixture, actor: Actor): Context {
+  const selfId = actor === 'anon' ? f.users.creator.id : f.users[actor].id
+  const otherId = actor === 'creator' ? f.users.member.id : f.users.creator.id
+  return { f, selfId, otherId }
+}
+
+/** A refusal by a policy: not a missing GRANT ("permission denied for table"), which would fail the test. */
+function isRlsDenial(error: unknown): boolean {
+  return sqlState(error) === '42501' && /row-level security/.test(sqlMessage(error))
+}
+
+/**
+ * Runs one case as its actor and says whether the database allowed it. Reads, updates and deletes
+ * are allowed when they touch the fixture row and denied when they silently touch nothing; inserts
+ * are allowed when they return the new row and denied when a policy refuses them. Anything else —
+ * another error, a surprising row count — throws and fails the test.
+ */
+async function attempt(f: Fixture, db: TestDatabase['db'], { table, op, actor }: Case): Promise<'allowed' | 'denied'> {
+  const run = (operations[table] as Partial<Record<Op, Run>>)[op]
+  if (!run) throw new Error(`no operation ${op} for ${table}`)
+  let rows: unknown[]
+  try {
+    rows = await asUserRolledBack(db, claimsOf(f, actor), (tx) => run(tx, contextOf(f, actor)))
+  } catch (error) {
+    if (op === 'insert' && isRlsDenial(error)) return 'denied'
+    throw error
+  }
+  if (rows.length === 1) return 'allowed'
+  if (rows.length === 0 && op !== 'insert') return 'denied'
+  throw new Error(`${table}: ${op} as ${actor} touched ${rows.length} rows`)
+}
+
+async function buildFixture(db: TestDatabase['db']): Promise<Fixture> {
+  const users = {
+    creator: await createUser(db, 'creator'),
+    member: await createUser(db, 'member'),
+    owner: await createUser(db, 'owner'),
+    admin: await createUser(db, 'admin'),
+    outsider: await createUser(db, 'outsider'),
+  }
+  const organization = await createOrganization(db, users.owner, [
+    { user: users.admin, role: 'admin' },
+    { user: users.creator, role: 'member' },
+    { user: users.member, role: 'member' },
+  ])
+  const session = await createSession(db, users.creator, { organizationId: organization.id })
+  const personalSession = await createSession(db, users.creator)
+  const unpublished = await createEvent(db, users.creator, {
+    organizationId: organization.id,
+    status: 'unpublished',
+    publishedAt: null,
+  })
+  const published = await createEvent(db, users.creator, { organizationId: organization.id })
+  const unpublishedTier = await createTier(db, unpublished.id)
+  const publishedTier = await createTier(db, published.id)
+  const [hiddenTier] = await asServiceRole(db, (tx) =>
+    tx
+      .insert(schema.eventTicketTiers)
+      .values({ ...tierValues(published.id, 1), name: 'Press', hidden: true })
+      .returning(),
+  )
+  const otherOrganization = await createOrganization(db, users.outsider)
+  const stripeEventId = `evt_${randomSuffix()}`
+  const { actionId, paymentAccountId } = await asServiceRole(db, async (tx) => {
+    const [action] = await tx
+      .insert(schema.wizardActions)
+      .values(actionValues({ sessionId: session.id, organizationId: organization.id }, users.creator.id))
+      .returning({ id: schema.wizardActions.id })
+    const [account] = await tx
+      .insert(schema.paymentAccounts)
+      .values({ organizationId: organization.id, stripeAccountId: `acct_${randomSuffix()}` })
+      .returning({ id: schema.paymentAccounts.id })
+    await tx.insert(schema.stripeEvents).values({ id: stripeEventId, type: 'account.updated', payload: {} })
+    if (!action || !account) throw new Error('fixture not created')
+    return { actionId: action.id, paymentAccountId: account.id }
+  })
+  return {
+    users,
+    organizationId: organization.id,
+    sessionId: session.id,
+    personalSessionId: personalSession.id,
+    actionId,
+    unpublishedEventId: unpublished.id,
+    publishedEventId: published.id,
+    unpublishedTierId: unpublishedTier.id,
+    publishedTierId: publishedTier.id,
+    hiddenTierId: hiddenTier!.id,
+    otherOrganizationId: otherOrganization.id,
+    paymentAccountId,
+    stripeEventId,
+  }
+}
+
+describeEachDatabase('row level security matrix', (kind) => {
+  let database: TestDatabase
+  let f: Fixture
+  beforeAll(async () => {
+    database = await openTestDatabase(kind)
+    f = await buildFixture(database.db)
+  })
+  afterAll(() => database.close())
+
+  describe('every table, operation and actor', () => {
+    for (const c of cases) {
+      const outcome = c.allowed ? 'allowed' : 'denied'
+      it(`${c.table}: ${c.op} as ${c.actor} → ${outcome}`, async () => {
+        expect(await attempt(f, database.db, c)).toBe(outcome)
+      })
+    }
+
+    it('covers every table of the schema with all four operations and all six actors', () => {
+      const tables = new Set(cases.map((c) => c.table.split(' ')[0]))
+      expect([...tables].sort()).toEqual(
+        [
+          'event_ticket_tiers',
+          'events',
+          'organization_members',
+          'organizations',
+          'payment_accounts',
+          'stripe_events',
+          'wizard_actions',
+          'wizard_sessions',
+        ].sort(),
+      )
+      for (const table of tables) {
+        for (const op of ops) {
+          for (const actor of actors) {
+            const found = cases.some((c) => c.table.split(' ')[0] === table && c.op === op && c.actor === actor)
+            expect(found, `${table}: ${op} as ${actor}`).toBe(true)
+          }
+        }
+      }
+    })
+  })
+
+  describe('the fixture', () => {
+    it('survives the matrix: every row is still there, unchanged', async () => {
+      const seen = await asServiceRole(database.db, async (tx) => {
+        const { organizationMembers, wizardSessions, wizardActions, events, eventTicketTiers } = schema
+        const count = async (rows: Promise<unknown[]>) => (await rows).length
+        return {
+          members: await count(
+            tx.select().from(organizationMembers).where(eq(organizationMembers.organizationId, f.organizationId)),
+          ),
+          sessions: await count(
+            tx
+              .select()
+              .from(wizardSessions)
+              .where(and(eq(wizardSessions.userId, f.users.creator.id), eq(wizardSessions.organizationId, f.organizationId))),
+          ),
+          actions: await count(tx.select().from(wizardActions).where(eq(wizardActions.sessionId, f.sessionId))),
+          events: await count(tx.select().from(events).where(eq(events.organizationId, f.organizationId))),
+          tiers: await count(tx.select().from(eventTicketTiers).where(eq(eventTicketTiers.eventId, f.unpublishedEventId))),
+          title: (await tx.select().from(events).where(eq(events.id, f.unpublishedEventId)))[0]?.title,
+        }
+      })
+      expect(seen).toEqual({ members: 4, sessions: 1, actions: 1, events: 2, tiers: 1, title: 'Autumn Runway' })
+    })
+
+    it('has rows the service role sees in the server-only tables, which are granted to authenticated', async () => {
+      const asService = await asServiceRole(database.db, async (tx) => ({
+        paymentAccounts: await tx
+          .select()
+          .from(schema.paymentAccounts)
+          .where(eq(schema.paymentAccounts.id, f.paymentAccountId)),
+        stripeEvents: await tx.select().from(schema.stripeEvents).where(eq(schema.stripeEvents.id, f.stripeEventId)),
+      }))
+      expect(asService.paymentAccounts).toHaveLength(1)
+      expect(asService.stripeEvents).toHaveLength(1)
+
+      // Granted, so no "permission denied": Row Level Security simply shows nothing.
+      const asOwner = await asUserRolledBack(database.db, f.users.owner.claims, async (tx) => ({
+        paymentAccounts: await tx.select().from(schema.paymentAccounts),
+        stripeEvents: await tx.select().from(schema.stripeEvents),
+      }))
+      expect(asOwner).toEqual({ paymentAccounts: [], stripeEvents: [] })
+    })
+  })
+
+  describe('rows cannot escape their owners or organizations', () => {
+    /** The statement must be refused, by a policy (42501) or by the owner trigger (23514). */
+    const refusal = async (claims: Claims, run: (tx: Transaction) => Promise<unknown>) => {
+      const error = await asUserRolledBack(database.db, claims, run).then(
+        () => undefined,
+        (caught: unknown) => caught,
+      )
+      return { code: sqlState(error), message: sqlMessage(error) }
+    }
+    const rlsRefusal = { code: '42501', message: expect.stringMatching(/row-level security/) }
+
+    it('the creator cannot move their session or event into an organization they do not belong to', async () => {
+      const { creator } = f.users
+      expect(
+        await refusal(creator.claims, (tx) =>
+          tx
+            .update(schema.wizardSessions)
+            .set({ organizationId: f.otherOrganizationId })
+            .where(eq(schema.wizardSessions.id, f.sessionId)),
+        ),
+      ).toEqual(rlsRefusal)
+      expect(
+        await refusal(creator.claims, (tx) =>
+          tx
+            .update(schema.events)
+            .set({ organizationId: f.otherOrganizationId })
+            .where(eq(schema.events.id, f.unpublishedEventId)),
+        ),
+      ).toEqual(rlsRefusal)
+    })
+
+    it("an organization's owner cannot hand a session or an event to someone else", async () => {
+      const { owner, outsider } = f.users
+      const ownerChange = { code: '23514', message: expect.stringMatching(/owner of .* cannot change/) }
+      expect(
+        await refusal(owner.claims, (tx) =>
+          tx.update(schema.wizardSessions).set({ userId: outsider.id }).where(eq(schema.wizardSessions.id, f.sessionId)),
+        ),
+      ).toEqual(ownerChange)
+      expect(
+        await refusal(owner.claims, (tx) =>
+          tx.update(schema.events).set({ userId: outsider.id }).where(eq(schema.events.id, f.unpublishedEventId)),
+        ),
+      ).toEqual(ownerChange)
+    })
+
+    it('an audit row names the organization of its session, never another one', async () => {
+      const { creator } = f.users
+      const action = { userId: creator.id, actionName: 'merge', source: 'form', result: 'succeeded' } as const
+      expect(
+        await refusal(creator.claims, (tx) =>
+          tx.insert(schema.wizardActions).values({ ...action, organizationId: f.otherOrganizationId }),
+        ),
+      ).toEqual(rlsRefusal)
+      expect(
+        await refusal(creator.claims, (tx) =>
+          tx.insert(schema.wizardActions).values({ ...action, sessionId: f.sessionId, organizationId: null }),
+        ),
+      ).toEqual(rlsRefusal)
+    })
+  })
+
+  describe('columns of published events', () => {
+    it('anon reads the public columns of a published event but never its meeting URL or payment account', async () => {
+      const publicColumns = await asUserRolledBack(database.db, anonClaims, (tx) =>
+        tx
+          .select({ title: schema.events.title, slug: schema.events.slug, venue: schema.events.venue })
+          .from(schema.events)
+          .where(eq(schema.events.id, f.publishedEventId)),
+      )
+      expect(publicColumns).toHaveLength(1)
+      for (const column of [schema.events.onlineUrl, schema.events.stripeAccountId, schema.events.userId]) {
+        const error = await asUserRolledBack(database.db, anonClaims, (tx) =>
+          tx.select({ value: column }).from(schema.events).where(eq(schema.events.id, f.publishedEventId)),
+        ).then(
+          () => undefined,
+          (caught: unknown) => caught,
+        )
+        expect(sqlState(error)).toBe('42501')
+        expect(sqlMessage(error)).toMatch(/permission denied for table events/)
+      }
+    })
+  })
+
+  describe('event_wizard.is_member', () => {
+    const isMember = (claims: Claims, roles: string[] | null) =>
+      withRls(database.db, claims, async (tx) => {
+        const [row] = await queryRows<{ member: boolean }>(
+          tx,
+          roles
+            ? sql`select event_wizard.is_member(${f.organizationId}::uuid, ${`{${roles.join(',')}}`}::text[]) as member`
+            : sql`select event_wizard.is_member(${f.organizationId}::uuid, null) as member`,
+        )
+        return row?.member
+      })
+
+    it.each([
+      ['creator', true],
+      ['member', true],
+      ['owner', true],
+      ['admin', true],
+      ['outsider', false],
+    ] as const)('for any role, as %s, is %s', async (actor, expected) => {
+      expect(await isMember(f.users[actor].claims, null)).toBe(expected)
+    })
+
+    it.each([
+      ['creator', false],
+      ['member', false],
+      ['owner', true],
+      ['admin', true],
+      ['outsider', false],
+    ] as const)('for the managing roles, as %s, is %s', async (actor, expected) => {
+      expect(await isMember(f.users[actor].claims, ['owner', 'admin'])).toBe(expected)
+    })
+
+    it('may not be called by anon', async () => {
+      const error = await isMember(anonClaims, null).then(
+        () => undefined,
+        (caught: unknown) => caught,
+      )
+      expect(sqlState(error)).toBe('42501')
+      expect(sqlMessage(error)).toMatch(/permission denied for function is_member/)
+    })
+  })
+
+  describe('the request role', () => {
+    it.each([
+      ['authenticated', (fx: Fixture): Claims => fx.users.member.claims],
+      ['anon', (): Claims => anonClaims],
+    ] as const)('is %s inside withRls, and can neither bypass RLS nor act as superuser', async (role, claimsFor) => {
+      const seen = await withRls(database.db, claimsFor(f), (tx) => currentRole(tx))
+      expect(seen).toEqual({ role, bypassrls: false, superuser: false })
+    })
+  })
+})
