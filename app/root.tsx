@@ -1,10 +1,58 @@
-import type { LinksFunction } from '@remix-run/node'
-import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError } from '@remix-run/react'
+import type { LinksFunction, LoaderFunctionArgs } from '@remix-run/node'
+import {
+  Form,
+  isRouteErrorResponse,
+  Link,
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useRouteError,
+  useRouteLoaderData,
+} from '@remix-run/react'
 import type { ReactNode } from 'react'
 import { useNonce } from './components/nonce'
+import { getUser } from './lib/session.server'
 import styles from './styles/app.css?url'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: styles }]
+
+export async function loader(args: LoaderFunctionArgs) {
+  const user = await getUser(args)
+  return { user: user ? { email: user.email ?? null } : null }
+}
+
+function Header() {
+  const user = useRouteLoaderData<typeof loader>('root')?.user
+  return (
+    <header className="site-header">
+      <Link to="/" className="brand">
+        Event Wizard
+      </Link>
+      <nav aria-label="Account">
+        {user ? (
+          <>
+            <Link to="/organizations">Organizations</Link>
+            <span className="who">{user.email}</span>
+            <Form method="post" action="/sign-out">
+              <button type="submit" className="link-button">
+                Sign out
+              </button>
+            </Form>
+          </>
+        ) : (
+          <>
+            <Link to="/sign-in">Sign in</Link>
+            <Link to="/sign-up" className="button button--primary button--small">
+              Create account
+            </Link>
+          </>
+        )}
+      </nav>
+    </header>
+  )
+}
 
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce()
@@ -17,6 +65,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <Links />
       </head>
       <body>
+        <Header />
         {children}
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />

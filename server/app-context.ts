@@ -1,9 +1,19 @@
 import { join } from 'node:path'
 import { type DatabaseHandle, openDatabase } from '../db/client'
 import { migrateEmbedded } from '../db/migrate'
-import { createIdentityReader, type IdentityReader } from './auth/identity'
+import {
+  createIdentityReader,
+  createLocalTokenVerifier,
+  createSupabaseTokenVerifier,
+  type IdentityReader,
+  localCookieToken,
+  supabaseCookieToken,
+  type TokenVerifier,
+} from './auth/identity'
 import { resolveJwtSecret } from './auth/jwt-secret'
+import { createRateLimits, type RateLimits } from './auth/rate-limits'
 import { createSessionCookie, type SessionCookie } from './auth/session-cookie'
+import { type IssuedSession, issueAccessToken, type SessionUser } from './auth/tokens'
 import type { Config } from './config'
 import { checkHealth, type HealthReport } from './health'
 import type { Logger } from './logger'
@@ -18,8 +28,14 @@ export interface AppContext {
   database: DatabaseHandle
   /** The clock the core reads; tests inject their own. */
   now: () => Date
-  sessionCookie: SessionCookie
-  readIdentity: IdentityReader
+  auth: {
+    readIdentity: IdentityReader
+    verifyToken: TokenVerifier
+    sessionCookie: SessionCookie
+    /** Local mode: signs a session token for the user. */
+    issueLocalSession: (user: SessionUser) => Promise<IssuedSession>
+  }
+  rateLimits: RateLimits
   health: () => Promise<HealthReport>
 }
 
@@ -46,18 +62,31 @@ export function createAppContext(options: {
   now?: () => Date
 }): AppContext {
   const { config, database } = options
+  const now = options.now ?? (() => new Date())
   const sessionCookie = createSessionCookie({ secure: config.NODE_ENV === 'production' })
+  const local = config.AUTH_MODE === 'local'
+  const secret = local ? resolveJwtSecret(config) : ''
+  const verifyToken = local
+    ? createLocalTokenVerifier({ secret, issuer: config.AUTH_JWT_ISSUER })
+    : createSupabaseTokenVerifier(config)
   return {
     config,
     logger: options.logger,
     database,
-    now: options.now ?? (() => new Date()),
-    sessionCookie,
-    readIdentity: createIdentityReader({
-      secret: resolveJwtSecret(config),
-      issuer: config.AUTH_JWT_ISSUER,
+    now,
+    auth: {
+      verifyToken,
+      readIdentity: createIdentityReader(verifyToken, local ? localCookieToken(sessionCookie) : supabaseCookieToken(config)),
       sessionCookie,
-    }),
+      issueLocalSession: (user) =>
+        issueAccessToken(user, {
+          secret,
+          issuer: config.AUTH_JWT_ISSUER,
+          ttlSeconds: config.AUTH_SESSION_TTL_SECONDS,
+          now: now(),
+        }),
+    },
+    rateLimits: createRateLimits(config),
     health: () => checkHealth(database),
   }
 }

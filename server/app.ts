@@ -1,11 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { createRequestHandler } from '@remix-run/express'
 import type { AppLoadContext, ServerBuild } from '@remix-run/node'
+import cors from 'cors'
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express'
 import helmet from 'helmet'
 import { pinoHttp } from 'pino-http'
 import type { ViteDevServer } from 'vite'
 import type { AppContext } from './app-context'
+import { checkOrigin } from './auth/origin-check'
+import { refreshSessions } from './auth/session-refresh'
 import './load-context'
 
 export interface HttpAppOptions {
@@ -47,6 +50,20 @@ export function createHttpApp({ app, build, vite }: HttpAppOptions) {
     server.use(express.static(build.clientDir, { maxAge: '1h' }))
   }
 
+  // The typed API may be called from the browsers of other origins listed in CORS_ORIGINS (bearer
+  // tokens, no cookies); everything else is same-origin.
+  server.use(
+    '/api/trpc',
+    cors({
+      origin: config.CORS_ORIGINS,
+      methods: ['GET', 'POST'],
+      allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'trpc-accept', 'x-trpc-source'],
+      maxAge: 600,
+    }),
+  )
+  server.use(checkOrigin(config))
+  server.use(refreshSessions(app))
+
   const remixBuild = vite
     ? () => vite.ssrLoadModule('virtual:remix/server-build') as Promise<ServerBuild>
     : build?.server
@@ -56,10 +73,11 @@ export function createHttpApp({ app, build, vite }: HttpAppOptions) {
     createRequestHandler({
       build: remixBuild,
       mode: vite ? 'development' : 'production',
-      getLoadContext: (_req, res): AppLoadContext => ({
+      getLoadContext: (req, res): AppLoadContext => ({
         app,
         requestId: res.getHeader('x-request-id') as string,
         cspNonce: res.locals.cspNonce as string,
+        clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
       }),
     }),
   )

@@ -45,6 +45,23 @@ const EnvSchema = z
     AUTH_MODE: z.enum(['local', 'supabase']).default('local'),
     AUTH_JWT_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
     AUTH_JWT_ISSUER: z.string().min(1).default('event-wizard'),
+    /** Lifetime of a local session token; renewed while in use once half of it has passed. */
+    AUTH_SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
+    SUPABASE_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
+    SUPABASE_ANON_KEY: z.string().min(1).optional(),
+    /** For projects that still sign with a shared HS256 secret; otherwise keys come from SUPABASE_URL's JWKS. */
+    SUPABASE_JWT_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
+    /** Extra origins allowed to call the typed API from a browser (comma-separated). */
+    CORS_ORIGINS: z
+      .string()
+      .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
+      .pipe(z.array(z.url({ message: 'must list origins such as https://app.example.com' })))
+      .default([]),
+    RATE_LIMIT_AUTH_PER_IP: z.coerce.number().int().min(1).default(20),
+    RATE_LIMIT_AUTH_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
+    RATE_LIMIT_AUTH_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+    RATE_LIMIT_MUTATIONS_PER_USER: z.coerce.number().int().min(1).default(120),
+    RATE_LIMIT_MUTATIONS_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   })
   .superRefine((env, ctx) => {
@@ -56,6 +73,11 @@ const EnvSchema = z
         path: ['AUTH_JWT_SECRET'],
         message: 'is required when DATABASE_URL is set (every instance must share it)',
       })
+    }
+    if (env.AUTH_MODE === 'supabase') {
+      for (const name of ['SUPABASE_URL', 'SUPABASE_ANON_KEY'] as const) {
+        if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when AUTH_MODE=supabase' })
+      }
     }
   })
 

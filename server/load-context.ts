@@ -5,6 +5,8 @@ export interface LoadContext {
   app: AppContext
   requestId: string
   cspNonce: string
+  /** The client's address (through trusted proxies per TRUST_PROXY), for per-IP limits. */
+  clientIp: string
 }
 
 declare module '@remix-run/node' {

@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch'
+import { DomainError } from '../../server/errors'
 import { createTrpcContext } from '../../server/trpc/init'
 import { appRouter } from '../../server/trpc/root'
 
@@ -8,7 +9,14 @@ function handle({ request, context }: LoaderFunctionArgs | ActionFunctionArgs) {
     endpoint: '/api/trpc',
     req: request,
     router: appRouter,
-    createContext: () => createTrpcContext({ app: context.app, request, requestId: context.requestId }),
+    createContext: ({ resHeaders }) =>
+      createTrpcContext({ app: context.app, request, requestId: context.requestId, clientIp: context.clientIp, resHeaders }),
+    responseMeta({ errors }) {
+      const retryAfter = errors
+        .map((error) => (error.cause instanceof DomainError ? error.cause.retryAfterSeconds : undefined))
+        .find((seconds) => seconds !== undefined)
+      return retryAfter ? { headers: new Headers({ 'Retry-After': String(retryAfter) }) } : {}
+    },
     onError({ error, path }) {
       if (error.code === 'INTERNAL_SERVER_ERROR') {
         context.app.logger.error({ err: error.cause ?? error, path, requestId: context.requestId }, 'procedure failed')

@@ -1,6 +1,8 @@
-import { errors, jwtVerify } from 'jose'
+import { createRemoteJWKSet, errors, type JWTVerifyGetKey, jwtVerify } from 'jose'
 import type { Claims } from '../../db/rls'
+import type { Config } from '../config'
 import type { SessionCookie } from './session-cookie'
+import { createSupabaseServerClient } from './supabase'
 
 export interface AuthenticatedClaims extends Claims {
   role: 'authenticated'
@@ -15,29 +17,26 @@ export type RequestIdentity =
 
 export type IdentityReader = (request: Request) => Promise<RequestIdentity>
 
+/** Verifies an access token and returns its claims, or a reason it is refused. */
+export type TokenVerifier = (token: string) => Promise<RequestIdentity>
+
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /**
- * The one function that turns a request into verified claims, used by tRPC, loaders/actions and the
- * copilot route. A bearer token wins over the cookie. Only `role: authenticated` is accepted: a
- * correctly signed token for any other role (service_role, postgres) is refused.
+ * Checks signature, algorithm, `exp`, `aud` and `iss`, then the role: only `authenticated` is
+ * accepted. A correctly signed token for any other role (service_role, postgres) is refused — the
+ * service role is never reachable from a request.
  */
-export function createIdentityReader(options: {
-  secret: string
-  issuer: string
-  sessionCookie: SessionCookie
-}): IdentityReader {
-  const key = new TextEncoder().encode(options.secret)
-  return async (request) => {
-    const token = bearerToken(request) ?? (await cookieToken(request, options.sessionCookie))
-    if (!token) return { kind: 'anonymous' }
+function createTokenVerifier(
+  key: Uint8Array | JWTVerifyGetKey,
+  options: { algorithms: string[]; issuer: string },
+): TokenVerifier {
+  return async (token) => {
     try {
-      const { payload } = await jwtVerify(token, key, {
-        algorithms: ['HS256'],
-        issuer: options.issuer,
-        audience: 'authenticated',
-        requiredClaims: ['exp', 'sub'],
-      })
+      const { payload } =
+        typeof key === 'function'
+          ? await jwtVerify(token, key, { ...options, audience: 'authenticated', requiredClaims: ['exp', 'sub'] })
+          : await jwtVerify(token, key, { ...options, audience: 'authenticated', requiredClaims: ['exp', 'sub'] })
       if (payload.role !== 'authenticated') return { kind: 'invalid', reason: 'role not allowed' }
       if (typeof payload.sub !== 'string' || !uuidPattern.test(payload.sub)) {
         return { kind: 'invalid', reason: 'malformed subject' }
@@ -50,13 +49,56 @@ export function createIdentityReader(options: {
   }
 }
 
+export function createLocalTokenVerifier(options: { secret: string; issuer: string }): TokenVerifier {
+  return createTokenVerifier(new TextEncoder().encode(options.secret), { algorithms: ['HS256'], issuer: options.issuer })
+}
+
+/**
+ * Supabase access tokens: asymmetric keys from the project's JWKS, or the legacy shared secret when
+ * SUPABASE_JWT_SECRET is set. An HS256 token is never accepted where a JWKS key is expected.
+ */
+export function createSupabaseTokenVerifier(config: Pick<Config, 'SUPABASE_URL' | 'SUPABASE_JWT_SECRET'>): TokenVerifier {
+  if (!config.SUPABASE_URL) throw new Error('SUPABASE_URL is required in supabase mode')
+  const issuer = `${config.SUPABASE_URL.replace(/\/$/, '')}/auth/v1`
+  if (config.SUPABASE_JWT_SECRET) {
+    return createTokenVerifier(new TextEncoder().encode(config.SUPABASE_JWT_SECRET), { algorithms: ['HS256'], issuer })
+  }
+  const jwks = createRemoteJWKSet(new URL(`${issuer}/.well-known/jwks.json`))
+  return createTokenVerifier(jwks, { algorithms: ['RS256', 'ES256', 'EdDSA'], issuer })
+}
+
+/** Where a browser keeps its token: our session cookie (local) or Supabase's session cookies. */
+export type CookieTokenReader = (request: Request) => Promise<string | null>
+
+export const localCookieToken =
+  (cookie: SessionCookie): CookieTokenReader =>
+  async (request) => {
+    const value: unknown = await cookie.parse(request.headers.get('cookie'))
+    return typeof value === 'string' && value.length > 0 ? value : null
+  }
+
+export const supabaseCookieToken =
+  (config: Pick<Config, 'SUPABASE_URL' | 'SUPABASE_ANON_KEY' | 'NODE_ENV'>): CookieTokenReader =>
+  async (request) => {
+    // Reading only: a refresh, if one is due, already happened in the session middleware.
+    const supabase = createSupabaseServerClient(config, request.headers.get('cookie'), () => {})
+    const { data } = await supabase.auth.getSession()
+    return data.session?.access_token ?? null
+  }
+
+/**
+ * The one function that turns a request into verified claims, used by tRPC, loaders/actions and the
+ * copilot route. A bearer token wins over the cookie.
+ */
+export function createIdentityReader(verify: TokenVerifier, cookieToken: CookieTokenReader): IdentityReader {
+  return async (request) => {
+    const token = bearerToken(request) ?? (await cookieToken(request))
+    return token ? verify(token) : { kind: 'anonymous' }
+  }
+}
+
 function bearerToken(request: Request): string | null {
   const header = request.headers.get('authorization')
   const match = header?.match(/^Bearer\s+(\S+)$/i)
   return match?.[1] ?? null
-}
-
-async function cookieToken(request: Request, cookie: SessionCookie): Promise<string | null> {
-  const value: unknown = await cookie.parse(request.headers.get('cookie'))
-  return typeof value === 'string' && value.length > 0 ? value : null
 }

@@ -2,34 +2,39 @@ import { initTRPC, TRPCError } from '@trpc/server'
 import superjson from 'superjson'
 import { ZodError } from 'zod'
 import type { AppContext } from '../app-context'
+import type { AuthRequest } from '../auth/accounts'
 import type { RequestIdentity } from '../auth/identity'
+import { consumePoint } from '../auth/rate-limits'
+import { DomainError, type FieldIssue } from '../errors'
 
 /*
- * 1. Context: the app's services and the verified identity of the request. No procedure reads a user
- *    id from its input; it comes from here.
+ * 1. Context: the app's services, the verified identity of the request and what the HTTP exchange
+ *    needs (client IP, cookies in and out). No procedure reads a user id from its input.
  */
 export interface TrpcContext {
   app: AppContext
   identity: RequestIdentity
   requestId: string
+  http: AuthRequest
 }
 
 export async function createTrpcContext(options: {
   app: AppContext
   request: Request
   requestId: string
+  clientIp: string
+  resHeaders: Headers
 }): Promise<TrpcContext> {
   return {
     app: options.app,
-    identity: await options.app.readIdentity(options.request),
+    identity: await options.app.auth.readIdentity(options.request),
     requestId: options.requestId,
+    http: {
+      clientIp: options.clientIp,
+      cookieHeader: options.request.headers.get('cookie'),
+      setCookie: (cookie) => options.resHeaders.append('Set-Cookie', cookie),
+    },
   }
-}
-
-/** A field path and a message a person understands. */
-export interface FieldIssue {
-  path: string
-  message: string
 }
 
 export const zodIssues = (error: ZodError): FieldIssue[] =>
@@ -44,22 +49,40 @@ const t = initTRPC.context<TrpcContext>().create({
   errorFormatter({ shape, error }) {
     const { stack: _stack, ...data } = shape.data
     const internal = error.code === 'INTERNAL_SERVER_ERROR'
+    const issues =
+      error.cause instanceof ZodError
+        ? zodIssues(error.cause)
+        : error.cause instanceof DomainError && error.cause.issues.length > 0
+          ? error.cause.issues
+          : null
     return {
       ...shape,
       message: internal ? 'Something went wrong on our side. Please try again.' : shape.message,
-      data: { ...data, issues: error.cause instanceof ZodError ? zodIssues(error.cause) : null },
+      data: { ...data, issues },
     }
   },
+})
+
+/** Domain errors thrown by the core become the tRPC error of the same code, in this one place. */
+const domainErrors = t.middleware(async ({ next }) => {
+  const result = await next()
+  if (!result.ok && result.error.cause instanceof DomainError) {
+    const cause = result.error.cause
+    throw new TRPCError({ code: cause.code, message: cause.message, cause })
+  }
+  return result
 })
 
 /* 3. Procedure builders. */
 export const createTrpcRouter = t.router
 export const createCallerFactory = t.createCallerFactory
-export const publicProcedure = t.procedure
+export const publicProcedure = t.procedure.use(domainErrors)
 
-export const protectedProcedure = t.procedure.use(({ ctx, next }) => {
+/** Signed in; mutations are limited per user. */
+export const protectedProcedure = publicProcedure.use(async ({ ctx, type, next }) => {
   if (ctx.identity.kind !== 'authenticated') {
     throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to continue.' })
   }
+  if (type === 'mutation') await consumePoint(ctx.app.rateLimits.mutationsPerUser, ctx.identity.claims.sub)
   return next({ ctx: { ...ctx, claims: ctx.identity.claims } })
 })

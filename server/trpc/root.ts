@@ -1,8 +1,10 @@
 import { createCallerFactory, createTrpcRouter } from './init'
 import { authRouter } from './routers/auth'
+import { orgsRouter } from './routers/orgs'
 
 export const appRouter = createTrpcRouter({
   auth: authRouter,
+  orgs: orgsRouter,
 })
 
 export type AppRouter = typeof appRouter

@@ -87,7 +87,7 @@ describeEachDatabase('the HTTP server', (kind) => {
 
     it('reads the same identity from the session cookie', async () => {
       const userId = randomUUID()
-      const cookie = await server.app.sessionCookie.serialize(await signTestToken({ sub: userId }))
+      const cookie = await server.app.auth.sessionCookie.serialize(await signTestToken({ sub: userId }))
       const response = await fetch(`${server.url}/api/trpc/auth.me`, { headers: { cookie: cookie.split(';')[0]! } })
       expect(response.status).toBe(200)
       const body = (await response.json()) as { result: { data: { json: { user: { id: string } } } } }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { sql } from 'drizzle-orm'
 import type { Database, Transaction } from '../../db/client'
 import { queryRows } from '../../db/client'
+import { pgErrorCode } from '../../db/errors'
 import { asServiceRole, type Claims, withRls } from '../../db/rls'
 import * as schema from '../../db/schema'
 import { randomSuffix } from './databases'
@@ -132,15 +133,8 @@ export async function asUserRolledBack<T>(db: Database, claims: Claims, fn: (tx:
   throw new Error('unreachable')
 }
 
-/** Postgres error code of a failed statement (drizzle wraps driver errors in `cause`). */
-export function sqlState(error: unknown): string | undefined {
-  let current: unknown = error
-  while (current && typeof current === 'object') {
-    if ('code' in current && typeof current.code === 'string' && /^[0-9A-Z]{5}$/.test(current.code)) return current.code
-    current = 'cause' in current ? current.cause : undefined
-  }
-  return undefined
-}
+/** Postgres error code of a failed statement. */
+export const sqlState = pgErrorCode
 
 export function sqlMessage(error: unknown): string {
   let current: unknown = error

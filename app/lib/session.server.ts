@@ -1,0 +1,25 @@
+import { type AppLoadContext, redirect } from '@remix-run/node'
+import type { AuthenticatedClaims } from '../../server/auth/identity'
+
+/** Only paths of this app: never another site, nor a protocol-relative `//host`. */
+export function safeRedirect(target: FormDataEntryValue | string | null | undefined, fallback = '/'): string {
+  if (typeof target !== 'string' || !target.startsWith('/') || target.startsWith('//') || target.startsWith('/\\')) {
+    return fallback
+  }
+  return target
+}
+
+/** The signed-in user, or null. */
+export async function getUser({ request, context }: { request: Request; context: AppLoadContext }) {
+  const identity = await context.app.auth.readIdentity(request)
+  return identity.kind === 'authenticated' ? identity.claims : null
+}
+
+/** The signed-in user; a signed-out visitor goes to sign-in and comes back here afterwards. */
+export async function requireUser(args: { request: Request; context: AppLoadContext }): Promise<AuthenticatedClaims> {
+  const user = await getUser(args)
+  if (user) return user
+  const url = new URL(args.request.url)
+  const redirectTo = `${url.pathname}${url.search}`
+  throw redirect(`/sign-in?${new URLSearchParams({ redirectTo })}`)
+}

@@ -1,0 +1,37 @@
+/** A field path (`tiers.0.price`) and a message a person understands. */
+export interface FieldIssue {
+  path: string
+  message: string
+}
+
+export type DomainErrorCode =
+  | 'BAD_REQUEST'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'PRECONDITION_FAILED'
+  | 'TOO_MANY_REQUESTS'
+
+/**
+ * What the core throws when a request cannot be done. Each door maps it once: tRPC to a TRPCError of
+ * the same code, forms to a message beside the field, the copilot to a message for the model.
+ */
+export class DomainError extends Error {
+  readonly issues: FieldIssue[]
+  readonly retryAfterSeconds?: number
+
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+    options: { issues?: FieldIssue[]; retryAfterSeconds?: number; cause?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause })
+    this.name = 'DomainError'
+    this.issues = options.issues ?? []
+    this.retryAfterSeconds = options.retryAfterSeconds
+  }
+}
+
+/** Not found and not yours look the same. */
+export const notFound = (what: string) => new DomainError('NOT_FOUND', `${what} was not found.`)
