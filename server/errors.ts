@@ -35,3 +35,12 @@ export class DomainError extends Error {
 
 /** Not found and not yours look the same. */
 export const notFound = (what: string) => new DomainError('NOT_FOUND', `${what} was not found.`)
+
+/**
+ * The one database failure a request can cause with a valid token: its account was deleted while the
+ * token was still valid, so a row naming it as user violates a foreign key to auth.users.
+ */
+export function accountGoneError(error: unknown, code: string | undefined, constraint: string | undefined): DomainError | null {
+  if (code !== '23503' || !constraint?.endsWith('_users_id_fk')) return null
+  return new DomainError('UNAUTHORIZED', 'Your account no longer exists. Please sign in again.', { cause: error })
+}

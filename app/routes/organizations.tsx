@@ -5,10 +5,13 @@ import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { AddMemberSchema, CreateOrganizationSchema } from '../../server/orgs/schemas'
 import { ErrorList, Field } from '../components/forms'
 import { callerFor } from '../lib/caller.server'
+import { forwardActionHeaders } from '../lib/headers'
 import { procedureErrorReply } from '../lib/form-errors.server'
 import { requireUser } from '../lib/session.server'
 
 export const meta: MetaFunction = () => [{ title: 'Organizations · Event Wizard' }]
+
+export const headers = forwardActionHeaders
 
 export async function loader(args: LoaderFunctionArgs) {
   await requireUser(args)

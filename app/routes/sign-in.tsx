@@ -6,10 +6,13 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 import { MagicLinkSchema, SignInSchema } from '../../server/auth/schemas'
 import { ErrorList, Field } from '../components/forms'
 import { callerFor } from '../lib/caller.server'
+import { forwardActionHeaders } from '../lib/headers'
 import { replyWithError } from '../lib/form-errors.server'
 import { getUser, safeRedirect } from '../lib/session.server'
 
 export const meta: MetaFunction = () => [{ title: 'Sign in · Event Wizard' }]
+
+export const headers = forwardActionHeaders
 
 export async function loader(args: LoaderFunctionArgs) {
   const redirectTo = safeRedirect(new URL(args.request.url).searchParams.get('redirectTo'))

@@ -5,10 +5,13 @@ import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remi
 import { SignUpSchema } from '../../server/auth/schemas'
 import { ErrorList, Field } from '../components/forms'
 import { callerFor } from '../lib/caller.server'
+import { forwardActionHeaders } from '../lib/headers'
 import { replyWithError } from '../lib/form-errors.server'
 import { getUser, safeRedirect } from '../lib/session.server'
 
 export const meta: MetaFunction = () => [{ title: 'Create your account · Event Wizard' }]
+
+export const headers = forwardActionHeaders
 
 export async function loader(args: LoaderFunctionArgs) {
   if (await getUser(args)) throw redirect(safeRedirect(new URL(args.request.url).searchParams.get('redirectTo')))

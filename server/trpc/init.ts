@@ -5,7 +5,8 @@ import type { AppContext } from '../app-context'
 import type { AuthRequest } from '../auth/accounts'
 import type { RequestIdentity } from '../auth/identity'
 import { consumePoint } from '../auth/rate-limits'
-import { DomainError, type FieldIssue } from '../errors'
+import { pgConstraint, pgErrorCode } from '../../db/errors'
+import { accountGoneError, DomainError, type FieldIssue } from '../errors'
 
 /*
  * 1. Context: the app's services, the verified identity of the request and what the HTTP exchange
@@ -66,10 +67,11 @@ const t = initTRPC.context<TrpcContext>().create({
 /** Domain errors thrown by the core become the tRPC error of the same code, in this one place. */
 const domainErrors = t.middleware(async ({ next }) => {
   const result = await next()
-  if (!result.ok && result.error.cause instanceof DomainError) {
-    const cause = result.error.cause
-    throw new TRPCError({ code: cause.code, message: cause.message, cause })
-  }
+  if (result.ok) return result
+  const failure = result.error.cause
+  const cause =
+    failure instanceof DomainError ? failure : accountGoneError(failure, pgErrorCode(failure), pgConstraint(failure))
+  if (cause) throw new TRPCError({ code: cause.code, message: cause.message, cause })
   return result
 })
 

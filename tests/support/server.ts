@@ -1,11 +1,14 @@
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import type { ServerBuild } from '@remix-run/node'
+import { createTRPCClient, httpLink, type TRPCClientError } from '@trpc/client'
 import { SignJWT } from 'jose'
+import superjson from 'superjson'
 import type { DatabaseHandle } from '../../db/client'
 import { createHttpApp } from '../../server/app'
 import { type AppContext, createAppContext } from '../../server/app-context'
 import { loadConfig } from '../../server/config'
+import type { AppRouter } from '../../server/trpc/root'
 import { createLogger } from '../../server/logger'
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-signing'
@@ -20,9 +23,13 @@ export interface TestServer {
  * The real Express app around the production build, in this process, on a free port, against the
  * given database. The same stack `npm start` runs, minus process management.
  */
-export async function startTestServer(database: DatabaseHandle, env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(
+  database: DatabaseHandle,
+  env: Record<string, string> = {},
+  options: { now?: () => Date } = {},
+): Promise<TestServer> {
   const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', AUTH_JWT_SECRET: TEST_JWT_SECRET, ...env })
-  const app = createAppContext({ config, logger: createLogger(config), database })
+  const app = createAppContext({ config, logger: createLogger(config), database, now: options.now })
   const serverBuild = (await import(
     /* @vite-ignore */ fileURLToPath(new URL('../../build/server/index.js', import.meta.url))
   )) as ServerBuild
@@ -57,4 +64,48 @@ export async function signTestToken(
     .setAudience(options.audience ?? 'authenticated')
     .setExpirationTime(options.expiresIn ?? '15m')
     .sign(new TextEncoder().encode(options.secret ?? TEST_JWT_SECRET))
+}
+
+/** A typed client as a developer would use it: bearer token, no cookies, no Origin. */
+export function apiClient(url: string, token?: string, headers: Record<string, string> = {}) {
+  return createTRPCClient<AppRouter>({
+    links: [
+      httpLink({
+        url: `${url}/api/trpc`,
+        transformer: superjson,
+        headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      }),
+    ],
+  })
+}
+
+/** The `name=value` pairs of a response's Set-Cookie headers, ready to send back. */
+export function cookiesOf(response: Response): string {
+  return response.headers
+    .getSetCookie()
+    .map((cookie) => cookie.split(';')[0])
+    .join('; ')
+}
+
+/** Posts a form the way a browser without JavaScript does, from the app's own origin by default. */
+export function postForm(
+  server: { url: string },
+  path: string,
+  fields: Record<string, string>,
+  options: { cookie?: string; origin?: string | null; headers?: Record<string, string> } = {},
+): Promise<Response> {
+  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', ...options.headers }
+  if (options.origin !== null) headers.origin = options.origin ?? server.url
+  if (options.cookie) headers.cookie = options.cookie
+  return fetch(`${server.url}${path}`, { method: 'POST', headers, body: new URLSearchParams(fields), redirect: 'manual' })
+}
+
+/** The error a typed call failed with; fails the test if the call succeeded. */
+export function failureOf(promise: Promise<unknown>): Promise<TRPCClientError<AppRouter>> {
+  return promise.then(
+    () => {
+      throw new Error('expected the call to fail')
+    },
+    (error: unknown) => error as TRPCClientError<AppRouter>,
+  )
 }

@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto'
+import { eq } from 'drizzle-orm'
+import { base64url, SignJWT } from 'jose'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { asServiceRole } from '../../db/rls'
+import * as schema from '../../db/schema'
+import { describeEachDatabase, openTestDatabase, randomSuffix, type TestDatabase } from '../support/databases'
+import { createUser, type TestUser } from '../support/fixtures'
+import { signTestToken, startTestServer, TEST_JWT_SECRET, type TestServer } from '../support/server'
+
+/** An unsecured JWT (`alg: none`), as an attacker would hand-craft it. */
+function unsecuredToken(claims: Record<string, unknown>): string {
+  const encode = (part: object) => base64url.encode(JSON.stringify(part))
+  const now = Math.floor(Date.now() / 1000)
+  return `${encode({ alg: 'none', typ: 'JWT' })}.${encode({ iss: 'event-wizard', aud: 'authenticated', iat: now, exp: now + 600, ...claims })}.`
+}
+
+describeEachDatabase('access tokens (local mode)', (kind) => {
+  let database: TestDatabase
+  let server: TestServer
+  let user: TestUser
+  beforeAll(async () => {
+    database = await openTestDatabase(kind)
+    server = await startTestServer(database)
+    user = await createUser(database.db)
+  })
+  afterAll(async () => {
+    await server.close()
+    await database.close()
+  })
+
+  /** Tries to create an organization with `token`; returns the status and whether anything was written. */
+  async function createOrganizationWith(token: string) {
+    const name = `Atelier ${randomSuffix()}`
+    const response = await fetch(`${server.url}/api/trpc/orgs.create`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ json: { name } }),
+    })
+    const written = await asServiceRole(database.db, (tx) =>
+      tx.select().from(schema.organizations).where(eq(schema.organizations.name, name)),
+    )
+    return { status: response.status, written: written.length, body: await response.text() }
+  }
+
+  it('accepts a valid token: the positive control', async () => {
+    const result = await createOrganizationWith(await signTestToken({ sub: user.id, email: user.email }))
+    expect(result).toMatchObject({ status: 200, written: 1 })
+  })
+
+  it.each([
+    ['expired', () => signTestToken({ sub: user.id }, { expiresIn: Math.floor(Date.now() / 1000) - 5 })],
+    ['signed with another secret', () => signTestToken({ sub: user.id }, { secret: `${TEST_JWT_SECRET}-but-not-ours` })],
+    ['for another audience', () => signTestToken({ sub: user.id }, { audience: 'service' })],
+    ['from another issuer', () => signTestToken({ sub: user.id }, { issuer: 'https://evil.example' })],
+    ['unsigned (alg: none)', async () => unsecuredToken({ sub: user.id, role: 'authenticated' })],
+    ['for the service_role, correctly signed', () => signTestToken({ sub: user.id, role: 'service_role' })],
+    ['for the postgres role, correctly signed', () => signTestToken({ sub: user.id, role: 'postgres' })],
+    ['for anon, correctly signed', () => signTestToken({ sub: user.id, role: 'anon' })],
+    ['without a subject', () => signTestToken({})],
+    ['with a subject that is not a user id', () => signTestToken({ sub: "x' or '1'='1" })],
+    [
+      'signed with RS256 where HS256 is expected',
+      async () => {
+        const { generateKeyPair } = await import('jose')
+        const { privateKey } = await generateKeyPair('RS256')
+        return new SignJWT({ role: 'authenticated', sub: user.id })
+          .setProtectedHeader({ alg: 'RS256' })
+          .setIssuer('event-wizard')
+          .setAudience('authenticated')
+          .setExpirationTime('10m')
+          .sign(privateKey)
+      },
+    ],
+  ])('refuses a token %s: 401 and nothing written', async (_label, makeToken) => {
+    const result = await createOrganizationWith(await makeToken())
+    expect(result.status).toBe(401)
+    expect(result.written).toBe(0)
+    expect(result.body).toContain('UNAUTHORIZED')
+  })
+
+  it('never takes the user from input: a sub in the body is ignored', async () => {
+    const other = await createUser(database.db, 'other')
+    const name = `Atelier ${randomSuffix()}`
+    const response = await fetch(`${server.url}/api/trpc/orgs.create`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await signTestToken({ sub: user.id })}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ json: { name, createdBy: other.id, userId: other.id, sub: other.id } }),
+    })
+    expect(response.status).toBe(200)
+    const [organization] = await asServiceRole(database.db, (tx) =>
+      tx.select().from(schema.organizations).where(eq(schema.organizations.name, name)),
+    )
+    expect(organization?.createdBy).toBe(user.id)
+  })
+
+  it('refuses a valid token of a deleted account (401) without writing anything', async () => {
+    const result = await createOrganizationWith(await signTestToken({ sub: randomUUID() }))
+    expect(result.status).toBe(401)
+    expect(result.written).toBe(0)
+    expect(result.body).toContain('Your account no longer exists')
+    expect(result.body).not.toMatch(/violates|foreign key|constraint/)
+  })
+})
