@@ -229,7 +229,8 @@ export const events = eventWizard.table(
     type: text('type', { enum: eventTypes }).notNull(),
     description: text('description'),
     startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
-    endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
+    /** Null when the organizer gave no end time. */
+    endsAt: timestamp('ends_at', { withTimezone: true }),
     timezone: text('timezone').notNull(),
     venueMode: text('venue_mode', { enum: venueModes }).notNull(),
     venue: jsonb('venue'),

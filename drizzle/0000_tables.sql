@@ -38,7 +38,7 @@ CREATE TABLE "event_wizard"."events" (
 	"type" text NOT NULL,
 	"description" text,
 	"starts_at" timestamp with time zone NOT NULL,
-	"ends_at" timestamp with time zone NOT NULL,
+	"ends_at" timestamp with time zone,
 	"timezone" text NOT NULL,
 	"venue_mode" text NOT NULL,
 	"venue" jsonb,
