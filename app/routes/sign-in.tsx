@@ -34,7 +34,8 @@ export async function action(args: ActionFunctionArgs) {
     } catch (error) {
       return replyWithError(submission, error)
     }
-    return { ...submission.reply({ resetForm: true }), linkSentTo: submission.value.email }
+    // The PKCE code verifier travels in a cookie: the link only works in this browser.
+    return data({ ...submission.reply({ resetForm: true }), linkSentTo: submission.value.email }, { headers: resHeaders })
   }
 
   const submission = parseWithZod(formData, { schema: SignInSchema })
@@ -63,7 +64,7 @@ export default function SignIn() {
         ? (parseWithZod(formData, { schema: MagicLinkSchema }) as unknown as Submission<z.input<typeof SignInSchema>>)
         : parseWithZod(formData, { schema: SignInSchema }),
   })
-  const linkSentTo = lastResult && 'linkSentTo' in lastResult ? lastResult.linkSentTo : null
+  const linkSentTo = lastResult && 'linkSentTo' in lastResult ? String(lastResult.linkSentTo) : null
   return (
     <main className="page page--narrow">
       <h1>Sign in</h1>

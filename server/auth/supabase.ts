@@ -2,6 +2,16 @@ import { createServerClient, parseCookieHeader, serializeCookieHeader } from '@s
 import type { Config } from '../config'
 
 /**
+ * The server never subscribes to Realtime, but supabase-js builds its Realtime client eagerly and
+ * needs a WebSocket, which Node 20 lacks; this transport is never opened.
+ */
+class NoRealtimeTransport {
+  constructor() {
+    throw new Error('Realtime is not used on the server')
+  }
+}
+
+/**
  * A Supabase client for one request, keeping the session in cookies as Supabase's SSR guidance does:
  * it reads the request's cookies and hands every cookie it wants set to `setCookie`.
  */
@@ -21,6 +31,7 @@ export function createSupabaseServerClient(
     // The browser never talks to Supabase directly here, so its session cookie can be HttpOnly.
     cookieOptions: { httpOnly: true, sameSite: 'lax', secure: config.NODE_ENV === 'production', path: '/' },
     auth: { flowType: 'pkce', detectSessionInUrl: false },
+    realtime: { transport: NoRealtimeTransport as unknown as typeof WebSocket },
   })
 }
 
