@@ -63,6 +63,8 @@ const EnvSchema = z
     RATE_LIMIT_MUTATIONS_PER_USER: z.coerce.number().int().min(1).default(120),
     RATE_LIMIT_MUTATIONS_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+    /** How often each instance tries the session cleanup (one instance runs it at a time); 0 turns it off. */
+    CLEANUP_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(60),
   })
   .superRefine((env, ctx) => {
     // Several instances against one database must share the signing secret; only the embedded

@@ -4,6 +4,7 @@ import type { ServerBuild } from '@remix-run/node'
 import { createHttpApp } from './app'
 import { createAppContext, openAppDatabase } from './app-context'
 import { ConfigError, loadConfig } from './config'
+import { scheduleCleanup } from './jobs/cleanup'
 import { createLogger } from './logger'
 
 /** The Node server: `npm run dev` (Vite middleware, HMR) and `npm start` (the production build). */
@@ -39,11 +40,17 @@ async function main() {
     logger.info({ port, database: database.kind, mode: config.NODE_ENV }, `listening on http://localhost:${port}`)
   })
 
+  const stopCleanup =
+    config.CLEANUP_INTERVAL_MINUTES > 0
+      ? scheduleCleanup({ db: database.db, now: app.now, logger, intervalMs: config.CLEANUP_INTERVAL_MINUTES * 60_000 })
+      : () => {}
+
   let stopping = false
   const shutdown = async (signal: string) => {
     if (stopping) return
     stopping = true
     logger.info({ signal }, 'shutting down')
+    stopCleanup()
     const force = setTimeout(() => {
       logger.warn('open connections did not finish in time; closing them')
       server.closeAllConnections()

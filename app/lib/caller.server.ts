@@ -17,6 +17,7 @@ export async function callerFor(
       requestId: context.requestId,
       clientIp: context.clientIp,
       resHeaders,
+      source: 'form',
     }),
   )
 }

@@ -10,7 +10,14 @@ function handle({ request, context }: LoaderFunctionArgs | ActionFunctionArgs) {
     req: request,
     router: appRouter,
     createContext: ({ resHeaders }) =>
-      createTrpcContext({ app: context.app, request, requestId: context.requestId, clientIp: context.clientIp, resHeaders }),
+      createTrpcContext({
+        app: context.app,
+        request,
+        requestId: context.requestId,
+        clientIp: context.clientIp,
+        resHeaders,
+        source: 'api',
+      }),
     responseMeta({ errors }) {
       const retryAfter = errors
         .map((error) => (error.cause instanceof DomainError ? error.cause.retryAfterSeconds : undefined))

@@ -7,6 +7,7 @@ import type { RequestIdentity } from '../auth/identity'
 import { consumePoint } from '../auth/rate-limits'
 import { pgConstraint, pgErrorCode } from '../../db/errors'
 import { accountGoneError, DomainError, type FieldIssue } from '../errors'
+import type { ActionSource, Actor } from '../wizard/audit'
 
 /*
  * 1. Context: the app's services, the verified identity of the request and what the HTTP exchange
@@ -17,6 +18,10 @@ export interface TrpcContext {
   identity: RequestIdentity
   requestId: string
   http: AuthRequest
+  /** The door the call came through, for the audit trail. */
+  source: ActionSource
+  /** The client's `Idempotency-Key` header, when it sent one. */
+  idempotencyKey: string | null
 }
 
 export async function createTrpcContext(options: {
@@ -25,11 +30,14 @@ export async function createTrpcContext(options: {
   requestId: string
   clientIp: string
   resHeaders: Headers
+  source: ActionSource
 }): Promise<TrpcContext> {
   return {
     app: options.app,
     identity: await options.app.auth.readIdentity(options.request),
     requestId: options.requestId,
+    source: options.source,
+    idempotencyKey: options.request.headers.get('idempotency-key'),
     http: {
       clientIp: options.clientIp,
       cookieHeader: options.request.headers.get('cookie'),
@@ -80,11 +88,18 @@ export const createTrpcRouter = t.router
 export const createCallerFactory = t.createCallerFactory
 export const publicProcedure = t.procedure.use(domainErrors)
 
-/** Signed in; mutations are limited per user. */
+const idempotencyKeyPattern = /^[\x21-\x7e]{1,255}$/
+
+/** Signed in; mutations are limited per user. `ctx.actor` is who acts, for the core and its audit. */
 export const protectedProcedure = publicProcedure.use(async ({ ctx, type, next }) => {
   if (ctx.identity.kind !== 'authenticated') {
     throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to continue.' })
   }
   if (type === 'mutation') await consumePoint(ctx.app.rateLimits.mutationsPerUser, ctx.identity.claims.sub)
-  return next({ ctx: { ...ctx, claims: ctx.identity.claims } })
+  if (ctx.idempotencyKey !== null && !idempotencyKeyPattern.test(ctx.idempotencyKey)) {
+    throw new TRPCError({ code: 'BAD_REQUEST', message: 'The Idempotency-Key header must be 1–255 visible ASCII characters.' })
+  }
+  const claims = ctx.identity.claims
+  const actor: Actor = { claims, source: ctx.source, idempotencyKey: ctx.idempotencyKey ?? undefined }
+  return next({ ctx: { ...ctx, claims, actor, deps: { db: ctx.app.database.db, now: ctx.app.now } } })
 })

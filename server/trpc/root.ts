@@ -1,10 +1,14 @@
 import { createCallerFactory, createTrpcRouter } from './init'
 import { authRouter } from './routers/auth'
+import { eventsRouter } from './routers/events'
 import { orgsRouter } from './routers/orgs'
+import { wizardRouter } from './routers/wizard'
 
 export const appRouter = createTrpcRouter({
   auth: authRouter,
   orgs: orgsRouter,
+  wizard: wizardRouter,
+  events: eventsRouter,
 })
 
 export type AppRouter = typeof appRouter

@@ -82,7 +82,7 @@ describeEachDatabase('the HTTP server', (kind) => {
     it('gives a signed-in typed client its identity from the token, never from input', async () => {
       const userId = randomUUID()
       const token = await signTestToken({ sub: userId, email: 'ada@example.test' })
-      expect(await client(token).auth.me.query()).toEqual({ user: { id: userId, email: 'ada@example.test' } })
+      expect(await client(token).auth.me.query()).toEqual({ user: { id: userId, email: 'ada@example.test' }, organizations: [] })
     })
 
     it('reads the same identity from the session cookie', async () => {

@@ -1,0 +1,109 @@
+import { and, eq } from 'drizzle-orm'
+import type { Database, Transaction } from '../../db/client'
+import { pgConstraint, pgErrorCode, pgErrorCodes } from '../../db/errors'
+import { withRls } from '../../db/rls'
+import { wizardActions } from '../../db/schema'
+import type { AuthenticatedClaims } from '../auth/identity'
+import type { StageId } from './stages'
+
+export type ActionSource = (typeof wizardActions.source.enumValues)[number]
+
+/** Who acts, through which door, and the client's idempotency key when it sent one. */
+export interface Actor {
+  claims: AuthenticatedClaims
+  source: ActionSource
+  idempotencyKey?: string
+}
+
+/** What the audit row says about the action; `session`/`organization` are filled in as they become known. */
+export interface AuditEntry {
+  action: 'merge' | 'transition' | 'publish' | 'abandon' | 'unpublish'
+  sessionId?: string | null
+  organizationId?: string | null
+  stage?: StageId | null
+  payload?: unknown
+}
+
+const IDEMPOTENCY_CONSTRAINT = 'wizard_actions_user_idempotency_key_key'
+
+/**
+ * Runs one wizard action in one transaction under the actor's RLS, with its audit row written in the
+ * same transaction. A failure is rolled back and then recorded in its own transaction, so failures
+ * are audited too. With an idempotency key, a key this user already used successfully returns
+ * `replay()` instead of acting again — also when two requests with the key race.
+ */
+export async function audited<T>(
+  db: Database,
+  actor: Actor,
+  entry: AuditEntry,
+  run: (tx: Transaction, entry: AuditEntry) => Promise<T>,
+  replay: () => Promise<T>,
+): Promise<T> {
+  const started = performance.now()
+  const key = actor.idempotencyKey
+  if (key && (await keyAlreadyUsed(db, actor, key))) return replay()
+  try {
+    return await withRls(db, actor.claims, async (tx) => {
+      const value = await run(tx, entry)
+      await tx.insert(wizardActions).values(row(actor, entry, started, { result: 'succeeded', idempotencyKey: key }))
+      return value
+    })
+  } catch (error) {
+    if (key && pgErrorCode(error) === pgErrorCodes.uniqueViolation && pgConstraint(error) === IDEMPOTENCY_CONSTRAINT) {
+      return replay()
+    }
+    await recordFailure(db, actor, entry, started, error)
+    throw error
+  }
+}
+
+async function keyAlreadyUsed(db: Database, actor: Actor, key: string): Promise<boolean> {
+  const rows = await withRls(db, actor.claims, (tx) =>
+    tx
+      .select({ id: wizardActions.id })
+      .from(wizardActions)
+      .where(and(eq(wizardActions.userId, actor.claims.sub), eq(wizardActions.idempotencyKey, key))),
+  )
+  return rows.length > 0
+}
+
+async function recordFailure(db: Database, actor: Actor, entry: AuditEntry, started: number, error: unknown) {
+  const message = error instanceof Error ? error.message : String(error)
+  try {
+    await withRls(db, actor.claims, (tx) =>
+      tx.insert(wizardActions).values(row(actor, entry, started, { result: 'failed', errorMessage: message.slice(0, 1000) })),
+    )
+  } catch {
+    // The session may be gone or unreadable (that is often why the action failed): keep the failure,
+    // detached from it.
+    await withRls(db, actor.claims, (tx) =>
+      tx
+        .insert(wizardActions)
+        .values(
+          row(actor, { ...entry, sessionId: null, organizationId: null, payload: { sessionId: entry.sessionId, input: entry.payload } }, started, {
+            result: 'failed',
+            errorMessage: message.slice(0, 1000),
+          }),
+        ),
+    ).catch(() => {})
+  }
+}
+
+function row(
+  actor: Actor,
+  entry: AuditEntry,
+  started: number,
+  outcome: { result: 'succeeded' | 'failed'; errorMessage?: string; idempotencyKey?: string },
+): typeof wizardActions.$inferInsert {
+  return {
+    sessionId: entry.sessionId ?? null,
+    organizationId: entry.organizationId ?? null,
+    userId: actor.claims.sub,
+    actionName: entry.action,
+    stage: entry.stage ?? null,
+    source: actor.source,
+    payload: entry.payload ?? null,
+    durationMs: Math.round(performance.now() - started),
+    ...outcome,
+  }
+}

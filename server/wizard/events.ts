@@ -1,0 +1,110 @@
+import { and, asc, desc, eq, inArray, or } from 'drizzle-orm'
+import { anonClaims, withRls } from '../../db/rls'
+import { eventTicketTiers, events, organizationMembers } from '../../db/schema'
+import type { AuthenticatedClaims } from '../auth/identity'
+import { notFound } from '../errors'
+import { type Actor, audited } from './audit'
+import type { WizardDeps } from './session-state'
+
+/** What anyone may see of a published event (the only columns `anon` may select). */
+const publicColumns = {
+  id: events.id,
+  title: events.title,
+  slug: events.slug,
+  type: events.type,
+  status: events.status,
+  startsAt: events.startsAt,
+  endsAt: events.endsAt,
+  timezone: events.timezone,
+  publishedAt: events.publishedAt,
+  updatedAt: events.updatedAt,
+}
+
+const listColumns = { ...publicColumns, organizationId: events.organizationId }
+
+/** Events the caller published, and those of their organizations (not every published event). */
+export async function myEvents(deps: WizardDeps, claims: AuthenticatedClaims) {
+  return withRls(deps.db, claims, (tx) =>
+    tx
+      .select(listColumns)
+      .from(events)
+      .where(
+        or(
+          eq(events.userId, claims.sub),
+          inArray(
+            events.organizationId,
+            tx
+              .select({ id: organizationMembers.organizationId })
+              .from(organizationMembers)
+              .where(eq(organizationMembers.userId, claims.sub)),
+          ),
+        ),
+      )
+      .orderBy(desc(events.startsAt)),
+  )
+}
+
+/**
+ * A published event as the public sees it. Read as `anon` whoever asks, so it is exactly the public
+ * view: published only, visible tiers only, and never the meeting URL (anon may not even select it).
+ */
+export async function eventBySlug(deps: WizardDeps, slug: string) {
+  return withRls(deps.db, anonClaims, async (tx) => {
+    const [event] = await tx
+      .select({
+        ...publicColumns,
+        description: events.description,
+        venueMode: events.venueMode,
+        venue: events.venue,
+        capacity: events.capacity,
+        coverImageUrl: events.coverImageUrl,
+        sponsors: events.sponsors,
+      })
+      .from(events)
+      .where(and(eq(events.slug, slug), eq(events.status, 'published')))
+    if (!event) throw notFound('This event')
+    const tiers = await tx
+      .select({
+        name: eventTicketTiers.name,
+        description: eventTicketTiers.description,
+        price: eventTicketTiers.price,
+        currency: eventTicketTiers.currency,
+        quantity: eventTicketTiers.quantity,
+        salesStart: eventTicketTiers.salesStart,
+        salesEnd: eventTicketTiers.salesEnd,
+        minPerOrder: eventTicketTiers.minPerOrder,
+        maxPerOrder: eventTicketTiers.maxPerOrder,
+      })
+      .from(eventTicketTiers)
+      .where(eq(eventTicketTiers.eventId, event.id))
+      .orderBy(asc(eventTicketTiers.position))
+    return { ...event, tiers }
+  })
+}
+
+/** Takes an event off its public page; the publisher and the organization's managers may. */
+export async function unpublishEvent(deps: WizardDeps, actor: Actor, eventId: string) {
+  const unpublish = () =>
+    withRls(deps.db, actor.claims, async (tx) => {
+      const [event] = await tx.select({ id: events.id, status: events.status }).from(events).where(eq(events.id, eventId))
+      if (!event) throw notFound('This event')
+      return event
+    })
+  return audited(
+    deps.db,
+    actor,
+    { action: 'unpublish', payload: { eventId } },
+    async (tx, entry) => {
+      const [event] = await tx
+        .update(events)
+        .set({ status: 'unpublished' })
+        .where(eq(events.id, eventId))
+        .returning({ id: events.id, status: events.status, sessionId: events.sessionId, organizationId: events.organizationId })
+      if (!event) throw notFound('This event')
+      entry.sessionId = event.sessionId
+      entry.organizationId = event.organizationId
+      return { id: event.id, status: event.status }
+    },
+    unpublish,
+  )
+}

@@ -1,0 +1,26 @@
+import { z } from 'zod'
+import { stageIds } from './stages'
+
+/** The typed API's inputs for the wizard; the stage data itself is checked by the core. */
+const SessionId = z.uuid({ message: 'Give the id of a wizard session.' })
+const Stage = z.enum(stageIds, { message: `Use one of the stages: ${stageIds.join(', ')}.` })
+
+export const CreateWizardInput = z.object({
+  organizationId: z.uuid({ message: 'Give the id of one of your organizations.' }).optional(),
+  fresh: z.boolean().optional(),
+})
+
+export const SessionInput = z.object({ sessionId: SessionId })
+
+export const MergeInput = z.object({
+  sessionId: SessionId,
+  stage: Stage,
+  data: z.record(z.string(), z.unknown(), { message: "Send the stage's fields as an object." }),
+  expectedVersion: z.int().positive().optional(),
+  validate: z.enum(['draft', 'strict']).default('draft'),
+})
+
+export const TransitionInput = z.object({ sessionId: SessionId, from: Stage, to: Stage })
+
+export const EventSlugInput = z.object({ slug: z.string().min(1).max(200) })
+export const EventIdInput = z.object({ eventId: z.uuid({ message: 'Give the id of an event.' }) })

@@ -1,0 +1,82 @@
+import { and, desc, eq, isNull } from 'drizzle-orm'
+import { pgErrorCode, pgErrorCodes } from '../../db/errors'
+import { withRls } from '../../db/rls'
+import { wizardSessions } from '../../db/schema'
+import type { AuthenticatedClaims } from '../auth/identity'
+import { DomainError, notFound } from '../errors'
+import { type Actor, audited } from './audit'
+import { loadSession, SESSION_LIFETIME_MS, stateOf, type WizardDeps, type WizardState } from './session-state'
+
+/**
+ * Resumes the caller's newest unfinished wizard (in the organization, or their personal one), or
+ * starts one; `fresh` always starts one. Starting in an organization needs membership (RLS).
+ */
+export async function createWizard(
+  deps: WizardDeps,
+  claims: AuthenticatedClaims,
+  input: { organizationId?: string; fresh?: boolean },
+): Promise<WizardState> {
+  const now = deps.now()
+  try {
+    return await withRls(deps.db, claims, async (tx) => {
+      if (!input.fresh) {
+        const [newest] = await tx
+          .select()
+          .from(wizardSessions)
+          .where(
+            and(
+              eq(wizardSessions.userId, claims.sub),
+              eq(wizardSessions.status, 'in_progress'),
+              input.organizationId ? eq(wizardSessions.organizationId, input.organizationId) : isNull(wizardSessions.organizationId),
+            ),
+          )
+          .orderBy(desc(wizardSessions.updatedAt))
+          .limit(1)
+        if (newest && newest.expiresAt > now) return stateOf(newest, now)
+      }
+      const [created] = await tx
+        .insert(wizardSessions)
+        .values({
+          userId: claims.sub,
+          organizationId: input.organizationId ?? null,
+          lastInteractionAt: now,
+          expiresAt: new Date(now.getTime() + SESSION_LIFETIME_MS),
+        })
+        .returning()
+      return stateOf(created!, now)
+    })
+  } catch (error) {
+    // RLS refuses a session in an organization the caller does not belong to: not found, not "forbidden".
+    if (pgErrorCode(error) === pgErrorCodes.insufficientPrivilege) throw notFound('This organization')
+    throw error
+  }
+}
+
+export async function getWizard(deps: WizardDeps, claims: AuthenticatedClaims, sessionId: string): Promise<WizardState> {
+  return withRls(deps.db, claims, async (tx) => stateOf(await loadSession(tx, sessionId, { lock: false }), deps.now()))
+}
+
+/** Gives up an unfinished wizard; abandoning it again changes nothing. */
+export async function abandonWizard(deps: WizardDeps, actor: Actor, sessionId: string): Promise<WizardState> {
+  return audited(
+    deps.db,
+    actor,
+    { action: 'abandon', sessionId },
+    async (tx, entry) => {
+      const now = deps.now()
+      const row = await loadSession(tx, sessionId, { lock: true })
+      entry.organizationId = row.organizationId
+      if (row.status === 'abandoned') return stateOf(row, now)
+      if (row.status === 'completed') {
+        throw new DomainError('PRECONDITION_FAILED', 'This event is already published; unpublish the event instead.')
+      }
+      const [updated] = await tx
+        .update(wizardSessions)
+        .set({ status: 'abandoned', version: row.version + 1, lastInteractionAt: now })
+        .where(eq(wizardSessions.id, row.id))
+        .returning()
+      return stateOf(updated!, now)
+    },
+    () => getWizard(deps, actor.claims, sessionId),
+  )
+}

@@ -1,0 +1,78 @@
+import { eq } from 'drizzle-orm'
+import { wizardSessions } from '../../db/schema'
+import { DomainError } from '../errors'
+import { type Actor, audited } from './audit'
+import { ensureOpen, evaluate, loadSession, reachedStagesOf, SESSION_LIFETIME_MS, stageDataOf, stateOf, type WizardDeps, type WizardState } from './session-state'
+import { getWizard } from './sessions'
+import { type StageId, stageIds } from './stages'
+
+export interface TransitionInput {
+  sessionId: string
+  from: StageId
+  to: StageId
+}
+
+/**
+ * DESIGN's state machine. `from` must be the current stage (else CONFLICT: someone moved on). `to`
+ * may be any reached or earlier stage; the next stage when `from` validates in full; or a later stage
+ * when every stage before it is complete (else PRECONDITION_FAILED with what is missing).
+ */
+export async function transitionStage(deps: WizardDeps, actor: Actor, input: TransitionInput): Promise<WizardState> {
+  return audited(
+    deps.db,
+    actor,
+    { action: 'transition', sessionId: input.sessionId, stage: input.to, payload: { from: input.from, to: input.to } },
+    async (tx, entry) => {
+      const now = deps.now()
+      const row = await loadSession(tx, input.sessionId, { lock: true })
+      entry.organizationId = row.organizationId
+      ensureOpen(row, now)
+      if (row.currentStage !== input.from) {
+        throw new DomainError('CONFLICT', `This wizard is at ${row.currentStage} now, not ${input.from}. Reload to continue.`)
+      }
+      const { details, percentage, issues } = evaluate(row, stageDataOf(row), now)
+      const complete = (stage: StageId) => row.completedStages.includes(stage) && issues[stage].length === 0
+      const fromIndex = stageIds.indexOf(input.from)
+      const toIndex = stageIds.indexOf(input.to)
+      const completed = new Set(row.completedStages.filter((stage) => issues[stage].length === 0))
+
+      if (toIndex > fromIndex && !reachedStagesOf(row).includes(input.to)) {
+        if (toIndex === fromIndex + 1) {
+          if (issues[input.from].length > 0) {
+            throw new DomainError('PRECONDITION_FAILED', `Finish ${input.from} first.`, {
+              issues: issues[input.from].map((issue) => ({ ...issue, path: `${input.from}.${issue.path}` })),
+            })
+          }
+        } else {
+          const missing = stageIds.slice(0, toIndex).filter((stage) => !(complete(stage) || (stage === input.from && issues[stage].length === 0)))
+          if (missing.length > 0) {
+            throw new DomainError('PRECONDITION_FAILED', `Finish ${missing.join(', ')} first.`, {
+              issues: missing.flatMap((stage) =>
+                issues[stage].length > 0
+                  ? issues[stage].map((issue) => ({ ...issue, path: `${stage}.${issue.path}` }))
+                  : [{ path: stage, message: 'Complete this stage first.' }],
+              ),
+            })
+          }
+        }
+      }
+      // Moving on from a stage that validates completes it.
+      if (toIndex > fromIndex && issues[input.from].length === 0) completed.add(input.from)
+      const [updated] = await tx
+        .update(wizardSessions)
+        .set({
+          currentStage: input.to,
+          completedStages: stageIds.filter((stage) => completed.has(stage)),
+          completionDetails: details,
+          completionPercentage: percentage,
+          version: row.version + 1,
+          lastInteractionAt: now,
+          expiresAt: new Date(now.getTime() + SESSION_LIFETIME_MS),
+        })
+        .where(eq(wizardSessions.id, row.id))
+        .returning()
+      return stateOf(updated!, now)
+    },
+    () => getWizard(deps, actor.claims, input.sessionId),
+  )
+}

@@ -1,0 +1,186 @@
+/**
+ * The two levels of checking of DESIGN.md's "Saving": *shape* (the request cannot be stored at all) and
+ * *content* (a draft may be stored with issues; the stage is complete when there are none). Pure: the
+ * clock and the other stages come in through `StageContext`.
+ */
+import { z } from 'zod'
+import type { FieldIssue } from '../errors'
+import { count } from './fields'
+import { EventSetupSchema, type PaymentSetup, stageSchemas, TicketSetupSchema, VenueSetupSchema } from './stage-schemas'
+import type { StageId } from './stages'
+import { scheduleOf, zonedTimeToInstant } from './times'
+import { isShapeIssue, toFieldIssues, uniqueIssues } from './zod-issues'
+
+export type PaymentStatus = PaymentSetup['status']
+
+/** The stored JSON of each stage: possibly partial, possibly invalid, possibly absent. */
+export type WizardData = { [S in StageId]?: unknown }
+
+export interface StageContext {
+  now: Date
+  data: WizardData
+  paymentStatus: PaymentStatus
+  published: boolean
+}
+
+export const MAX_STRING_LENGTH = 10_000
+export const MAX_ARRAY_LENGTH = 100
+export const MAX_STAGE_BYTES = 64 * 1024
+/** JSON from a request is a tree; a very deep one is an attack on the walkers, not an event. */
+const MAX_DEPTH = 16
+const TOO_DEEP = 'This value is nested too deeply.'
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/** Hard limits that hold for every field, known or not, so that no draft can grow without bound. */
+function sizeIssues(value: unknown, path: string[], out: FieldIssue[]): void {
+  const at = path.join('.')
+  if (typeof value === 'string') {
+    if (value.length > MAX_STRING_LENGTH) out.push({ path: at, message: 'Use at most 10,000 characters.' })
+    return
+  }
+  if (typeof value !== 'object' || value === null) return
+  if (path.length >= MAX_DEPTH) {
+    out.push({ path: at, message: TOO_DEEP })
+    return
+  }
+  if (Array.isArray(value) && value.length > MAX_ARRAY_LENGTH) out.push({ path: at, message: 'Use at most 100 items.' })
+  for (const [key, item] of Object.entries(value)) sizeIssues(item, [...path, key], out)
+}
+
+function byteSize(data: unknown): number | null {
+  try {
+    return new TextEncoder().encode(JSON.stringify(data)).length
+  } catch {
+    return null // a cycle or a BigInt: not JSON, so not storable
+  }
+}
+
+/**
+ * Shape problems of a stage's data: any of them means BAD_REQUEST and nothing written, even for a draft.
+ * `[]` says nothing about content (a missing title, a past date) — see `stageIssues`.
+ */
+export function shapeIssues(stage: StageId, data: unknown): FieldIssue[] {
+  // The type says StageId, but the typed API and the copilot hand over whatever they were sent.
+  if (!Object.hasOwn(stageSchemas, stage)) return [{ path: '', message: 'There is no such stage.' }]
+  if (!isPlainObject(data)) return [{ path: '', message: "Send this stage's fields as an object." }]
+  // These two are the server's: a user can only send an empty object (a form posting nothing).
+  if (stage === 'paymentSetup' && Object.keys(data).length > 0) return [{ path: '', message: 'This stage is filled in by the server.' }]
+  if (stage === 'reviewPublish' && Object.keys(data).length > 0) return [{ path: '', message: 'Nothing to fill in here.' }]
+
+  const issues: FieldIssue[] = []
+  sizeIssues(data, [], issues)
+  // JSON.stringify itself overflows on very deep values: measure only what passed the depth limit.
+  const bytes = issues.some((issue) => issue.message === TOO_DEEP) ? 0 : byteSize(data)
+  if (bytes === null) return [{ path: '', message: "Send this stage's fields as JSON." }]
+  if (bytes > MAX_STAGE_BYTES) issues.push({ path: '', message: 'This stage holds too much data (at most 64 KB).' })
+  const result = stageSchemas[stage].safeParse(data)
+  if (!result.success) issues.push(...toFieldIssues(result.error.issues.filter((issue) => isShapeIssue(issue, data))))
+  return uniqueIssues(issues)
+}
+
+/** The schema's issues for stored data; no data at all is an issue for each required field. */
+function schemaIssues(schema: z.ZodType, data: unknown): FieldIssue[] {
+  const result = schema.safeParse(data ?? {})
+  return result.success ? [] : toFieldIssues(result.error.issues)
+}
+
+/** Only the fields the times need: a short title should not hide that the date is in the past. */
+const { date, startTime, endDate, endTime, timezone } = EventSetupSchema.shape
+const ScheduleFields = z.object({ date, startTime, endDate, endTime, timezone })
+
+function eventIssues(context: StageContext): FieldIssue[] {
+  const data = context.data.eventSetup
+  const issues = schemaIssues(EventSetupSchema, data)
+  const times = ScheduleFields.safeParse(data ?? {})
+  if (!times.success) return issues
+  // scheduleOf reads nothing but these fields.
+  const schedule = scheduleOf(times.data as z.infer<typeof EventSetupSchema>)
+  if ('issues' in schedule) issues.push(...schedule.issues)
+  // The start is an instant in the event's zone: 18:00 in Tokyo is 09:00Z, before 10:00Z.
+  const start = zonedTimeToInstant(times.data.date, times.data.startTime, times.data.timezone)
+  if (start.ok && start.instant.getTime() <= context.now.getTime()) issues.push({ path: 'date', message: 'The event must start in the future.' })
+  return uniqueIssues(issues)
+}
+
+/** The last moment tickets may be sold: the event's end, or its start when it has no end. */
+function salesDeadline(eventSetup: unknown): { at: number; moment: 'the end' | 'the start' } | null {
+  const event = EventSetupSchema.safeParse(eventSetup)
+  if (!event.success) return null
+  const schedule = scheduleOf(event.data)
+  if ('issues' in schedule) return null
+  return schedule.endsAt ? { at: schedule.endsAt.getTime(), moment: 'the end' } : { at: schedule.startsAt.getTime(), moment: 'the start' }
+}
+
+function venueCapacity(venueSetup: unknown): number | null {
+  const venue = VenueSetupSchema.safeParse(venueSetup)
+  if (!venue.success || venue.data.mode === 'virtual') return null
+  return venue.data.venue?.capacity ?? null
+}
+
+/**
+ * Tickets against the other stages, checked once the tickets themselves are valid and only against
+ * stages that are valid (an unfinished event says nothing reliable about when sales must end).
+ */
+function ticketIssues(context: StageContext): FieldIssue[] {
+  const tickets = TicketSetupSchema.safeParse(context.data.ticketSetup ?? {})
+  if (!tickets.success) return toFieldIssues(tickets.error.issues)
+  const issues: FieldIssue[] = []
+  const { tiers, totalCapacity } = tickets.data
+  const deadline = salesDeadline(context.data.eventSetup)
+  if (deadline !== null) {
+    tiers.forEach((tier, index) => {
+      if (tier.salesStart !== undefined && Date.parse(tier.salesStart) > deadline.at) {
+        issues.push({ path: `tiers.${index}.salesStart`, message: `Ticket sales must start by ${deadline.moment} of the event.` })
+      }
+      if (tier.salesEnd !== undefined && Date.parse(tier.salesEnd) > deadline.at) {
+        issues.push({ path: `tiers.${index}.salesEnd`, message: `Ticket sales must end by ${deadline.moment} of the event.` })
+      }
+    })
+  }
+  const capacity = venueCapacity(context.data.venueSetup)
+  if (capacity !== null) {
+    const offered = tiers.reduce((sum, tier) => sum + tier.quantity, 0)
+    if (totalCapacity !== undefined && totalCapacity > capacity) {
+      issues.push({ path: 'totalCapacity', message: `The total capacity (${count(totalCapacity)}) is more than the venue holds (${count(capacity)}).` })
+    } else if (totalCapacity === undefined && offered > capacity) {
+      issues.push({ path: 'tiers', message: `The tiers offer ${count(offered)} tickets, more than the venue holds (${count(capacity)}).` })
+    }
+  }
+  return issues
+}
+
+/** Every content issue that keeps `stage` from being complete; `[]` means it validates in full. */
+export function stageIssues(stage: StageId, context: StageContext): FieldIssue[] {
+  switch (stage) {
+    case 'organizerSetup':
+    case 'venueSetup':
+      return schemaIssues(stageSchemas[stage], context.data[stage])
+    case 'eventSetup':
+      return eventIssues(context)
+    case 'ticketSetup':
+      return ticketIssues(context)
+    case 'paymentSetup':
+      return context.paymentStatus === 'not_required' || context.paymentStatus === 'verified'
+        ? []
+        : [{ path: 'status', message: 'Paid tickets need a connected Stripe account with charges enabled.' }]
+    case 'sponsorsMedia': {
+      const data = context.data.sponsorsMedia
+      if (data === undefined || data === null) return [{ path: '', message: 'Save this stage or skip it.' }]
+      // Skipped media are left out of the published event (publish ignores them), so they cannot block it.
+      if (isPlainObject(data) && data.skipped === true) return []
+      return schemaIssues(stageSchemas.sponsorsMedia, data)
+    }
+    case 'reviewPublish':
+      return context.published ? [] : [{ path: '', message: 'Publish the event to finish.' }]
+  }
+}
+
+/** Paid tickets need a connected account; free events never do. */
+export function paymentStatusFor(ticketSetup: unknown, account: 'none' | 'pending' | 'verified'): PaymentStatus {
+  const tiers = isPlainObject(ticketSetup) && Array.isArray(ticketSetup.tiers) ? ticketSetup.tiers : []
+  const paid = tiers.some((tier: unknown) => isPlainObject(tier) && typeof tier.price === 'number' && tier.price > 0)
+  if (!paid) return 'not_required'
+  return account === 'none' ? 'not_connected' : account
+}
