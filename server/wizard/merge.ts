@@ -1,8 +1,6 @@
-import { eq } from 'drizzle-orm'
-import { wizardSessions } from '../../db/schema'
 import { DomainError } from '../errors'
 import { type Actor, audited } from './audit'
-import { ensureOpen, evaluate, loadSession, reachedStagesOf, SESSION_LIFETIME_MS, stageDataOf, stateOf, type WizardDeps, type WizardState } from './session-state'
+import { ensureOpen, evaluate, loadSession, reachedStagesOf, saveChange, stageDataOf, type WizardDeps, type WizardState } from './session-state'
 import { getWizard } from './sessions'
 import type { StageId } from './stages'
 import { shapeIssues } from './validation'
@@ -58,25 +56,16 @@ export async function mergeStage(deps: WizardDeps, actor: Actor, input: MergeInp
         throw new DomainError('BAD_REQUEST', `The ${input.stage} stage would be too large.`, { issues: mergedIssues })
       }
       const data = { ...stageDataOf(row), [input.stage]: merged }
-      const { details, percentage, issues, paymentStatus } = evaluate(row, data, now)
+      const progress = evaluate(row, data, now)
+      const { issues } = progress
       if (input.validate === 'strict' && issues[input.stage].length > 0) {
         throw new DomainError('BAD_REQUEST', 'Some fields need attention.', { issues: issues[input.stage] })
       }
-      const [updated] = await tx
-        .update(wizardSessions)
-        .set({
-          [input.stage]: merged,
-          paymentSetup: { status: paymentStatus },
-          completedStages: row.completedStages.filter((stage) => issues[stage].length === 0),
-          completionDetails: details,
-          completionPercentage: percentage,
-          version: row.version + 1,
-          lastInteractionAt: now,
-          expiresAt: new Date(now.getTime() + SESSION_LIFETIME_MS),
-        })
-        .where(eq(wizardSessions.id, row.id))
-        .returning()
-      return stateOf(updated!, now)
+      return saveChange(tx, row, now, progress, {
+        [input.stage]: merged,
+        paymentSetup: { status: progress.paymentStatus },
+        completedStages: row.completedStages.filter((stage) => issues[stage].length === 0),
+      })
     },
     () => getWizard(deps, actor.claims, input.sessionId),
   )

@@ -94,3 +94,29 @@ export function ensureOpen(row: SessionRow, now: Date): void {
     throw new DomainError('PRECONDITION_FAILED', 'This wizard expired after a week without changes. Start a new one.')
   }
 }
+
+/**
+ * Writes a change to a locked session with what every change stores alongside it: the progress of
+ * the same data, the next version, and a week more before it expires.
+ */
+export async function saveChange(
+  tx: Transaction,
+  row: SessionRow,
+  now: Date,
+  progress: { details: Record<StageId, number>; percentage: number },
+  changes: Partial<typeof wizardSessions.$inferInsert>,
+): Promise<WizardState> {
+  const [updated] = await tx
+    .update(wizardSessions)
+    .set({
+      ...changes,
+      completionDetails: progress.details,
+      completionPercentage: progress.percentage,
+      version: row.version + 1,
+      lastInteractionAt: now,
+      expiresAt: new Date(now.getTime() + SESSION_LIFETIME_MS),
+    })
+    .where(eq(wizardSessions.id, row.id))
+    .returning()
+  return stateOf(updated!, now)
+}

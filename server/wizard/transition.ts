@@ -1,8 +1,6 @@
-import { eq } from 'drizzle-orm'
-import { wizardSessions } from '../../db/schema'
 import { DomainError } from '../errors'
 import { type Actor, audited } from './audit'
-import { ensureOpen, evaluate, loadSession, reachedStagesOf, SESSION_LIFETIME_MS, stageDataOf, stateOf, type WizardDeps, type WizardState } from './session-state'
+import { ensureOpen, evaluate, loadSession, reachedStagesOf, saveChange, stageDataOf, type WizardDeps, type WizardState } from './session-state'
 import { getWizard } from './sessions'
 import { type StageId, stageIds } from './stages'
 
@@ -30,7 +28,8 @@ export async function transitionStage(deps: WizardDeps, actor: Actor, input: Tra
       if (row.currentStage !== input.from) {
         throw new DomainError('CONFLICT', `This wizard is at ${row.currentStage} now, not ${input.from}. Reload to continue.`)
       }
-      const { details, percentage, issues } = evaluate(row, stageDataOf(row), now)
+      const progress = evaluate(row, stageDataOf(row), now)
+      const { issues } = progress
       const complete = (stage: StageId) => row.completedStages.includes(stage) && issues[stage].length === 0
       const fromIndex = stageIds.indexOf(input.from)
       const toIndex = stageIds.indexOf(input.to)
@@ -58,20 +57,10 @@ export async function transitionStage(deps: WizardDeps, actor: Actor, input: Tra
       }
       // Moving on from a stage that validates completes it.
       if (toIndex > fromIndex && issues[input.from].length === 0) completed.add(input.from)
-      const [updated] = await tx
-        .update(wizardSessions)
-        .set({
-          currentStage: input.to,
-          completedStages: stageIds.filter((stage) => completed.has(stage)),
-          completionDetails: details,
-          completionPercentage: percentage,
-          version: row.version + 1,
-          lastInteractionAt: now,
-          expiresAt: new Date(now.getTime() + SESSION_LIFETIME_MS),
-        })
-        .where(eq(wizardSessions.id, row.id))
-        .returning()
-      return stateOf(updated!, now)
+      return saveChange(tx, row, now, progress, {
+        currentStage: input.to,
+        completedStages: stageIds.filter((stage) => completed.has(stage)),
+      })
     },
     () => getWizard(deps, actor.claims, input.sessionId),
   )
