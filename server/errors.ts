@@ -33,6 +33,10 @@ export class DomainError extends Error {
   }
 }
 
+/** Issues of one stage named from the wizard's root (`eventSetup.title`; a stage-wide one is just `eventSetup`). */
+export const prefixIssues = (prefix: string, issues: FieldIssue[]): FieldIssue[] =>
+  issues.map((issue) => ({ ...issue, path: issue.path ? `${prefix}.${issue.path}` : prefix }))
+
 /** Not found and not yours look the same. */
 export const notFound = (what: string) => new DomainError('NOT_FOUND', `${what} was not found.`)
 

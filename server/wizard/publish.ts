@@ -4,7 +4,7 @@ import type { Transaction } from '../../db/client'
 import { pgConstraint, pgErrorCode, pgErrorCodes } from '../../db/errors'
 import { withRls } from '../../db/rls'
 import { eventTicketTiers, events, wizardSessions } from '../../db/schema'
-import { DomainError } from '../errors'
+import { DomainError, prefixIssues } from '../errors'
 import { type Actor, audited } from './audit'
 import { ensureOpen, evaluate, loadSession, type SessionRow, stageDataOf, type WizardDeps } from './session-state'
 import { slugBase, slugCandidate } from './slug'
@@ -41,7 +41,7 @@ export async function publishWizard(deps: WizardDeps, actor: Actor, sessionId: s
       const { issues, details } = evaluate(row, data, now)
       const blocking = stageIds
         .filter((stage) => stage !== 'reviewPublish')
-        .flatMap((stage) => issues[stage].map((issue) => ({ ...issue, path: `${stage}.${issue.path}` })))
+        .flatMap((stage) => prefixIssues(stage, issues[stage]))
       if (blocking.length > 0) {
         throw new DomainError('PRECONDITION_FAILED', 'Some stages are not complete yet.', { issues: blocking })
       }

@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull } from 'drizzle-orm'
+import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm'
 import { pgErrorCode, pgErrorCodes } from '../../db/errors'
 import { withRls } from '../../db/rls'
 import { wizardSessions } from '../../db/schema'
@@ -78,5 +78,26 @@ export async function abandonWizard(deps: WizardDeps, actor: Actor, sessionId: s
       return stateOf(updated!, now)
     },
     () => getWizard(deps, actor.claims, sessionId),
+  )
+}
+
+/** Unfinished wizards the caller can see (their own and their organizations'), newest first. */
+export async function listUnfinishedWizards(deps: WizardDeps, claims: AuthenticatedClaims) {
+  return withRls(deps.db, claims, (tx) =>
+    tx
+      .select({
+        sessionId: wizardSessions.id,
+        organizationId: wizardSessions.organizationId,
+        mine: sql<boolean>`${wizardSessions.userId} = ${claims.sub}`,
+        title: sql<string | null>`${wizardSessions.eventSetup} ->> 'title'`,
+        currentStage: wizardSessions.currentStage,
+        completionPercentage: wizardSessions.completionPercentage,
+        updatedAt: wizardSessions.updatedAt,
+        expiresAt: wizardSessions.expiresAt,
+      })
+      .from(wizardSessions)
+      .where(and(eq(wizardSessions.status, 'in_progress'), gt(wizardSessions.expiresAt, deps.now())))
+      .orderBy(desc(wizardSessions.updatedAt))
+      .limit(50),
   )
 }

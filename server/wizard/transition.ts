@@ -1,4 +1,4 @@
-import { DomainError } from '../errors'
+import { DomainError, prefixIssues } from '../errors'
 import { type Actor, audited } from './audit'
 import { ensureOpen, evaluate, loadSession, reachedStagesOf, saveChange, stageDataOf, type WizardDeps, type WizardState } from './session-state'
 import { getWizard } from './sessions'
@@ -39,7 +39,7 @@ export async function transitionStage(deps: WizardDeps, actor: Actor, input: Tra
         if (toIndex === fromIndex + 1) {
           if (issues[input.from].length > 0) {
             throw new DomainError('PRECONDITION_FAILED', `Finish ${input.from} first.`, {
-              issues: issues[input.from].map((issue) => ({ ...issue, path: `${input.from}.${issue.path}` })),
+              issues: prefixIssues(input.from, issues[input.from]),
             })
           }
         } else {
@@ -48,7 +48,7 @@ export async function transitionStage(deps: WizardDeps, actor: Actor, input: Tra
             throw new DomainError('PRECONDITION_FAILED', `Finish ${missing.join(', ')} first.`, {
               issues: missing.flatMap((stage) =>
                 issues[stage].length > 0
-                  ? issues[stage].map((issue) => ({ ...issue, path: `${stage}.${issue.path}` }))
+                  ? prefixIssues(stage, issues[stage])
                   : [{ path: stage, message: 'Complete this stage first.' }],
               ),
             })
