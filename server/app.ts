@@ -126,6 +126,9 @@ function securityHeaders({ development, https }: { development: boolean; https: 
       },
     },
     crossOriginEmbedderPolicy: false,
+    // Not `no-referrer`: under it browsers send `Origin: null` on same-origin form posts, which the
+    // cross-site check must refuse. `same-origin` still tells other sites nothing.
+    referrerPolicy: { policy: 'same-origin' },
     strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
   })
   return (req, res, next) => nonce(req, res, () => headers(req, res, next))

@@ -1,0 +1,75 @@
+import type { FormMetadata } from '@conform-to/react'
+import type { FieldIssue } from '../../../server/errors'
+import type { StageId } from '../../../server/wizard/stages'
+import type { StageOptions } from '../../lib/stage-options.server'
+import { EventFields } from './stages/event'
+import { OrganizerFields } from './stages/organizer'
+import { PaymentPanel } from './stages/payment'
+import { ReviewPanel } from './stages/review'
+import { SponsorFields } from './stages/sponsors'
+import { TicketFields } from './stages/tickets'
+import { VenueFields } from './stages/venue'
+
+/**
+ * A stage form as the browser posts it: text everywhere (app/lib/stage-form.server.ts turns it into the
+ * stage's typed data, which the stage schemas check).
+ */
+type Text = string | undefined
+export type StageForm = {
+  name?: Text
+  organization?: Text
+  email?: Text
+  phone?: Text
+  title?: Text
+  type?: Text
+  description?: Text
+  date?: Text
+  startTime?: Text
+  endDate?: Text
+  endTime?: Text
+  timezone?: Text
+  mode?: Text
+  venue?: { name?: Text; address?: Text; city?: Text; country?: Text; postalCode?: Text; capacity?: Text }
+  online?: { url?: Text; platform?: Text }
+  tiers?: {
+    name?: Text
+    price?: Text
+    currency?: Text
+    quantity?: Text
+    description?: Text
+    salesStart?: Text
+    salesEnd?: Text
+    minPerOrder?: Text
+    maxPerOrder?: Text
+    hidden?: Text
+  }[]
+  totalCapacity?: Text
+  coverImageUrl?: Text
+  sponsors?: { name?: Text; url?: Text; logoUrl?: Text; level?: Text }[]
+}
+
+export interface StageFieldsProps {
+  form: FormMetadata<StageForm>
+  fields: ReturnType<FormMetadata<StageForm>['getFieldset']>
+  state: {
+    sessionId: string
+    paymentStatus: 'not_required' | 'not_connected' | 'pending' | 'verified'
+    issues: Record<StageId, FieldIssue[]>
+  }
+  options: StageOptions
+}
+
+const stageComponents: Record<StageId, (props: StageFieldsProps) => JSX.Element> = {
+  organizerSetup: OrganizerFields,
+  eventSetup: EventFields,
+  venueSetup: VenueFields,
+  ticketSetup: TicketFields,
+  paymentSetup: PaymentPanel,
+  sponsorsMedia: SponsorFields,
+  reviewPublish: ReviewPanel,
+}
+
+export function StageFields({ stage, ...props }: StageFieldsProps & { stage: StageId }) {
+  const Component = stageComponents[stage]
+  return <Component {...props} />
+}

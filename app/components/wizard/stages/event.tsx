@@ -1,0 +1,54 @@
+import { useEffect } from 'react'
+import type { StageFieldsProps } from '../stage-fields'
+import { Select, TextArea, TextInput } from '../inputs'
+
+export const eventTypeLabels = {
+  fashion_show: 'Fashion show',
+  popup: 'Pop-up',
+  exhibition: 'Exhibition',
+  launch: 'Launch',
+  other: 'Something else',
+} as const
+
+export function EventFields({ fields, options }: StageFieldsProps) {
+  const zone = fields.timezone
+  // With JavaScript, an empty time zone starts as the browser's own (the server accepts aliases too).
+  useEffect(() => {
+    const input = document.getElementById(zone.id)
+    if (input instanceof HTMLInputElement && input.value === '') {
+      input.value = Intl.DateTimeFormat().resolvedOptions().timeZone
+      input.form?.dispatchEvent(new Event('change', { bubbles: true }))
+    }
+  }, [zone.id])
+  return (
+    <>
+      <TextInput field={fields.title} label="Title" hint="3 to 120 characters." />
+      <Select
+        field={fields.type}
+        label="Type of event"
+        placeholder="Choose…"
+        options={Object.entries(eventTypeLabels).map(([value, label]) => ({ value, label }))}
+      />
+      <TextArea field={fields.description} label="Description (optional)" rows={5} />
+      <div className="grid grid--2">
+        <TextInput field={fields.date} label="Date" type="date" />
+        <TextInput field={fields.startTime} label="Starts at" type="time" />
+        <TextInput field={fields.endDate} label="Ends on (optional)" type="date" hint="Leave empty for the same day." />
+        <TextInput field={fields.endTime} label="Ends at (optional)" type="time" hint="Earlier than the start means the next morning." />
+      </div>
+      <TextInput
+        field={zone}
+        label="Time zone"
+        list="time-zones"
+        autoComplete="off"
+        placeholder="Europe/Paris"
+        hint="Type to search, e.g. Paris, New York, Tokyo. Times are in this zone."
+      />
+      <datalist id="time-zones">
+        {options.timeZones.map((name) => (
+          <option key={name} value={name} />
+        ))}
+      </datalist>
+    </>
+  )
+}

@@ -1,0 +1,57 @@
+import type { StageFieldsProps } from '../stage-fields'
+import { Checkbox, Select, TextInput } from '../inputs'
+import { ErrorList } from '../../forms'
+
+export function TicketFields({ form, fields, options }: StageFieldsProps) {
+  const tiers = fields.tiers.getFieldList()
+  const currencies = options.currencies.map((code) => ({ value: code, label: code }))
+  const firstCurrency = tiers[0]?.getFieldset().currency.value ?? 'EUR'
+  return (
+    <>
+      <ErrorList id={fields.tiers.errorId} errors={fields.tiers.errors} />
+      {tiers.map((tier, index) => {
+        const tierFields = tier.getFieldset()
+        return (
+          <fieldset key={tier.key} className="stack tier">
+            <legend>Tier {index + 1}</legend>
+            <TextInput field={tierFields.name} label="Name" placeholder="General admission" />
+            <div className="grid grid--3">
+              <TextInput field={tierFields.price} label="Price" inputMode="decimal" hint="0 for free." />
+              <Select field={tierFields.currency} label="Currency" options={currencies} />
+              <TextInput field={tierFields.quantity} label="Tickets" type="number" min={1} inputMode="numeric" />
+            </div>
+            <TextInput field={tierFields.description} label="Description (optional)" />
+            <div className="grid grid--2">
+              <TextInput field={tierFields.salesStart} label="Sales open (optional)" type="datetime-local" hint="In the event's time zone." />
+              <TextInput field={tierFields.salesEnd} label="Sales close (optional)" type="datetime-local" />
+              <TextInput field={tierFields.minPerOrder} label="Minimum per order (optional)" type="number" min={1} />
+              <TextInput field={tierFields.maxPerOrder} label="Maximum per order (optional)" type="number" min={1} />
+            </div>
+            <Checkbox field={tierFields.hidden} label="Hidden from the public page (e.g. press, guests)" />
+            <ErrorList id={tier.errorId} errors={tier.errors} />
+            <div className="actions">
+              <button className="button button--small" {...form.remove.getButtonProps({ name: fields.tiers.name, index })}>
+                Remove tier {index + 1}
+              </button>
+            </div>
+          </fieldset>
+        )
+      })}
+      <div className="actions">
+        <button
+          className="button"
+          {...form.insert.getButtonProps({ name: fields.tiers.name, defaultValue: { currency: firstCurrency, price: '0' } })}
+        >
+          Add a tier
+        </button>
+      </div>
+      <TextInput
+        field={fields.totalCapacity}
+        label="Total capacity (optional)"
+        type="number"
+        min={1}
+        hint="Caps all tiers together; at most the venue's capacity."
+      />
+    </>
+  )
+}

@@ -1,0 +1,181 @@
+import type { FieldIssue } from '../../server/errors'
+import type { StageId } from '../../server/wizard/stages'
+import { canonicalTimeZone, localDateTimeAt, zonedTimeToInstant } from '../../server/wizard/times'
+
+/**
+ * The forms' side of the stage schemas. Forms post text; the stages store typed values. This turns one
+ * into the other and back, and nothing else: every rule stays in the stage schemas. Two fields read
+ * the way an organizer thinks rather than as stored: prices in the currency's main unit ("25.50" for
+ * 2550 cents) and sales windows as local date-times in the event's time zone.
+ */
+type Payload = Record<string, unknown>
+type Converted = { patch: Record<string, unknown>; issues: FieldIssue[] }
+
+const text = (value: unknown): string | null => (typeof value === 'string' && value.trim() !== '' ? value.trim() : null)
+
+export const currencyDigits = (currency: string): number => {
+  try {
+    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2
+  } catch {
+    return 2
+  }
+}
+
+/** Conform's field name for a core issue path: `tiers.0.price` → `tiers[0].price`. */
+export const fieldName = (path: string) => path.replace(/\.(\d+)(?=\.|$)/g, '[$1]')
+
+class FormReader {
+  readonly issues: FieldIssue[] = []
+  constructor(private readonly zone: string) {}
+
+  wholeNumber(value: unknown, path: string): number | null {
+    const raw = text(value)
+    if (raw === null) return null
+    if (!/^-?\d+$/.test(raw)) {
+      this.issues.push({ path, message: 'Use a whole number.' })
+      return null
+    }
+    return Number(raw)
+  }
+
+  price(value: unknown, currency: string | null, path: string): number | null {
+    const raw = text(value)?.replace(',', '.') ?? null
+    if (raw === null) return null
+    const digits = currencyDigits(currency ?? 'EUR')
+    const match = /^(\d+)(?:\.(\d+))?$/.exec(raw)
+    if (!match) {
+      this.issues.push({ path, message: 'Use an amount such as 25 or 25.50 (0 for free).' })
+      return null
+    }
+    const fraction = match[2] ?? ''
+    if (fraction.length > digits) {
+      this.issues.push({ path, message: digits === 0 ? `${currency} has no decimals.` : `Use at most ${digits} decimals.` })
+      return null
+    }
+    return Number(match[1]) * 10 ** digits + Number(fraction.padEnd(digits, '0') || 0)
+  }
+
+  /** A datetime-local value in the event's zone → an ISO instant. */
+  instant(value: unknown, path: string): string | null {
+    const raw = text(value)
+    if (raw === null) return null
+    const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(raw)
+    if (!match) {
+      this.issues.push({ path, message: 'Use a date and time.' })
+      return null
+    }
+    const result = zonedTimeToInstant(match[1]!, match[2]!, this.zone)
+    if (!result.ok) {
+      this.issues.push({ path, message: `${match[2]} does not exist on that day in ${this.zone} (clocks go forward).` })
+      return null
+    }
+    return result.instant.toISOString()
+  }
+}
+
+/** Drops empty fields of a nested object; null when nothing is left (the object is then removed). */
+function compact(object: Record<string, unknown>): Record<string, unknown> | null {
+  const kept = Object.fromEntries(Object.entries(object).filter(([, value]) => value !== null && value !== undefined))
+  return Object.keys(kept).length > 0 ? kept : null
+}
+
+const record = (value: unknown): Payload => (value && typeof value === 'object' ? (value as Payload) : {})
+const list = (value: unknown): Payload[] => (Array.isArray(value) ? value.map(record) : [])
+
+/** A form post of one stage as a merge patch: empty fields become `null`, which removes them. */
+export function formToPatch(stage: StageId, payload: Payload, eventZone: string | null): Converted {
+  const read = new FormReader(canonicalTimeZone(eventZone ?? '') ?? 'UTC')
+  const strings = (keys: string[]) => Object.fromEntries(keys.map((key) => [key, text(payload[key])]))
+  let patch: Record<string, unknown>
+  switch (stage) {
+    case 'organizerSetup':
+      patch = strings(['name', 'organization', 'email', 'phone'])
+      break
+    case 'eventSetup':
+      patch = strings(['title', 'type', 'description', 'date', 'startTime', 'endDate', 'endTime', 'timezone'])
+      break
+    case 'venueSetup': {
+      const venue = record(payload.venue)
+      const online = record(payload.online)
+      patch = {
+        mode: text(payload.mode),
+        venue: compact({
+          name: text(venue.name),
+          address: text(venue.address),
+          city: text(venue.city),
+          country: text(venue.country),
+          postalCode: text(venue.postalCode),
+          capacity: read.wholeNumber(venue.capacity, 'venue.capacity'),
+        }),
+        online: compact({ url: text(online.url), platform: text(online.platform) }),
+      }
+      break
+    }
+    case 'ticketSetup':
+      patch = {
+        tiers: list(payload.tiers).map((tier, index) => {
+          const at = (field: string) => `tiers.${index}.${field}`
+          const currency = text(tier.currency)
+          return compact({
+            name: text(tier.name),
+            price: read.price(tier.price, currency, at('price')),
+            currency,
+            quantity: read.wholeNumber(tier.quantity, at('quantity')),
+            description: text(tier.description),
+            salesStart: read.instant(tier.salesStart, at('salesStart')),
+            salesEnd: read.instant(tier.salesEnd, at('salesEnd')),
+            minPerOrder: read.wholeNumber(tier.minPerOrder, at('minPerOrder')),
+            maxPerOrder: read.wholeNumber(tier.maxPerOrder, at('maxPerOrder')),
+            hidden: tier.hidden === 'on' || tier.hidden === 'true' ? true : null,
+          }) ?? {}
+        }),
+        totalCapacity: read.wholeNumber(payload.totalCapacity, 'totalCapacity'),
+      }
+      break
+    case 'sponsorsMedia':
+      patch = {
+        coverImageUrl: text(payload.coverImageUrl),
+        sponsors: list(payload.sponsors).map(
+          (sponsor) => compact({ name: text(sponsor.name), url: text(sponsor.url), logoUrl: text(sponsor.logoUrl), level: text(sponsor.level) }) ?? {},
+        ),
+        skipped: null,
+      }
+      break
+    default:
+      patch = {}
+  }
+  return { patch, issues: read.issues }
+}
+
+/** What the form shows for stored stage data: the inverse of `formToPatch`. */
+export function formDefaults(stage: StageId, data: unknown, eventZone: string | null): Record<string, unknown> {
+  const stored = record(data)
+  const zone = canonicalTimeZone(eventZone ?? '') ?? 'UTC'
+  const asText = (value: unknown) => (value === undefined || value === null ? '' : String(value))
+  if (stage === 'ticketSetup') {
+    return {
+      ...stored,
+      totalCapacity: asText(stored.totalCapacity),
+      tiers: list(stored.tiers).map((tier) => {
+        const currency = typeof tier.currency === 'string' ? tier.currency : 'EUR'
+        const digits = currencyDigits(currency)
+        const localTime = (value: unknown) => (typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? localDateTimeAt(new Date(value), zone) : asText(value))
+        return {
+          ...tier,
+          price: typeof tier.price === 'number' ? (tier.price / 10 ** digits).toFixed(digits) : asText(tier.price),
+          quantity: asText(tier.quantity),
+          minPerOrder: asText(tier.minPerOrder),
+          maxPerOrder: asText(tier.maxPerOrder),
+          salesStart: localTime(tier.salesStart),
+          salesEnd: localTime(tier.salesEnd),
+          hidden: tier.hidden === true ? 'on' : '',
+        }
+      }),
+    }
+  }
+  if (stage === 'venueSetup') {
+    const venue = record(stored.venue)
+    return { ...stored, venue: { ...venue, capacity: asText(venue.capacity) } }
+  }
+  return stored
+}

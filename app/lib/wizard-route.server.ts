@@ -1,0 +1,32 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import { TRPCError } from '@trpc/server'
+import { type StageId, stageIds } from '../../server/wizard/stages'
+import { callerFor } from './caller.server'
+import { requireUser } from './session.server'
+
+export const isStage = (value: string | undefined): value is StageId => stageIds.includes(value as StageId)
+
+export const stagePath = (sessionId: string, stage: StageId) => `/wizard/${sessionId}/${stage}`
+
+/** The event's time zone as typed so far: the one sales windows are read in. */
+export const eventZoneOf = (data: Record<string, unknown>) => {
+  const eventSetup = data.eventSetup as { timezone?: unknown } | undefined
+  return typeof eventSetup?.timezone === 'string' ? eventSetup.timezone : null
+}
+
+/** The signed-in caller and the wizard named in the URL; a wizard they cannot see is a 404. */
+export async function loadWizard(args: LoaderFunctionArgs | ActionFunctionArgs) {
+  await requireUser(args)
+  const { sessionId = '', stage } = args.params
+  if (!isStage(stage)) throw new Response('Not found', { status: 404 })
+  const caller = await callerFor(args)
+  try {
+    const state = await caller.wizard.get({ sessionId })
+    return { caller, state, stage }
+  } catch (error) {
+    if (error instanceof TRPCError && (error.code === 'NOT_FOUND' || error.code === 'BAD_REQUEST')) {
+      throw new Response('Not found', { status: 404 })
+    }
+    throw error
+  }
+}

@@ -1,0 +1,178 @@
+import { getFormProps, parse, type SubmissionResult, useForm } from '@conform-to/react'
+import {
+  type ActionFunctionArgs,
+  data,
+  type LinksFunction,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+  redirect,
+} from '@remix-run/node'
+import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { TRPCError } from '@trpc/server'
+import { ErrorList } from '../components/forms'
+import { AutosaveStatus, useAutosave } from '../components/wizard/autosave'
+import { ProgressBar } from '../components/wizard/progress-bar'
+import { type StageForm, StageFields } from '../components/wizard/stage-fields'
+import { stageTitles } from '../components/wizard/stage-titles'
+import { Stepper } from '../components/wizard/stepper'
+import { procedureErrorReply } from '../lib/form-errors.server'
+import { forwardActionHeaders } from '../lib/headers'
+import { fieldName, formDefaults, formToPatch } from '../lib/stage-form.server'
+import { stageOptions } from '../lib/stage-options.server'
+import { eventZoneOf, isStage, loadWizard, stagePath } from '../lib/wizard-route.server'
+import { type StageId, stageIds } from '../../server/wizard/stages'
+import wizardStyles from '../styles/wizard.css?url'
+
+export const headers = forwardActionHeaders
+
+export const links: LinksFunction = () => [{ rel: 'stylesheet', href: wizardStyles }]
+
+export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [
+  { title: loaded ? `${stageTitles[loaded.stage].title} · Event Wizard` : 'Event Wizard' },
+]
+
+export async function loader(args: LoaderFunctionArgs) {
+  const { state, stage } = await loadWizard(args)
+  if (state.status === 'completed') throw redirect('/')
+  // The address always shows the current stage; moving between stages is a transition (a POST).
+  if (stage !== state.currentStage) throw redirect(stagePath(state.sessionId, state.currentStage))
+  const zone = eventZoneOf(state.data)
+  return {
+    stage,
+    state,
+    defaults: formDefaults(stage, state.data[stage], zone),
+    options: stageOptions(stage),
+  }
+}
+
+type Intent = 'save' | 'continue' | 'back' | 'skip' | 'publish' | `goto:${StageId}`
+
+export async function action(args: ActionFunctionArgs) {
+  const { caller, state, stage } = await loadWizard(args)
+  const formData = await args.request.formData()
+  const intent = String(formData.get('intent') ?? 'save') as Intent
+  const sessionId = state.sessionId
+  if (stage !== state.currentStage) throw redirect(stagePath(sessionId, state.currentStage))
+
+  // Conform's own intents (add or remove a ticket tier or a sponsor) only change the form, which comes back.
+  const submission = parse<Record<string, unknown>, string[]>(formData, { resolve: (payload) => ({ value: payload }) })
+  if (submission.status !== 'success') return data(submission.reply())
+  const payload = submission.payload
+  const respond = (result: SubmissionResult<string[]>, init?: ResponseInit) => data(result, init)
+
+  try {
+    if (intent === 'publish') {
+      if (formData.get('confirm') !== 'yes') {
+        return respond(submission.reply({ formErrors: ['Tick the box to confirm that the event may go public.'] }), { status: 400 })
+      }
+      const { slug } = await caller.wizard.publish({ sessionId })
+      return redirect(`/e/${slug}?published=1`)
+    }
+    const writable = stage !== 'paymentSetup' && stage !== 'reviewPublish'
+    const strict = intent === 'continue'
+    if (writable && intent === 'skip' && stage === 'sponsorsMedia') {
+      await caller.wizard.merge({ sessionId, stage, data: { skipped: true }, validate: 'draft' })
+    } else if (writable) {
+      const { patch, issues } = formToPatch(stage, payload, eventZoneOf({ ...state.data, [stage]: payload }))
+      const saved = await caller.wizard.merge({ sessionId, stage, data: patch, validate: strict ? 'strict' : 'draft' })
+      const shown = [...issues, ...saved.issues[stage]]
+      if (issues.length > 0 && strict) {
+        return respond(submission.reply({ fieldErrors: errorsByField(shown) }), { status: 400 })
+      }
+    }
+    const target = targetStage(intent, stage)
+    if (target && target !== stage) await caller.wizard.transition({ sessionId, from: stage, to: target })
+    return redirect(stagePath(sessionId, target ?? stage))
+  } catch (error) {
+    const { result, init } = procedureErrorReply(submission, error)
+    const issues = error instanceof TRPCError ? issuesOf(error) : []
+    return respond(
+      issues.length > 0 ? { ...result, error: { ...result.error, ...errorsByField(stageRelative(issues, stage)) } } : result,
+      init,
+    )
+  }
+}
+
+function targetStage(intent: Intent, stage: StageId): StageId | null {
+  const index = stageIds.indexOf(stage)
+  if (intent === 'continue' || intent === 'skip') return stageIds[index + 1] ?? null
+  if (intent === 'back') return stageIds[index - 1] ?? null
+  if (intent.startsWith('goto:')) {
+    const target = intent.slice(5)
+    return isStage(target) ? target : null
+  }
+  return null
+}
+
+function errorsByField(issues: { path: string; message: string }[]): Record<string, string[]> {
+  const errors: Record<string, string[]> = {}
+  for (const issue of issues) (errors[issue.path ? fieldName(issue.path) : ''] ??= []).push(issue.message)
+  return errors
+}
+
+function issuesOf(error: TRPCError): { path: string; message: string }[] {
+  const cause = error.cause as { issues?: { path: string; message: string }[] } | undefined
+  return Array.isArray(cause?.issues) ? cause.issues : []
+}
+
+/** Blockers of this stage named from the stage (`eventSetup.title` → `title`); other stages' stay whole. */
+const stageRelative = (issues: { path: string; message: string }[], stage: StageId) =>
+  issues.map((issue) => (issue.path === stage || issue.path.startsWith(`${stage}.`) ? { ...issue, path: issue.path.slice(stage.length + 1) } : issue))
+
+export default function StagePage() {
+  const { stage, state, defaults, options } = useLoaderData<typeof loader>()
+  const lastResult = useActionData<typeof action>()
+  const navigation = useNavigation()
+  const busy = navigation.state === 'submitting'
+  const [form, fields] = useForm<StageForm>({
+    id: `stage-${state.sessionId}-${stage}`,
+    lastResult: lastResult && 'status' in lastResult ? lastResult : undefined,
+    defaultValue: defaults,
+    shouldValidate: 'onBlur',
+    shouldRevalidate: 'onInput',
+  })
+  const autosave = useAutosave(form.id, stage, state)
+  const index = stageIds.indexOf(stage)
+  const { title, lead } = stageTitles[stage]
+  return (
+    <main className="page wizard">
+      <div className="wizard__top">
+        <ProgressBar percentage={autosave.progress?.percentage ?? state.progress.percentage} />
+        <AutosaveStatus status={autosave.status} onRetry={autosave.retry} />
+      </div>
+      <div className="wizard__layout">
+        <Stepper form={form.id} current={stage} state={state} progress={autosave.progress ?? state.progress} />
+        <Form method="post" className="card stack wizard__form" {...getFormProps(form)} onChange={autosave.schedule}>
+          <header>
+            <p className="eyebrow">
+              Step {index + 1} of {stageIds.length}
+            </p>
+            <h1>{title}</h1>
+            <p className="lead">{lead}</p>
+          </header>
+          <ErrorList id={form.errorId} errors={form.errors} />
+          <StageFields stage={stage} form={form} fields={fields} state={state} options={options} />
+          <div className="actions wizard__actions">
+            {index > 0 ? (
+              <button type="submit" name="intent" value="back" className="button" disabled={busy}>
+                Back
+              </button>
+            ) : null}
+            {stage === 'reviewPublish' ? null : (
+              <>
+                {stage === 'paymentSetup' ? null : (
+                  <button type="submit" name="intent" value="save" className="button" disabled={busy}>
+                    Save draft
+                  </button>
+                )}
+                <button type="submit" name="intent" value="continue" className="button button--primary" disabled={busy}>
+                  Continue
+                </button>
+              </>
+            )}
+          </div>
+        </Form>
+      </div>
+    </main>
+  )
+}

@@ -1,0 +1,32 @@
+import { parse } from '@conform-to/react'
+import type { ActionFunctionArgs } from '@remix-run/node'
+import { TRPCError } from '@trpc/server'
+import { formToPatch } from '../lib/stage-form.server'
+import { eventZoneOf, loadWizard } from '../lib/wizard-route.server'
+
+/**
+ * Autosave (JavaScript only): a draft merge of the stage form as typed so far, answered as JSON so the
+ * page can tell the truth about saving and show the server's progress and issues.
+ */
+export async function action(args: ActionFunctionArgs) {
+  const { caller, state, stage } = await loadWizard(args)
+  if (stage !== state.currentStage || stage === 'paymentSetup' || stage === 'reviewPublish') {
+    return Response.json({ saved: false, reason: 'This stage is not open for changes.' }, { status: 409 })
+  }
+  const submission = parse(await args.request.formData(), { resolve: (payload) => ({ value: payload }) })
+  const { patch, issues } = formToPatch(stage, submission.payload, eventZoneOf({ ...state.data, [stage]: submission.payload }))
+  try {
+    const saved = await caller.wizard.merge({ sessionId: state.sessionId, stage, data: patch, validate: 'draft' })
+    return Response.json({
+      saved: true,
+      version: saved.version,
+      progress: saved.progress,
+      issues: [...issues, ...saved.issues[stage]],
+    })
+  } catch (error) {
+    if (error instanceof TRPCError && error.code !== 'INTERNAL_SERVER_ERROR') {
+      return Response.json({ saved: false, reason: error.message }, { status: error.code === 'TOO_MANY_REQUESTS' ? 429 : 400 })
+    }
+    throw error
+  }
+}
