@@ -16,7 +16,10 @@ import { useNonce } from './components/nonce'
 import { getUser } from './lib/session.server'
 import styles from './styles/app.css?url'
 
-export const links: LinksFunction = () => [{ rel: 'stylesheet', href: styles }]
+export const links: LinksFunction = () => [
+  { rel: 'stylesheet', href: styles },
+  { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
+]
 
 export async function loader(args: LoaderFunctionArgs) {
   const user = await getUser(args)

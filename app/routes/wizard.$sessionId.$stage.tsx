@@ -1,4 +1,4 @@
-import { getFormProps, parse, type SubmissionResult, useForm } from '@conform-to/react'
+import { getFormProps, parse, type Submission, type SubmissionResult, useForm } from '@conform-to/react'
 import {
   type ActionFunctionArgs,
   data,
@@ -20,6 +20,9 @@ import { forwardActionHeaders } from '../lib/headers'
 import { fieldName, formDefaults, formToPatch } from '../lib/stage-form.server'
 import { stageOptions } from '../lib/stage-options.server'
 import { eventZoneOf, isStage, loadWizard, stagePath } from '../lib/wizard-route.server'
+import { parseWithZod } from '@conform-to/zod/v4'
+import type { z } from 'zod'
+import { stageSchemas } from '../../server/wizard/stage-schemas'
 import { type StageId, stageIds } from '../../server/wizard/stages'
 import wizardStyles from '../styles/wizard.css?url'
 
@@ -119,17 +122,39 @@ function issuesOf(error: TRPCError): { path: string; message: string }[] {
 const stageRelative = (issues: { path: string; message: string }[], stage: StageId) =>
   issues.map((issue) => (issue.path === stage || issue.path.startsWith(`${stage}.`) ? { ...issue, path: issue.path.slice(stage.length + 1) } : issue))
 
+/**
+ * Stages whose form fields are the schema's fields as they are; the ticket form shows prices and sales
+ * windows in the organizer's units, so only the server checks it.
+ */
+const clientSchemas: Partial<Record<StageId, z.ZodType>> = {
+  organizerSetup: stageSchemas.organizerSetup,
+  eventSetup: stageSchemas.eventSetup,
+  venueSetup: stageSchemas.venueSetup,
+  sponsorsMedia: stageSchemas.sponsorsMedia,
+}
+
 export default function StagePage() {
   const { stage, state, defaults, options } = useLoaderData<typeof loader>()
   const lastResult = useActionData<typeof action>()
   const navigation = useNavigation()
   const busy = navigation.state === 'submitting'
+  const clientSchema = clientSchemas[stage]
   const [form, fields] = useForm<StageForm>({
     id: `stage-${state.sessionId}-${stage}`,
     lastResult: lastResult && 'status' in lastResult ? lastResult : undefined,
     defaultValue: defaults,
     shouldValidate: 'onBlur',
     shouldRevalidate: 'onInput',
+    // Inline checks from the same stage schemas the server applies (the server adds the rules that
+    // need the clock or other stages). Saving a draft or moving around skips them (formNoValidate).
+    onValidate: clientSchema
+      ? ({ formData }) => {
+          // The pressed button's intent is not a field of the stage.
+          const fieldsOnly = new FormData()
+          for (const [name, value] of formData) if (name !== 'intent') fieldsOnly.append(name, value)
+          return parseWithZod(fieldsOnly, { schema: clientSchema }) as Submission<StageForm>
+        }
+      : undefined,
   })
   const autosave = useAutosave(form.id, stage, state)
   const index = stageIds.indexOf(stage)
@@ -154,14 +179,14 @@ export default function StagePage() {
           <StageFields stage={stage} form={form} fields={fields} state={state} options={options} />
           <div className="actions wizard__actions">
             {index > 0 ? (
-              <button type="submit" name="intent" value="back" className="button" disabled={busy}>
+              <button type="submit" name="intent" value="back" className="button" disabled={busy} formNoValidate>
                 Back
               </button>
             ) : null}
             {stage === 'reviewPublish' ? null : (
               <>
                 {stage === 'paymentSetup' ? null : (
-                  <button type="submit" name="intent" value="save" className="button" disabled={busy}>
+                  <button type="submit" name="intent" value="save" className="button" disabled={busy} formNoValidate>
                     Save draft
                   </button>
                 )}

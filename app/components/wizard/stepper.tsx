@@ -47,11 +47,15 @@ export function Stepper({
           return (
             <li key={stage} className={`stepper__item stepper__item--${status}`} data-stage={stage} data-status={status}>
               {status === 'current' ? (
-                <span aria-current="step">{label}</span>
+                <span className="stepper__step" aria-current="step">
+                  {label}
+                </span>
               ) : status === 'locked' ? (
-                <span aria-disabled="true">{label}</span>
+                <span className="stepper__step" aria-disabled="true">
+                  {label}
+                </span>
               ) : (
-                <button type="submit" form={form} name="intent" value={`goto:${stage}`} formNoValidate>
+                <button type="submit" className="stepper__step" form={form} name="intent" value={`goto:${stage}`} formNoValidate>
                   {label}
                 </button>
               )}
