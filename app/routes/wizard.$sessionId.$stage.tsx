@@ -19,6 +19,9 @@ import { procedureErrorReply } from '../lib/form-errors.server'
 import { forwardActionHeaders } from '../lib/headers'
 import { fieldName, formDefaults, formToPatch } from '../lib/stage-form.server'
 import { stageOptions } from '../lib/stage-options.server'
+import { eventPageStylesheet } from '../components/event-page'
+import { pickLocale } from '../lib/event-presentation'
+import { previewOf } from '../lib/review-preview.server'
 import { eventZoneOf, isStage, loadWizard, stagePath } from '../lib/wizard-route.server'
 import { parseWithZod } from '@conform-to/zod/v4'
 import type { z } from 'zod'
@@ -28,7 +31,7 @@ import wizardStyles from '../styles/wizard.css?url'
 
 export const headers = forwardActionHeaders
 
-export const links: LinksFunction = () => [{ rel: 'stylesheet', href: wizardStyles }]
+export const links: LinksFunction = () => [{ rel: 'stylesheet', href: wizardStyles }, eventPageStylesheet]
 
 export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [
   { title: loaded ? `${stageTitles[loaded.stage].title} · Event Wizard` : 'Event Wizard' },
@@ -45,6 +48,7 @@ export async function loader(args: LoaderFunctionArgs) {
     state,
     defaults: formDefaults(stage, state.data[stage], zone),
     options: stageOptions(stage),
+    preview: stage === 'reviewPublish' ? previewOf(state.data, pickLocale(args.request.headers.get('accept-language'))) : null,
   }
 }
 
@@ -134,7 +138,7 @@ const clientSchemas: Partial<Record<StageId, z.ZodType>> = {
 }
 
 export default function StagePage() {
-  const { stage, state, defaults, options } = useLoaderData<typeof loader>()
+  const { stage, state, defaults, options, preview } = useLoaderData<typeof loader>()
   const lastResult = useActionData<typeof action>()
   const navigation = useNavigation()
   const busy = navigation.state === 'submitting'
@@ -176,7 +180,7 @@ export default function StagePage() {
             <p className="lead">{lead}</p>
           </header>
           <ErrorList id={form.errorId} errors={form.errors} />
-          <StageFields stage={stage} form={form} fields={fields} state={state} options={options} />
+          <StageFields stage={stage} form={form} fields={fields} state={state} options={options} preview={preview} />
           <div className="actions wizard__actions">
             {index > 0 ? (
               <button type="submit" name="intent" value="back" className="button" disabled={busy} formNoValidate>

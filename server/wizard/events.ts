@@ -84,7 +84,8 @@ export async function eventBySlug(deps: WizardDeps, slug: string) {
 
 /** Takes an event off its public page; the publisher and the organization's managers may. */
 export async function unpublishEvent(deps: WizardDeps, actor: Actor, eventId: string) {
-  const unpublish = () =>
+  /** A repeated request (same idempotency key) answers the event as it is now. */
+  const currentEvent = () =>
     withRls(deps.db, actor.claims, async (tx) => {
       const [event] = await tx.select({ id: events.id, status: events.status }).from(events).where(eq(events.id, eventId))
       if (!event) throw notFound('This event')
@@ -105,6 +106,6 @@ export async function unpublishEvent(deps: WizardDeps, actor: Actor, eventId: st
       entry.organizationId = event.organizationId
       return { id: event.id, status: event.status }
     },
-    unpublish,
+    currentEvent,
   )
 }

@@ -1,6 +1,7 @@
 import type { FormMetadata } from '@conform-to/react'
 import type { FieldIssue } from '../../../server/errors'
 import type { StageId } from '../../../server/wizard/stages'
+import type { PresentedEvent } from '../../lib/event-presentation'
 import type { StageOptions } from '../../lib/stage-options.server'
 import { EventFields } from './stages/event'
 import { OrganizerFields } from './stages/organizer'
@@ -57,6 +58,8 @@ export interface StageFieldsProps {
     issues: Record<StageId, FieldIssue[]>
   }
   options: StageOptions
+  /** The review stage's preview of the public page. */
+  preview?: PresentedEvent | null
 }
 
 const stageComponents: Record<StageId, (props: StageFieldsProps) => JSX.Element> = {

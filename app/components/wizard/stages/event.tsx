@@ -1,14 +1,10 @@
 import { useEffect } from 'react'
+import { eventTypeLabels } from '../../../lib/event-presentation'
 import type { StageFieldsProps } from '../stage-fields'
 import { Select, TextArea, TextInput } from '../inputs'
 
-export const eventTypeLabels = {
-  fashion_show: 'Fashion show',
-  popup: 'Pop-up',
-  exhibition: 'Exhibition',
-  launch: 'Launch',
-  other: 'Something else',
-} as const
+/** The public labels, except that the choice "other" reads as a choice. */
+const typeChoices = { ...eventTypeLabels, other: 'Something else' }
 
 export function EventFields({ fields, options }: StageFieldsProps) {
   const zone = fields.timezone
@@ -27,7 +23,7 @@ export function EventFields({ fields, options }: StageFieldsProps) {
         field={fields.type}
         label="Type of event"
         placeholder="Choose…"
-        options={Object.entries(eventTypeLabels).map(([value, label]) => ({ value, label }))}
+        options={Object.entries(typeChoices).map(([value, label]) => ({ value, label }))}
       />
       <TextArea field={fields.description} label="Description (optional)" rows={5} />
       <div className="grid grid--2">

@@ -1,10 +1,11 @@
 import type { StageId } from '../../../../server/wizard/stages'
 import { stageIds } from '../../../../server/wizard/stages'
+import { EventPage } from '../../event-page'
 import type { StageFieldsProps } from '../stage-fields'
 import { stageTitles } from '../stage-titles'
 
 /** What still blocks publishing (each item leads to its stage), then the confirmation. */
-export function ReviewPanel({ form, state }: StageFieldsProps) {
+export function ReviewPanel({ form, state, preview }: StageFieldsProps) {
   const blockers = stageIds
     .filter((stage): stage is StageId => stage !== 'reviewPublish' && state.issues[stage].length > 0)
     .map((stage) => ({ stage, issues: state.issues[stage] }))
@@ -31,6 +32,14 @@ export function ReviewPanel({ form, state }: StageFieldsProps) {
       ) : (
         <p className="notice">Everything is ready. Publishing makes the event page public.</p>
       )}
+      {preview ? (
+        <section className="preview" aria-labelledby="preview-title">
+          <h2 id="preview-title">As the public will see it</h2>
+          <div className="preview__frame">
+            <EventPage event={preview} headingLevel={2} />
+          </div>
+        </section>
+      ) : null}
       <div className="field field--checkbox">
         <input type="checkbox" id="confirm-publish" name="confirm" value="yes" required disabled={blockers.length > 0} />
         <label htmlFor="confirm-publish">I want this event to go public now.</label>
