@@ -1,0 +1,211 @@
+/**
+ * `npm run bench`: the wizard's hot paths against the limit Postgres itself sets, on real Postgres with
+ * PGlite figures beside them. Needs `npm run build` first and a Postgres the bench may create a database
+ * in (BENCH_ADMIN_URL, default postgres://postgres@127.0.0.1:5432/postgres); prints Markdown tables.
+ */
+import { randomUUID } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import postgres from 'postgres'
+import { PGlite } from '@electric-sql/pglite'
+import { drizzle } from 'drizzle-orm/pglite'
+import { type Database, openDatabase } from '../../db/client'
+import { migrateEmbedded, migratePostgresUrl } from '../../db/migrate'
+import { createSessionCookie } from '../../server/auth/session-cookie'
+import { issueAccessToken } from '../../server/auth/tokens'
+import { cleanupExpiredSessions } from '../../server/jobs/cleanup'
+import { load, type LoadResult, type RunningServer, startServer } from './http'
+import { mergeTransactionLimit } from './limit'
+import { pageWeight } from './page-weight'
+import * as schema from '../../db/schema'
+import { type BenchUser, type Exec, seedExpired, seedGrowth, seedPublishable, seedUsers } from './seed'
+
+const SECRET = 'bench-secret-that-is-long-enough-for-hs256'
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
+const CONNECTIONS = [8, 32, 128]
+const adminBase = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+
+const withDatabase = (url: string, name: string, user?: string) => {
+  const parsed = new URL(url)
+  parsed.pathname = `/${name}`
+  if (user) {
+    parsed.username = user
+    parsed.password = ''
+  }
+  return parsed.toString()
+}
+
+async function tokenFor(user: { id: string; email: string }) {
+  return (await issueAccessToken(user, { secret: SECRET, issuer: 'event-wizard', ttlSeconds: 86_400, now: new Date() })).accessToken
+}
+
+const getPath = (sessionId: string) =>
+  `/api/trpc/wizard.get?input=${encodeURIComponent(JSON.stringify({ json: { sessionId } }))}`
+
+const row = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`
+const lines: string[] = []
+const print = (line = '') => {
+  lines.push(line)
+  console.log(line)
+}
+
+async function httpSuite(label: string, server: RunningServer, users: BenchUser[], publishable: string[], limits?: Map<number, number>) {
+  const tokens = await Promise.all(users.map(tokenFor))
+  const cookie = createSessionCookie({ secure: true })
+  const cookies = await Promise.all(tokens.map(async (token) => (await cookie.serialize(token)).split(';')[0]!))
+  const json = { 'content-type': 'application/json', authorization: '' }
+  const results: { name: string; connections: number; result: LoadResult; ratio?: string; rssMb: number }[] = []
+  let publishIndex = 0
+  for (const connections of CONNECTIONS) {
+    const merge = await load({
+      url: `${server.url}/api/trpc/wizard.merge`,
+      method: 'POST',
+      connections,
+      seconds: SECONDS,
+      perClient: (i) => ({
+        headers: { ...json, authorization: `Bearer ${tokens[i]}` },
+        body: JSON.stringify({ json: { sessionId: users[i]!.sessionId, stage: 'organizerSetup', data: { name: `Ada ${i}` } } }),
+      }),
+    })
+    const limit = limits?.get(connections)
+    results.push({ name: 'wizard.merge', connections, result: merge, ratio: limit ? `${Math.round((merge.requestsPerSecond / limit) * 100)}%` : 'n/a', rssMb: server.residentMemoryMb() })
+    const get = await load({
+      url: `${server.url}/api/trpc/wizard.get`,
+      method: 'GET',
+      connections,
+      seconds: SECONDS,
+      perClient: (i) => ({ path: getPath(users[i]!.sessionId), headers: { authorization: `Bearer ${tokens[i]}` } }),
+    })
+    results.push({ name: 'wizard.get (own session)', connections, result: get, rssMb: server.residentMemoryMb() })
+    const page = await load({
+      url: `${server.url}/wizard/${users[0]!.sessionId}/organizerSetup`,
+      method: 'GET',
+      connections,
+      seconds: SECONDS,
+      perClient: () => ({ headers: { cookie: cookies[0]! } }),
+    })
+    results.push({ name: 'stage page (HTML)', connections, result: page, rssMb: server.residentMemoryMb() })
+    const publish = await load({
+      url: `${server.url}/api/trpc/wizard.publish`,
+      method: 'POST',
+      connections,
+      seconds: SECONDS,
+      perClient: () => ({ headers: { ...json, authorization: `Bearer ${tokens[0]}` } }),
+      perRequest: () => JSON.stringify({ json: { sessionId: publishable[publishIndex++ % publishable.length] } }),
+    })
+    results.push({ name: 'wizard.publish (fresh sessions)', connections, result: publish, rssMb: server.residentMemoryMb() })
+  }
+  print(`### ${label}`)
+  print()
+  print(row(['call', 'connections', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', 'of the limit', 'server RSS MB']))
+  print(row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']))
+  for (const { name, connections, result, ratio, rssMb } of results) {
+    print(row([name, connections, result.requestsPerSecond, result.p50, result.p99, result.errors, result.non2xx, ratio ?? '', rssMb]))
+  }
+  print()
+}
+
+async function main() {
+  const name = `event_wizard_bench_${randomUUID().slice(0, 8)}`
+  const admin = postgres(adminBase, { max: 1, onnotice: () => {} })
+  await admin.unsafe(`create database ${name}`)
+  await admin.end()
+  const adminUrl = withDatabase(adminBase, name)
+  const appUrl = withDatabase(adminBase, name, 'event_wizard_app')
+  await migratePostgresUrl(adminUrl)
+  const seedSql = postgres(adminUrl, { max: 4, onnotice: () => {} })
+  const exec: Exec = (text, params = []) => seedSql.unsafe(text, params as never[])
+  try {
+    const users = await seedUsers(exec, Math.max(...CONNECTIONS))
+    const publishable = await seedPublishable(exec, users[0]!.id, 4000)
+
+    print('## Postgres (127.0.0.1, this machine)')
+    print()
+    const limits = new Map<number, number>()
+    print(row(['the limit: merge transaction via postgres.js', 'connections', 'transactions/s', 'errors']))
+    print(row(['---', '---:', '---:', '---:']))
+    for (const connections of CONNECTIONS) {
+      const limit = await mergeTransactionLimit(appUrl, users, connections, SECONDS)
+      limits.set(connections, limit.transactionsPerSecond)
+      print(row(['', connections, limit.transactionsPerSecond, limit.errors]))
+    }
+    print()
+
+    const server = await startServer({ DATABASE_URL: appUrl, AUTH_JWT_SECRET: SECRET, DATABASE_POOL_MAX: process.env.BENCH_POOL_MAX ?? '20' })
+    try {
+      await httpSuite('Over HTTP (Postgres)', server, users, publishable, limits)
+      const weight = await pageWeight(`${server.url}/wizard/${users[1]!.sessionId}/organizerSetup`, {
+        cookie: (await createSessionCookie({ secure: true }).serialize(await tokenFor(users[1]!))).split(';')[0]!,
+      })
+      print('### Page weight (stage page, gzipped)')
+      print()
+      print(row(['HTML KB', 'CSS KB', 'JS KB', 'JS files']))
+      print(row(['---:', '---:', '---:', '---:']))
+      print(row([weight.htmlKb, weight.cssKb, weight.jsKb, weight.jsFiles]))
+      print()
+
+      print('### Growth')
+      print()
+      print(row(['sessions and events of one user', 'wizard.get p50 ms', 'dashboard p50 ms', 'dashboard p99 ms']))
+      print(row(['---:', '---:', '---:', '---:']))
+      const grower = users[2]!
+      let seeded = 0
+      const token = await tokenFor(grower)
+      const dashboardCookie = (await createSessionCookie({ secure: true }).serialize(token)).split(';')[0]!
+      for (const size of [10, 1000, 100_000]) {
+        await seedGrowth(exec, grower.id, seeded + 1, size)
+        seeded = size
+        await seedSql`analyze`
+        const get = await load({
+          url: `${server.url}${getPath(grower.sessionId)}`,
+          method: 'GET',
+          connections: 8,
+          seconds: 3,
+          perClient: () => ({ headers: { authorization: `Bearer ${token}` } }),
+        })
+        const dashboard = await load({ url: `${server.url}/`, method: 'GET', connections: 8, seconds: 3, perClient: () => ({ headers: { cookie: dashboardCookie } }) })
+        print(row([size.toLocaleString('en-US'), get.p50, dashboard.p50, dashboard.p99]))
+      }
+      print()
+    } finally {
+      await server.stop()
+    }
+
+    await seedExpired(exec, users[3]!.id, 100_000)
+    const app = await openDatabase({ kind: 'postgres', url: appUrl })
+    const started = performance.now()
+    const cleaned = await cleanupExpiredSessions(app.db, new Date())
+    print(`Cleanup of ${cleaned?.expiredSessions.toLocaleString('en-US')} expired sessions: ${Math.round(performance.now() - started)} ms.`)
+    print()
+    await app.close()
+  } finally {
+    await seedSql.end()
+    const drop = postgres(adminBase, { max: 1, onnotice: () => {} })
+    await drop.unsafe(`drop database if exists ${name} with (force)`)
+    await drop.end()
+  }
+
+  // PGlite beside it: the same HTTP calls against the embedded database (one connection by nature).
+  const dataDir = mkdtempSync(join(tmpdir(), 'event-wizard-bench-'))
+  try {
+    const pglite = await PGlite.create(join(dataDir, 'pglite'))
+    await migrateEmbedded({ kind: 'pglite', db: drizzle(pglite, { schema }) as unknown as Database, close: () => pglite.close() })
+    const execLocal: Exec = (text, params = []) => pglite.query(text, params)
+    const users = await seedUsers(execLocal, Math.max(...CONNECTIONS))
+    const publishable = await seedPublishable(execLocal, users[0]!.id, 2000)
+    await pglite.close()
+    const server = await startServer({ DATA_DIR: dataDir, AUTH_JWT_SECRET: SECRET })
+    try {
+      print('## PGlite (embedded, same machine)')
+      print()
+      await httpSuite('Over HTTP (PGlite)', server, users, publishable)
+    } finally {
+      await server.stop()
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+await main()
