@@ -71,7 +71,10 @@ export async function load(options: {
   url: string
   method: 'GET' | 'POST'
   connections: number
-  seconds: number
+  /** Run for this long… */
+  seconds?: number
+  /** …or send exactly this many requests (every one completes before the result). */
+  amount?: number
   perClient: (index: number) => { path?: string; headers: Record<string, string>; body?: string }
   perRequest?: () => string
 }): Promise<LoadResult> {
@@ -80,7 +83,7 @@ export async function load(options: {
     url: options.url,
     method: options.method,
     connections: options.connections,
-    duration: options.seconds,
+    ...(options.amount ? { amount: options.amount } : { duration: options.seconds ?? 5 }),
     setupClient: (client) => {
       const { path, headers, body } = options.perClient(next++ % options.connections)
       const perRequest = options.perRequest
