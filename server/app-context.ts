@@ -17,6 +17,7 @@ import { type IssuedSession, issueAccessToken, type SessionUser } from './auth/t
 import type { Config } from './config'
 import { checkHealth, type HealthReport } from './health'
 import type { Logger } from './logger'
+import { createStripeConnect, type StripeConnect } from './payments/stripe-client'
 
 /**
  * What every door needs, made once at start and handed to Remix through the load context (route
@@ -36,6 +37,8 @@ export interface AppContext {
     issueLocalSession: (user: SessionUser) => Promise<IssuedSession>
   }
   rateLimits: RateLimits
+  /** Stripe Connect for paid tickets; null without STRIPE_SECRET_KEY. */
+  stripe: StripeConnect | null
   health: () => Promise<HealthReport>
 }
 
@@ -87,6 +90,7 @@ export function createAppContext(options: {
         }),
     },
     rateLimits: createRateLimits(config),
+    stripe: createStripeConnect(config),
     health: () => checkHealth(database),
   }
 }

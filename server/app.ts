@@ -120,7 +120,9 @@ function securityHeaders({ development, https }: { development: boolean; https: 
         'connect-src': development ? ["'self'", 'ws:'] : ["'self'"],
         'object-src': ["'none'"],
         'base-uri': ["'self'"],
-        'form-action': ["'self'"],
+        // The payment stage's form redirects to Stripe's onboarding; Chrome applies form-action to
+        // the redirect too.
+        'form-action': ["'self'", 'https://connect.stripe.com'],
         'frame-ancestors': ["'none'"],
         ...(https ? { 'upgrade-insecure-requests': [] } : {}),
       },

@@ -65,6 +65,15 @@ const EnvSchema = z
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
     /** How often each instance tries the session cleanup (one instance runs it at a time); 0 turns it off. */
     CLEANUP_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(60),
+    /** Stripe Connect for paid tickets; unset, only free events can be published. */
+    STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_\w+$/, { message: 'must be a Stripe secret key (sk_… or rk_…)' }).optional(),
+    /** Signs the webhook deliveries to /api/webhooks/stripe (the endpoint's `whsec_…`). */
+    STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_\w+$/, { message: 'must be a webhook signing secret (whsec_…)' }).optional(),
+    /** Where the Stripe client sends its requests instead of api.stripe.com: a local test server. */
+    STRIPE_API_BASE: z
+      .url({ protocol: /^https?$/, message: 'must be an http(s) URL such as http://127.0.0.1:12111' })
+      .refine((value) => ['', '/'].includes(new URL(value).pathname), { message: 'must be an origin, without a path' })
+      .optional(),
   })
   .superRefine((env, ctx) => {
     // Several instances against one database must share the signing secret; only the embedded
@@ -80,6 +89,10 @@ const EnvSchema = z
       for (const name of ['SUPABASE_URL', 'SUPABASE_ANON_KEY'] as const) {
         if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when AUTH_MODE=supabase' })
       }
+    }
+    // Unverifiable webhooks would leave every connected account pending forever.
+    if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['STRIPE_WEBHOOK_SECRET'], message: 'is required when STRIPE_SECRET_KEY is set' })
     }
   })
 

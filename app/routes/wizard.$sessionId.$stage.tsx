@@ -26,6 +26,7 @@ import { eventZoneOf, isStage, loadWizard, stagePath } from '../lib/wizard-route
 import { parseWithZod } from '@conform-to/zod/v4'
 import type { z } from 'zod'
 import { stageSchemas } from '../../server/wizard/stage-schemas'
+import { DomainError, type FieldIssue } from '../../server/errors'
 import { type StageId, stageIds } from '../../server/wizard/stages'
 import wizardStyles from '../styles/wizard.css?url'
 
@@ -48,11 +49,12 @@ export async function loader(args: LoaderFunctionArgs) {
     state,
     defaults: formDefaults(stage, state.data[stage], zone),
     options: stageOptions(stage),
+    paymentsConfigured: args.context.app.stripe !== null,
     preview: stage === 'reviewPublish' ? previewOf(state.data, pickLocale(args.request.headers.get('accept-language'))) : null,
   }
 }
 
-type Intent = 'save' | 'continue' | 'back' | 'skip' | 'publish' | `goto:${StageId}`
+type Intent = 'save' | 'continue' | 'back' | 'skip' | 'publish' | 'payouts' | `goto:${StageId}`
 
 export async function action(args: ActionFunctionArgs) {
   const { caller, state, stage } = await loadWizard(args)
@@ -75,17 +77,23 @@ export async function action(args: ActionFunctionArgs) {
       const { slug } = await caller.wizard.publish({ sessionId })
       return redirect(`/e/${slug}?published=1`)
     }
+    if (intent === 'payouts' && stage === 'paymentSetup') {
+      // Off to Stripe's onboarding; it sends the organizer back to /wizard/:id/payments/return.
+      const { url } = await caller.payments.startOnboarding({ sessionId })
+      return redirect(url)
+    }
     const writable = stage !== 'paymentSetup' && stage !== 'reviewPublish'
     const strict = intent === 'continue'
     if (writable && intent === 'skip' && stage === 'sponsorsMedia') {
       await caller.wizard.merge({ sessionId, stage, data: { skipped: true }, validate: 'draft' })
     } else if (writable) {
       const { patch, issues } = formToPatch(stage, payload, eventZoneOf({ ...state.data, [stage]: payload }))
+      // Text the form could not even read (a price with too many decimals) is refused before anything is written.
+      if (strict && issues.length > 0) return respond(replyWithIssues(submission, stage, issues), { status: 400 })
       const saved = await caller.wizard.merge({ sessionId, stage, data: patch, validate: strict ? 'strict' : 'draft' })
       const shown = [...issues, ...saved.issues[stage]]
-      if (issues.length > 0 && strict) {
-        return respond(submission.reply({ fieldErrors: errorsByField(shown) }), { status: 400 })
-      }
+      // A saved draft comes back with what is still missing; moving on does not stop for it.
+      if (intent === 'save' && shown.length > 0) return respond(replyWithIssues(submission, stage, shown))
     }
     const target = targetStage(intent, stage)
     if (target && target !== stage) await caller.wizard.transition({ sessionId, from: stage, to: target })
@@ -93,11 +101,25 @@ export async function action(args: ActionFunctionArgs) {
   } catch (error) {
     const { result, init } = procedureErrorReply(submission, error)
     const issues = error instanceof TRPCError ? issuesOf(error) : []
-    return respond(
-      issues.length > 0 ? { ...result, error: { ...result.error, ...errorsByField(stageRelative(issues, stage)) } } : result,
-      init,
-    )
+    return respond(issues.length > 0 ? replyWithIssues(submission, stage, issues) : result, init)
   }
+}
+
+/**
+ * Issues beside their fields; what has no field on this page (a stage-wide issue, one of another stage,
+ * or any issue of the payment and review stages) above the form, named by its stage.
+ */
+function replyWithIssues(submission: Submission<Record<string, unknown>, string[]>, stage: StageId, issues: FieldIssue[]) {
+  const hasFields = stage !== 'paymentSetup' && stage !== 'reviewPublish'
+  const fieldIssues: FieldIssue[] = []
+  const formErrors: string[] = []
+  for (const issue of stageRelative(issues, stage)) {
+    const otherStage = stageIds.find((other) => other !== stage && (issue.path === other || issue.path.startsWith(`${other}.`)))
+    if (otherStage) formErrors.push(`${stageTitles[otherStage].title}: ${issue.message}`)
+    else if (!hasFields || issue.path === '') formErrors.push(issue.message)
+    else fieldIssues.push(issue)
+  }
+  return submission.reply({ formErrors, fieldErrors: errorsByField(fieldIssues) })
 }
 
 function targetStage(intent: Intent, stage: StageId): StageId | null {
@@ -111,19 +133,16 @@ function targetStage(intent: Intent, stage: StageId): StageId | null {
   return null
 }
 
-function errorsByField(issues: { path: string; message: string }[]): Record<string, string[]> {
+function errorsByField(issues: FieldIssue[]): Record<string, string[]> {
   const errors: Record<string, string[]> = {}
   for (const issue of issues) (errors[issue.path ? fieldName(issue.path) : ''] ??= []).push(issue.message)
   return errors
 }
 
-function issuesOf(error: TRPCError): { path: string; message: string }[] {
-  const cause = error.cause as { issues?: { path: string; message: string }[] } | undefined
-  return Array.isArray(cause?.issues) ? cause.issues : []
-}
+const issuesOf = (error: TRPCError): FieldIssue[] => (error.cause instanceof DomainError ? error.cause.issues : [])
 
 /** Blockers of this stage named from the stage (`eventSetup.title` → `title`); other stages' stay whole. */
-const stageRelative = (issues: { path: string; message: string }[], stage: StageId) =>
+const stageRelative = (issues: FieldIssue[], stage: StageId) =>
   issues.map((issue) => (issue.path === stage || issue.path.startsWith(`${stage}.`) ? { ...issue, path: issue.path.slice(stage.length + 1) } : issue))
 
 /**
@@ -138,7 +157,7 @@ const clientSchemas: Partial<Record<StageId, z.ZodType>> = {
 }
 
 export default function StagePage() {
-  const { stage, state, defaults, options, preview } = useLoaderData<typeof loader>()
+  const { stage, state, defaults, options, paymentsConfigured, preview } = useLoaderData<typeof loader>()
   const lastResult = useActionData<typeof action>()
   const navigation = useNavigation()
   const busy = navigation.state === 'submitting'
@@ -180,7 +199,16 @@ export default function StagePage() {
             <p className="lead">{lead}</p>
           </header>
           <ErrorList id={form.errorId} errors={form.errors} />
-          <StageFields stage={stage} form={form} fields={fields} state={state} options={options} preview={preview} />
+          <StageFields
+            stage={stage}
+            form={form}
+            fields={fields}
+            state={state}
+            options={options}
+            paymentsConfigured={paymentsConfigured}
+            preview={preview}
+            onFilledIn={autosave.schedule}
+          />
           <div className="actions wizard__actions">
             {index > 0 ? (
               <button type="submit" name="intent" value="back" className="button" disabled={busy} formNoValidate>

@@ -2,6 +2,7 @@ import { createCallerFactory, createTrpcRouter } from './init'
 import { authRouter } from './routers/auth'
 import { eventsRouter } from './routers/events'
 import { orgsRouter } from './routers/orgs'
+import { paymentsRouter } from './routers/payments'
 import { wizardRouter } from './routers/wizard'
 
 export const appRouter = createTrpcRouter({
@@ -9,6 +10,7 @@ export const appRouter = createTrpcRouter({
   orgs: orgsRouter,
   wizard: wizardRouter,
   events: eventsRouter,
+  payments: paymentsRouter,
 })
 
 export type AppRouter = typeof appRouter

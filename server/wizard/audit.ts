@@ -17,7 +17,7 @@ export interface Actor {
 
 /** What the audit row says about the action; `session`/`organization` are filled in as they become known. */
 export interface AuditEntry {
-  action: 'merge' | 'transition' | 'publish' | 'abandon' | 'unpublish'
+  action: 'merge' | 'transition' | 'publish' | 'abandon' | 'unpublish' | 'startPaymentOnboarding'
   sessionId?: string | null
   organizationId?: string | null
   stage?: StageId | null
@@ -105,5 +105,26 @@ function row(
     payload: entry.payload ?? null,
     durationMs: Math.round(performance.now() - started),
     ...outcome,
+  }
+}
+
+/**
+ * The audit row of a Stripe webhook's effect on a session. No user acted, so it has none; it is written
+ * by the webhook (service role) in the same transaction as the effect.
+ */
+export function webhookActionRow(
+  entry: { action: 'paymentAccountUpdated' | 'paymentAccountDisconnected'; sessionId: string; organizationId: string | null; payload: unknown },
+  started: number,
+): typeof wizardActions.$inferInsert {
+  return {
+    sessionId: entry.sessionId,
+    organizationId: entry.organizationId,
+    userId: null,
+    actionName: entry.action,
+    stage: 'paymentSetup',
+    source: 'webhook',
+    payload: entry.payload,
+    result: 'succeeded',
+    durationMs: Math.round(performance.now() - started),
   }
 }

@@ -1,6 +1,6 @@
 import { DomainError } from '../errors'
 import { type Actor, audited } from './audit'
-import { ensureOpen, evaluate, loadSession, reachedStagesOf, saveChange, stageDataOf, type WizardDeps, type WizardState } from './session-state'
+import { ensureOpen, evaluate, loadSession, paymentSetupOf, reachedStagesOf, saveChange, stageDataOf, type WizardDeps, type WizardState } from './session-state'
 import { getWizard } from './sessions'
 import type { StageId } from './stages'
 import { shapeIssues } from './validation'
@@ -63,7 +63,7 @@ export async function mergeStage(deps: WizardDeps, actor: Actor, input: MergeInp
       }
       return saveChange(tx, row, now, progress, {
         [input.stage]: merged,
-        paymentSetup: { status: progress.paymentStatus },
+        paymentSetup: paymentSetupOf(progress.paymentStatus, row.connectedAccount),
         completedStages: row.completedStages.filter((stage) => issues[stage].length === 0),
       })
     },

@@ -6,7 +6,7 @@ import { withRls } from '../../db/rls'
 import { eventTicketTiers, events, wizardSessions } from '../../db/schema'
 import { DomainError, prefixIssues } from '../errors'
 import { type Actor, audited } from './audit'
-import { ensureOpen, evaluate, loadSession, type SessionRow, stageDataOf, type WizardDeps } from './session-state'
+import { ensureOpen, evaluate, type LoadedSession, loadSession, type SessionRow, stageDataOf, type WizardDeps } from './session-state'
 import { slugBase, slugCandidate } from './slug'
 import type { EventSetup, SponsorsMedia, TicketSetup, VenueSetup } from './stage-schemas'
 import { stageIds } from './stages'
@@ -73,7 +73,7 @@ async function existingEvent(tx: Transaction, row: SessionRow): Promise<Publishe
 }
 
 /** Builds the event from the validated stages; the meeting URL goes to `online_url` only, never `venue`. */
-async function insertEvent(tx: Transaction, row: SessionRow, publisherId: string, now: Date) {
+async function insertEvent(tx: Transaction, row: LoadedSession, publisherId: string, now: Date) {
   const eventSetup = row.eventSetup as EventSetup
   const venueSetup = row.venueSetup as VenueSetup
   const ticketSetup = row.ticketSetup as TicketSetup
@@ -94,8 +94,9 @@ async function insertEvent(tx: Transaction, row: SessionRow, publisherId: string
     venue: hasVenue ? venueSetup.venue ?? null : null,
     onlineUrl: hasOnline ? venueSetup.online?.url ?? null : null,
     capacity: ticketSetup.totalCapacity ?? (hasVenue ? venueSetup.venue?.capacity : undefined) ?? null,
+    // Validation let paid tiers through only with a verified account: the one the payments go to.
     paymentEnabled: paid,
-    stripeAccountId: paid ? row.stripeAccountId : null,
+    stripeAccountId: paid ? row.connectedAccount?.accountId ?? null : null,
     coverImageUrl: sponsorsMedia.skipped ? null : sponsorsMedia.coverImageUrl ?? null,
     sponsors: sponsorsMedia.skipped ? [] : sponsorsMedia.sponsors ?? [],
     status: 'published' as const,

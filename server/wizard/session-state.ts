@@ -1,12 +1,25 @@
-import { eq } from 'drizzle-orm'
+import { eq, getTableColumns, sql } from 'drizzle-orm'
 import type { Database, Transaction } from '../../db/client'
 import { wizardSessions } from '../../db/schema'
 import { DomainError, type FieldIssue, notFound } from '../errors'
 import { wizardProgress } from './progress'
 import { type StageId, stageIds } from './stages'
+import type { PaymentSetup } from './stage-schemas'
 import { paymentStatusFor, type PaymentStatus, type WizardData } from './validation'
 
 export type SessionRow = typeof wizardSessions.$inferSelect
+
+/** The Stripe account that takes the payments of a session's paid tickets, as the wizard shows it. */
+export interface ConnectedAccount {
+  accountId: string
+  chargesEnabled: boolean
+  detailsSubmitted: boolean
+  /** What Stripe still needs before charges are enabled (`requirements.currently_due`). */
+  requirements: string[]
+}
+
+/** A session as the core reads it: its row, and the connected account of its organization (or owner). */
+export type LoadedSession = SessionRow & { connectedAccount: ConnectedAccount | null }
 
 /** What the core needs from outside: the database and the clock. */
 export interface WizardDeps {
@@ -42,22 +55,33 @@ export const stageDataOf = (row: SessionRow): WizardData =>
 export const reachedStagesOf = (row: Pick<SessionRow, 'completedStages' | 'currentStage'>): StageId[] =>
   stageIds.filter((stage) => stage === row.currentStage || row.completedStages.includes(stage))
 
-/**
- * Where the payment stage stands. Connected accounts live in payment_accounts, which only the server
- * reads; until Stripe Connect onboarding exists (the payments issue) no account is ever connected,
- * so paid tiers keep the stage incomplete.
- */
-export const connectedAccountState = (): 'none' | 'pending' | 'verified' => 'none'
+/** Where the organizer's payouts stand: no account (or a disconnected one), Stripe still checking, or charges enabled. */
+export const connectedAccountState = (account: ConnectedAccount | null): 'none' | 'pending' | 'verified' =>
+  account === null ? 'none' : account.chargesEnabled ? 'verified' : 'pending'
 
-export function evaluate(row: SessionRow, data: WizardData, now: Date) {
-  const paymentStatus = paymentStatusFor(data.ticketSetup, connectedAccountState())
+/** The payment stage's data: written by the server only, from the connected account. */
+export function paymentSetupOf(status: PaymentStatus, account: ConnectedAccount | null): PaymentSetup {
+  if (account === null) return { status }
+  return {
+    status,
+    accountId: account.accountId,
+    chargesEnabled: account.chargesEnabled,
+    ...(account.chargesEnabled ? {} : { requirements: account.requirements }),
+  }
+}
+
+export function evaluate(row: LoadedSession, data: WizardData, now: Date) {
+  const paymentStatus = paymentStatusFor(data.ticketSetup, connectedAccountState(row.connectedAccount))
   const progress = wizardProgress({ now, data, paymentStatus, published: row.eventId !== null })
   return { paymentStatus, ...progress }
 }
 
-export function stateOf(row: SessionRow, now: Date): WizardState {
-  const data = stageDataOf(row)
-  const { paymentStatus, details, percentage, issues } = evaluate(row, data, now)
+export function stateOf(row: LoadedSession, now: Date): WizardState {
+  const stored = stageDataOf(row)
+  const { paymentStatus, details, percentage, issues } = evaluate(row, stored, now)
+  // The account may have changed since the session was last written (a webhook, another event of the
+  // organization): the payment stage always shows it as it is now.
+  const data = { ...stored, paymentSetup: paymentSetupOf(paymentStatus, row.connectedAccount) }
   return {
     sessionId: row.id,
     organizationId: row.organizationId,
@@ -76,9 +100,31 @@ export function stateOf(row: SessionRow, now: Date): WizardState {
   }
 }
 
+/** The stored account as JSON: postgres.js hands it over as text, PGlite as an object. */
+function parseConnectedAccount(value: unknown): ConnectedAccount | null {
+  const account = typeof value === 'string' ? (JSON.parse(value) as unknown) : value
+  if (!account || typeof account !== 'object') return null
+  const { accountId, chargesEnabled, detailsSubmitted, requirements } = account as Record<string, unknown>
+  return {
+    accountId: String(accountId),
+    chargesEnabled: chargesEnabled === true,
+    detailsSubmitted: detailsSubmitted === true,
+    requirements: Array.isArray(requirements) ? requirements.filter((item): item is string => typeof item === 'string') : [],
+  }
+}
+
+/**
+ * A session's columns and its connected account, in one statement. payment_accounts has no policy for
+ * users, so the account comes from a SECURITY DEFINER function that applies the sessions' read rule.
+ */
+export const sessionColumns = {
+  ...getTableColumns(wizardSessions),
+  connectedAccount: sql`event_wizard.connected_account_of_session(${wizardSessions.id})`.mapWith(parseConnectedAccount),
+}
+
 /** Reads a session the caller may see; locked for the rest of the transaction when `lock`. */
-export async function loadSession(tx: Transaction, sessionId: string, options: { lock: boolean }): Promise<SessionRow> {
-  const query = tx.select().from(wizardSessions).where(eq(wizardSessions.id, sessionId))
+export async function loadSession(tx: Transaction, sessionId: string, options: { lock: boolean }): Promise<LoadedSession> {
+  const query = tx.select(sessionColumns).from(wizardSessions).where(eq(wizardSessions.id, sessionId))
   const [row] = options.lock ? await query.for('update') : await query
   if (!row) throw notFound('This wizard')
   return row
@@ -101,7 +147,7 @@ export function ensureOpen(row: SessionRow, now: Date): void {
  */
 export async function saveChange(
   tx: Transaction,
-  row: SessionRow,
+  row: LoadedSession,
   now: Date,
   progress: { details: Record<StageId, number>; percentage: number },
   changes: Partial<typeof wizardSessions.$inferInsert>,
@@ -118,5 +164,5 @@ export async function saveChange(
     })
     .where(eq(wizardSessions.id, row.id))
     .returning()
-  return stateOf(updated!, now)
+  return stateOf({ ...updated!, connectedAccount: row.connectedAccount }, now)
 }

@@ -5,7 +5,7 @@ import { wizardSessions } from '../../db/schema'
 import type { AuthenticatedClaims } from '../auth/identity'
 import { DomainError, notFound } from '../errors'
 import { type Actor, audited } from './audit'
-import { loadSession, SESSION_LIFETIME_MS, stateOf, type WizardDeps, type WizardState } from './session-state'
+import { loadSession, SESSION_LIFETIME_MS, sessionColumns, stateOf, type WizardDeps, type WizardState } from './session-state'
 
 /**
  * Resumes the caller's newest unfinished wizard (in the organization, or their personal one), or
@@ -21,7 +21,7 @@ export async function createWizard(
     return await withRls(deps.db, claims, async (tx) => {
       if (!input.fresh) {
         const [newest] = await tx
-          .select()
+          .select(sessionColumns)
           .from(wizardSessions)
           .where(
             and(
@@ -42,8 +42,9 @@ export async function createWizard(
           lastInteractionAt: now,
           expiresAt: new Date(now.getTime() + SESSION_LIFETIME_MS),
         })
-        .returning()
-      return stateOf(created!, now)
+        .returning({ id: wizardSessions.id })
+      // Read back with the organization's connected account, which a new session already shares.
+      return stateOf(await loadSession(tx, created!.id, { lock: false }), now)
     })
   } catch (error) {
     // RLS refuses a session in an organization the caller does not belong to: not found, not "forbidden".
@@ -75,7 +76,7 @@ export async function abandonWizard(deps: WizardDeps, actor: Actor, sessionId: s
         .set({ status: 'abandoned', version: row.version + 1, lastInteractionAt: now })
         .where(eq(wizardSessions.id, row.id))
         .returning()
-      return stateOf(updated!, now)
+      return stateOf({ ...updated!, connectedAccount: row.connectedAccount }, now)
     },
     () => getWizard(deps, actor.claims, sessionId),
   )

@@ -26,7 +26,7 @@ describeEachDatabase('the HTTP server', (kind) => {
     expect(await response.json()).toEqual({
       ok: true,
       database: { kind, reachable: true },
-      migrations: { applied: 3, expected: 3, pending: 0, upToDate: true },
+      migrations: { applied: 4, expected: 4, pending: 0, upToDate: true },
     })
   })
 
@@ -129,7 +129,7 @@ describe('the HTTP server on a database that is not migrated', () => {
     try {
       const response = await fetch(`${server.url}/healthz`)
       expect(response.status).toBe(503)
-      expect(await response.json()).toMatchObject({ ok: false, migrations: { pending: 3 } })
+      expect(await response.json()).toMatchObject({ ok: false, migrations: { pending: 4 } })
     } finally {
       await server.close()
       await database.close()

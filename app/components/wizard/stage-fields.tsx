@@ -56,10 +56,15 @@ export interface StageFieldsProps {
     sessionId: string
     paymentStatus: 'not_required' | 'not_connected' | 'pending' | 'verified'
     issues: Record<StageId, FieldIssue[]>
+    data: { paymentSetup?: unknown }
   }
   options: StageOptions
+  /** Whether this server has Stripe keys (the payment stage says so when it has none). */
+  paymentsConfigured?: boolean
   /** The review stage's preview of the public page. */
   preview?: PresentedEvent | null
+  /** For a field the page fills in itself (the browser's time zone): save it as if typed. */
+  onFilledIn?: () => void
 }
 
 const stageComponents: Record<StageId, (props: StageFieldsProps) => JSX.Element> = {

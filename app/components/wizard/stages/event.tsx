@@ -1,4 +1,4 @@
-import { useEffect } from 'react'
+import { useEffect, useRef } from 'react'
 import { eventTypeLabels } from '../../../lib/event-presentation'
 import type { StageFieldsProps } from '../stage-fields'
 import { Select, TextArea, TextInput } from '../inputs'
@@ -6,16 +6,22 @@ import { Select, TextArea, TextInput } from '../inputs'
 /** The public labels, except that the choice "other" reads as a choice. */
 const typeChoices = { ...eventTypeLabels, other: 'Something else' }
 
-export function EventFields({ fields, options }: StageFieldsProps) {
+export function EventFields({ form, fields, options, onFilledIn }: StageFieldsProps) {
   const zone = fields.timezone
-  // With JavaScript, an empty time zone starts as the browser's own (the server accepts aliases too).
+  // With JavaScript, an empty time zone starts as the browser's own (the server accepts aliases too),
+  // and is saved like a typed value.
+  const zoneValue = zone.value
+  const filledIn = useRef(false)
   useEffect(() => {
-    const input = document.getElementById(zone.id)
-    if (input instanceof HTMLInputElement && input.value === '') {
-      input.value = Intl.DateTimeFormat().resolvedOptions().timeZone
-      input.form?.dispatchEvent(new Event('change', { bubbles: true }))
-    }
-  }, [zone.id])
+    if (zoneValue || filledIn.current) return
+    // After the page's own effects: the form must be set up before it can be updated.
+    const timer = setTimeout(() => {
+      filledIn.current = true
+      form.update({ name: zone.name, value: Intl.DateTimeFormat().resolvedOptions().timeZone })
+      onFilledIn?.()
+    }, 0)
+    return () => clearTimeout(timer)
+  }, [form, zone.name, zoneValue, onFilledIn])
   return (
     <>
       <TextInput field={fields.title} label="Title" hint="3 to 120 characters." />

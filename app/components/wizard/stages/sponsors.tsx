@@ -9,7 +9,7 @@ export function SponsorFields({ form, fields }: StageFieldsProps) {
       {sponsors.map((sponsor, index) => {
         const sponsorFields = sponsor.getFieldset()
         return (
-          <fieldset key={sponsor.key} className="stack tier">
+          <fieldset key={sponsor.key ?? index} className="stack tier">
             <legend>Sponsor {index + 1}</legend>
             <TextInput field={sponsorFields.name} label="Name" />
             <div className="grid grid--2">

@@ -12,7 +12,7 @@ export function TicketFields({ form, fields, options }: StageFieldsProps) {
       {tiers.map((tier, index) => {
         const tierFields = tier.getFieldset()
         return (
-          <fieldset key={tier.key} className="stack tier">
+          <fieldset key={tier.key ?? index} className="stack tier">
             <legend>Tier {index + 1}</legend>
             <TextInput field={tierFields.name} label="Name" placeholder="General admission" />
             <div className="grid grid--3">
