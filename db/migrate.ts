@@ -90,9 +90,13 @@ export interface MigrationState {
   upToDate: boolean
 }
 
+/** The migrations shipped in `drizzle/`, read once: they do not change while the app runs. */
+let shippedMigrations: ReturnType<typeof readMigrationFiles> | undefined
+const shipped = () => (shippedMigrations ??= readMigrationFiles(migrationConfig))
+
 /** Compares the migrations recorded in the database with those shipped in `drizzle/`. */
 export async function migrationState(db: Database): Promise<MigrationState> {
-  const shipped = readMigrationFiles(migrationConfig)
+  const shippedNow = shipped()
   const journal = await queryRows<{ exists: boolean }>(
     db,
     sql`select to_regclass('drizzle.__drizzle_migrations') is not null as exists`,
@@ -107,6 +111,6 @@ export async function migrationState(db: Database): Promise<MigrationState> {
     applied = Number(rows[0]?.applied ?? 0)
     lastApplied = Number(rows[0]?.last ?? 0)
   }
-  const pending = shipped.filter((migration) => migration.folderMillis > lastApplied).length
-  return { applied, expected: shipped.length, pending, upToDate: pending === 0 }
+  const pending = shippedNow.filter((migration) => migration.folderMillis > lastApplied).length
+  return { applied, expected: shippedNow.length, pending, upToDate: pending === 0 }
 }

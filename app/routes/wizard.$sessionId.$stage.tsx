@@ -27,6 +27,7 @@ import { parseWithZod } from '@conform-to/zod/v4'
 import type { z } from 'zod'
 import { stageSchemas } from '../../server/wizard/stage-schemas'
 import { DomainError, type FieldIssue } from '../../server/errors'
+import { valueAt } from '../../server/wizard/zod-issues'
 import { type StageId, stageIds } from '../../server/wizard/stages'
 import wizardStyles from '../styles/wizard.css?url'
 
@@ -51,6 +52,8 @@ export async function loader(args: LoaderFunctionArgs) {
     options: stageOptions(stage),
     paymentsConfigured: args.context.app.stripe !== null,
     preview: stage === 'reviewPublish' ? previewOf(state.data, pickLocale(args.request.headers.get('accept-language'))) : null,
+    // What is wrong with what was already entered (a missing field is not shown before a submit).
+    storedErrors: errorsByField(state.issues[stage].filter((issue) => issue.path !== '' && valueAt(state.data[stage], issue.path.split('.')) !== undefined)),
   }
 }
 
@@ -157,14 +160,19 @@ const clientSchemas: Partial<Record<StageId, z.ZodType>> = {
 }
 
 export default function StagePage() {
-  const { stage, state, defaults, options, paymentsConfigured, preview } = useLoaderData<typeof loader>()
+  const { stage, state, defaults, options, paymentsConfigured, preview, storedErrors } = useLoaderData<typeof loader>()
   const lastResult = useActionData<typeof action>()
   const navigation = useNavigation()
   const busy = navigation.state === 'submitting'
   const clientSchema = clientSchemas[stage]
   const [form, fields] = useForm<StageForm>({
     id: `stage-${state.sessionId}-${stage}`,
-    lastResult: lastResult && 'status' in lastResult ? lastResult : undefined,
+    lastResult:
+      lastResult && 'status' in lastResult
+        ? lastResult
+        : Object.keys(storedErrors).length > 0
+          ? { status: 'error', error: storedErrors }
+          : undefined,
     defaultValue: defaults,
     shouldValidate: 'onBlur',
     shouldRevalidate: 'onInput',

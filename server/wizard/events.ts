@@ -22,8 +22,8 @@ const publicColumns = {
 
 const listColumns = { ...publicColumns, organizationId: events.organizationId }
 
-/** Events the caller published, and those of their organizations (not every published event). */
-export async function myEvents(deps: WizardDeps, claims: AuthenticatedClaims) {
+/** Events the caller published, and those of their organizations (not every published event), newest first. */
+export async function myEvents(deps: WizardDeps, claims: AuthenticatedClaims, limit = 100) {
   return withRls(deps.db, claims, (tx) =>
     tx
       .select(listColumns)
@@ -40,7 +40,8 @@ export async function myEvents(deps: WizardDeps, claims: AuthenticatedClaims) {
           ),
         ),
       )
-      .orderBy(desc(events.startsAt)),
+      .orderBy(desc(events.startsAt))
+      .limit(limit),
   )
 }
 

@@ -24,3 +24,8 @@ export const TransitionInput = z.object({ sessionId: SessionId, from: Stage, to:
 
 export const EventSlugInput = z.object({ slug: z.string().min(1).max(200) })
 export const EventIdInput = z.object({ eventId: z.uuid({ message: 'Give the id of an event.' }) })
+
+/** A page of the caller's events: the newest first, at most `limit` (a dashboard never needs them all). */
+export const MyEventsInput = z
+  .object({ limit: z.int().min(1, { message: 'Ask for at least one event.' }).max(200, { message: 'Ask for at most 200 events.' }).optional() })
+  .optional()

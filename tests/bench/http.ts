@@ -14,7 +14,9 @@ export interface RunningServer {
 
 /** `npm start` as its own process (the load generator must not share its event loop). */
 export async function startServer(env: Record<string, string>): Promise<RunningServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/http.ts'], {
+  // BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the server.
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/http.ts'], {
     cwd: root,
     env: {
       PATH: process.env.PATH,

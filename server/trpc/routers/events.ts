@@ -1,9 +1,9 @@
 import { eventBySlug, myEvents, unpublishEvent } from '../../wizard/events'
-import { EventIdInput, EventSlugInput } from '../../wizard/inputs'
+import { EventIdInput, EventSlugInput, MyEventsInput } from '../../wizard/inputs'
 import { createTrpcRouter, protectedProcedure, publicProcedure } from '../init'
 
 export const eventsRouter = createTrpcRouter({
-  mine: protectedProcedure.query(({ ctx }) => myEvents(ctx.deps, ctx.claims)),
+  mine: protectedProcedure.input(MyEventsInput).query(({ ctx, input }) => myEvents(ctx.deps, ctx.claims, input?.limit)),
   bySlug: publicProcedure
     .input(EventSlugInput)
     .query(({ ctx, input }) => eventBySlug({ db: ctx.app.database.db, now: ctx.app.now }, input.slug)),
