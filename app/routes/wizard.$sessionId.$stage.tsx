@@ -8,6 +8,7 @@ import {
   redirect,
 } from '@remix-run/node'
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { useMemo } from 'react'
 import { TRPCError } from '@trpc/server'
 import { ErrorList } from '../components/forms'
 import { AutosaveStatus, useAutosave } from '../components/wizard/autosave'
@@ -165,14 +166,17 @@ export default function StagePage() {
   const navigation = useNavigation()
   const busy = navigation.state === 'submitting'
   const clientSchema = clientSchemas[stage]
+  const autosave = useAutosave(`stage-${state.sessionId}-${stage}`, stage, state)
+  // The last word on each field: a submit's answer, else the last autosave's, else what is wrong with
+  // the stored data. Memoised: Conform applies a result once per new object.
+  const result = useMemo(() => {
+    if (lastResult && 'status' in lastResult) return lastResult
+    const errors = autosave.errors ?? storedErrors
+    return Object.keys(errors).length > 0 || autosave.errors ? { status: 'error' as const, error: errors } : undefined
+  }, [lastResult, autosave.errors, storedErrors])
   const [form, fields] = useForm<StageForm>({
     id: `stage-${state.sessionId}-${stage}`,
-    lastResult:
-      lastResult && 'status' in lastResult
-        ? lastResult
-        : Object.keys(storedErrors).length > 0
-          ? { status: 'error', error: storedErrors }
-          : undefined,
+    lastResult: result,
     defaultValue: defaults,
     shouldValidate: 'onBlur',
     shouldRevalidate: 'onInput',
@@ -187,7 +191,6 @@ export default function StagePage() {
         }
       : undefined,
   })
-  const autosave = useAutosave(form.id, stage, state)
   const index = stageIds.indexOf(stage)
   const { title, lead } = stageTitles[stage]
   return (

@@ -13,6 +13,7 @@ const DEBOUNCE_MS = 700
 export function useAutosave(formId: string, stage: StageId, state: { sessionId: string }) {
   const [status, setStatus] = useState<Status>('idle')
   const [progress, setProgress] = useState<Progress | null>(null)
+  const [errors, setErrors] = useState<Record<string, string[]> | null>(null)
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
   const latest = useRef(0)
   const writable = stage !== 'paymentSetup' && stage !== 'reviewPublish'
@@ -28,10 +29,11 @@ export function useAutosave(formId: string, stage: StageId, state: { sessionId: 
         body: new FormData(form),
         headers: { accept: 'application/json' },
       })
-      const body = (await response.json()) as { saved: boolean; progress?: Progress }
+      const body = (await response.json()) as { saved: boolean; progress?: Progress; errors?: Record<string, string[]> }
       if (request !== latest.current) return
       if (!response.ok || !body.saved) throw new Error('not saved')
       if (body.progress) setProgress(body.progress)
+      setErrors(body.errors ?? {})
       setStatus('saved')
     } catch {
       if (request !== latest.current) return
@@ -47,7 +49,7 @@ export function useAutosave(formId: string, stage: StageId, state: { sessionId: 
   }, [save, writable])
 
   useEffect(() => () => clearTimeout(timer.current), [])
-  return { status, progress, schedule, retry: () => void save() }
+  return { status, progress, errors, schedule, retry: () => void save() }
 }
 
 const labels: Record<Status, string> = {
