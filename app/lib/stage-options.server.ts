@@ -2,16 +2,25 @@ import { getAllCountries } from 'countries-and-timezones'
 import type { StageId } from '../../server/wizard/stages'
 import { canonicalTimeZone } from '../../server/wizard/times'
 
-const timeZones = () =>
-  [...new Set(Intl.supportedValuesOf('timeZone').map((zone) => canonicalTimeZone(zone) ?? zone))].sort()
+/** Built once: the lists do not change while the server runs. */
+const once = <T>(build: () => T) => {
+  let value: T | undefined
+  return () => (value ??= build())
+}
 
-const countries = () =>
+const timeZones = once(() => [...new Set(Intl.supportedValuesOf('timeZone').map((zone) => canonicalTimeZone(zone) ?? zone))].sort())
+
+const countries = once(() =>
   Object.values(getAllCountries())
     .map((country) => ({ code: country.id, name: country.name }))
-    .sort((a, b) => a.name.localeCompare(b.name))
+    .sort((a, b) => a.name.localeCompare(b.name)),
+)
 
 const commonCurrencies = ['EUR', 'USD', 'GBP', 'JPY', 'CHF', 'CAD', 'AUD']
-const currencies = () => [...commonCurrencies, ...Intl.supportedValuesOf('currency').filter((code) => !commonCurrencies.includes(code))]
+const currencies = once(() => [
+  ...commonCurrencies,
+  ...Intl.supportedValuesOf('currency').filter((code) => !commonCurrencies.includes(code)),
+])
 
 /** The choices a stage's form offers, sent only to the stage that needs them. */
 export function stageOptions(stage: StageId) {
