@@ -1,6 +1,7 @@
 import type { FieldIssue } from '../../server/errors'
 import type { StageId } from '../../server/wizard/stages'
 import { canonicalTimeZone, localDateTimeAt, zonedTimeToInstant } from '../../server/wizard/times'
+import { valueAt } from '../../server/wizard/zod-issues'
 
 /**
  * The forms' side of the stage schemas. Forms post text; the stages store typed values. This turns one
@@ -23,6 +24,21 @@ export const currencyDigits = (currency: string): number => {
 
 /** Conform's field name for a core issue path: `tiers.0.price` → `tiers[0].price`. */
 export const fieldName = (path: string) => path.replace(/\.(\d+)(?=\.|$)/g, '[$1]')
+
+/** Issues as Conform's field errors; a stage-wide issue (path '') becomes the form's. */
+export function errorsByField(issues: FieldIssue[]): Record<string, string[]> {
+  const errors: Record<string, string[]> = {}
+  for (const issue of issues) (errors[issue.path ? fieldName(issue.path) : ''] ??= []).push(issue.message)
+  return errors
+}
+
+/** Only what was entered gets a message before a submit; an untouched empty field waits for Continue. */
+export const issuesOfEnteredFields = (issues: FieldIssue[], entered: unknown) =>
+  issues.filter((issue) => {
+    if (issue.path === '') return false
+    const value = valueAt(entered, issue.path.split('.'))
+    return value !== undefined && value !== ''
+  })
 
 class FormReader {
   readonly issues: FieldIssue[] = []

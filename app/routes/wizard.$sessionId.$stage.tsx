@@ -18,7 +18,7 @@ import { stageTitles } from '../components/wizard/stage-titles'
 import { Stepper } from '../components/wizard/stepper'
 import { procedureErrorReply } from '../lib/form-errors.server'
 import { forwardActionHeaders } from '../lib/headers'
-import { fieldName, formDefaults, formToPatch } from '../lib/stage-form.server'
+import { errorsByField, formDefaults, formToPatch, issuesOfEnteredFields } from '../lib/stage-form.server'
 import { stageOptions } from '../lib/stage-options.server'
 import { eventPageStylesheet } from '../components/event-page'
 import { pickLocale } from '../lib/event-presentation'
@@ -28,8 +28,7 @@ import { parseWithZod } from '@conform-to/zod/v4'
 import type { z } from 'zod'
 import { stageSchemas } from '../../server/wizard/stage-schemas'
 import { DomainError, type FieldIssue } from '../../server/errors'
-import { valueAt } from '../../server/wizard/zod-issues'
-import { type StageId, stageIds } from '../../server/wizard/stages'
+import { type StageId, stageAfter, stageIds } from '../../server/wizard/stages'
 import wizardStyles from '../styles/wizard.css?url'
 
 export const headers = forwardActionHeaders
@@ -54,7 +53,7 @@ export async function loader(args: LoaderFunctionArgs) {
     paymentsConfigured: args.context.app.stripe !== null,
     preview: stage === 'reviewPublish' ? previewOf(state.data, pickLocale(args.request.headers.get('accept-language'))) : null,
     // What is wrong with what was already entered (a missing field is not shown before a submit).
-    storedErrors: errorsByField(state.issues[stage].filter((issue) => issue.path !== '' && valueAt(state.data[stage], issue.path.split('.')) !== undefined)),
+    storedErrors: errorsByField(issuesOfEnteredFields(state.issues[stage], state.data[stage])),
   }
 }
 
@@ -127,9 +126,8 @@ function replyWithIssues(submission: Submission<Record<string, unknown>, string[
 }
 
 function targetStage(intent: Intent, stage: StageId): StageId | null {
-  const index = stageIds.indexOf(stage)
-  if (intent === 'continue' || intent === 'skip') return stageIds[index + 1] ?? null
-  if (intent === 'back') return stageIds[index - 1] ?? null
+  if (intent === 'continue' || intent === 'skip') return stageAfter(stage)
+  if (intent === 'back') return stageAfter(stage, -1)
   if (intent.startsWith('goto:')) {
     const target = intent.slice(5)
     return isStage(target) ? target : null
@@ -137,11 +135,6 @@ function targetStage(intent: Intent, stage: StageId): StageId | null {
   return null
 }
 
-function errorsByField(issues: FieldIssue[]): Record<string, string[]> {
-  const errors: Record<string, string[]> = {}
-  for (const issue of issues) (errors[issue.path ? fieldName(issue.path) : ''] ??= []).push(issue.message)
-  return errors
-}
 
 const issuesOf = (error: TRPCError): FieldIssue[] => (error.cause instanceof DomainError ? error.cause.issues : [])
 

@@ -1,9 +1,7 @@
 import { parse } from '@conform-to/react'
 import type { ActionFunctionArgs } from '@remix-run/node'
 import { TRPCError } from '@trpc/server'
-import type { FieldIssue } from '../../server/errors'
-import { valueAt } from '../../server/wizard/zod-issues'
-import { fieldName, formToPatch } from '../lib/stage-form.server'
+import { errorsByField, formToPatch, issuesOfEnteredFields } from '../lib/stage-form.server'
 import { eventZoneOf, loadWizard } from '../lib/wizard-route.server'
 
 /**
@@ -19,7 +17,7 @@ export async function action(args: ActionFunctionArgs) {
   const { patch, issues } = formToPatch(stage, submission.payload, eventZoneOf({ ...state.data, [stage]: submission.payload }))
   try {
     const saved = await caller.wizard.merge({ sessionId: state.sessionId, stage, data: patch, validate: 'draft' })
-    const shown = [...issues, ...saved.issues[stage]].filter((issue) => typed(submission.payload, issue.path))
+    const shown = issuesOfEnteredFields([...issues, ...saved.issues[stage]], submission.payload)
     return Response.json({ saved: true, version: saved.version, progress: saved.progress, errors: errorsByField(shown) })
   } catch (error) {
     if (error instanceof TRPCError && error.code !== 'INTERNAL_SERVER_ERROR') {
@@ -29,15 +27,3 @@ export async function action(args: ActionFunctionArgs) {
   }
 }
 
-/** Only what was typed gets a message while typing; an untouched empty field waits for Continue. */
-const typed = (payload: unknown, path: string) => {
-  if (path === '') return false
-  const value = valueAt(payload, path.split('.'))
-  return value !== undefined && value !== ''
-}
-
-function errorsByField(issues: FieldIssue[]): Record<string, string[]> {
-  const errors: Record<string, string[]> = {}
-  for (const issue of issues) (errors[fieldName(issue.path)] ??= []).push(issue.message)
-  return errors
-}

@@ -1,6 +1,6 @@
 import { DomainError } from '../errors'
 import { type Actor, audited } from './audit'
-import { ensureOpen, evaluate, loadSession, paymentSetupOf, reachedStagesOf, saveChange, stageDataOf, type WizardDeps, type WizardState } from './session-state'
+import { evaluate, lockOpenSession, paymentSetupOf, reachedStagesOf, saveChange, stageDataOf, type WizardDeps, type WizardState } from './session-state'
 import { getWizard } from './sessions'
 import type { StageId } from './stages'
 import { shapeIssues } from './validation'
@@ -41,9 +41,7 @@ export async function mergeStage(deps: WizardDeps, actor: Actor, input: MergeInp
     { action: 'merge', sessionId: input.sessionId, stage: input.stage, payload: { data: input.data, validate: input.validate } },
     async (tx, entry) => {
       const now = deps.now()
-      const row = await loadSession(tx, input.sessionId, { lock: true })
-      entry.organizationId = row.organizationId
-      ensureOpen(row, now)
+      const row = await lockOpenSession(tx, input.sessionId, entry, now)
       if (input.expectedVersion !== undefined && input.expectedVersion !== row.version) {
         throw new DomainError('CONFLICT', 'This wizard changed since you loaded it. Reload to see the latest version.')
       }

@@ -130,6 +130,22 @@ export async function loadSession(tx: Transaction, sessionId: string, options: {
   return row
 }
 
+/**
+ * The start of every change: the session locked for the transaction, its organization noted on the
+ * audit entry, and refused unless it is still open.
+ */
+export async function lockOpenSession(
+  tx: Transaction,
+  sessionId: string,
+  entry: { organizationId?: string | null },
+  now: Date,
+): Promise<LoadedSession> {
+  const row = await loadSession(tx, sessionId, { lock: true })
+  entry.organizationId = row.organizationId
+  ensureOpen(row, now)
+  return row
+}
+
 /** Changes need an unfinished, unexpired wizard. */
 export function ensureOpen(row: SessionRow, now: Date): void {
   if (row.status === 'completed') {

@@ -17,3 +17,6 @@ export type StageId = (typeof stages)[number]['id']
 export const stageIds = stages.map((stage) => stage.id) as [StageId, ...StageId[]]
 
 export const firstStage: StageId = 'organizerSetup'
+
+/** The stage `step` places after (or, negative, before) `stage`; null past either end. */
+export const stageAfter = (stage: StageId, step = 1): StageId | null => stageIds[stageIds.indexOf(stage) + step] ?? null

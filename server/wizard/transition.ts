@@ -1,6 +1,6 @@
 import { DomainError, prefixIssues } from '../errors'
 import { type Actor, audited } from './audit'
-import { ensureOpen, evaluate, loadSession, reachedStagesOf, saveChange, stageDataOf, type WizardDeps, type WizardState } from './session-state'
+import { evaluate, lockOpenSession, reachedStagesOf, saveChange, stageDataOf, type WizardDeps, type WizardState } from './session-state'
 import { getWizard } from './sessions'
 import { type StageId, stageIds } from './stages'
 
@@ -22,9 +22,7 @@ export async function transitionStage(deps: WizardDeps, actor: Actor, input: Tra
     { action: 'transition', sessionId: input.sessionId, stage: input.to, payload: { from: input.from, to: input.to } },
     async (tx, entry) => {
       const now = deps.now()
-      const row = await loadSession(tx, input.sessionId, { lock: true })
-      entry.organizationId = row.organizationId
-      ensureOpen(row, now)
+      const row = await lockOpenSession(tx, input.sessionId, entry, now)
       if (row.currentStage !== input.from) {
         throw new DomainError('CONFLICT', `This wizard is at ${row.currentStage} now, not ${input.from}. Reload to continue.`)
       }
