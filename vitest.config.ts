@@ -9,5 +9,6 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    env: { COPILOTKIT_TELEMETRY_DISABLED: 'true' },
   },
 })

@@ -17,6 +17,8 @@ import { type IssuedSession, issueAccessToken, type SessionUser } from './auth/t
 import type { Config } from './config'
 import { checkHealth, type HealthReport } from './health'
 import type { Logger } from './logger'
+import { type CopilotModel, copilotModelOf } from './copilot/model'
+import { ThreadOwners } from './copilot/thread-owners'
 import { createStripeConnect, type StripeConnect } from './payments/stripe-client'
 
 /**
@@ -39,6 +41,8 @@ export interface AppContext {
   rateLimits: RateLimits
   /** Stripe Connect for paid tickets; null without STRIPE_SECRET_KEY. */
   stripe: StripeConnect | null
+  /** The assistant's model (null without COPILOT_PROVIDER) and who owns each chat thread. */
+  copilot: { model: CopilotModel | null; threadOwners: ThreadOwners }
   health: () => Promise<HealthReport>
 }
 
@@ -63,6 +67,8 @@ export function createAppContext(options: {
   logger: Logger
   database: DatabaseHandle
   now?: () => Date
+  /** Tests hand in a scripted model; otherwise it comes from config. */
+  copilotModel?: CopilotModel | null
 }): AppContext {
   const { config, database } = options
   const now = options.now ?? (() => new Date())
@@ -91,6 +97,10 @@ export function createAppContext(options: {
     },
     rateLimits: createRateLimits(config),
     stripe: createStripeConnect(config),
+    copilot: {
+      model: options.copilotModel !== undefined ? options.copilotModel : copilotModelOf(config),
+      threadOwners: new ThreadOwners(),
+    },
     health: () => checkHealth(database),
   }
 }

@@ -74,6 +74,14 @@ const EnvSchema = z
       .url({ protocol: /^https?$/, message: 'must be an http(s) URL such as http://127.0.0.1:12111' })
       .refine((value) => ['', '/'].includes(new URL(value).pathname), { message: 'must be an origin, without a path' })
       .optional(),
+    /** The copilot's model; unset, the assistant explains how to configure it and the forms work alone. */
+    COPILOT_PROVIDER: z.enum(['openai', 'anthropic', 'groq', 'openai-compatible']).optional(),
+    COPILOT_MODEL: z.string().trim().min(1).max(200).optional(),
+    COPILOT_API_KEY: z.string().min(1).optional(),
+    /** An OpenAI-compatible server (e.g. a local Ollama at http://127.0.0.1:11434/v1), or a proxy for openai. */
+    COPILOT_BASE_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL such as http://127.0.0.1:11434/v1' }).optional(),
+    /** Copilot runs per user and window (each run may call the model several times). */
+    RATE_LIMIT_COPILOT_RUNS_PER_USER: z.coerce.number().int().min(1).default(20),
   })
   .superRefine((env, ctx) => {
     // Several instances against one database must share the signing secret; only the embedded
@@ -93,6 +101,15 @@ const EnvSchema = z
     // Unverifiable webhooks would leave every connected account pending forever.
     if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['STRIPE_WEBHOOK_SECRET'], message: 'is required when STRIPE_SECRET_KEY is set' })
+    }
+    if (env.COPILOT_PROVIDER) {
+      if (!env.COPILOT_MODEL) ctx.addIssue({ code: 'custom', path: ['COPILOT_MODEL'], message: 'is required when COPILOT_PROVIDER is set' })
+      if (env.COPILOT_PROVIDER === 'openai-compatible' && !env.COPILOT_BASE_URL) {
+        ctx.addIssue({ code: 'custom', path: ['COPILOT_BASE_URL'], message: 'is required when COPILOT_PROVIDER=openai-compatible' })
+      }
+      if (env.COPILOT_PROVIDER !== 'openai-compatible' && !env.COPILOT_API_KEY) {
+        ctx.addIssue({ code: 'custom', path: ['COPILOT_API_KEY'], message: `is required when COPILOT_PROVIDER=${env.COPILOT_PROVIDER}` })
+      }
     }
   })
 

@@ -1,3 +1,4 @@
+import './telemetry-off'
 import type { Server } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import type { ServerBuild } from '@remix-run/node'

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { copilotModelOf } from '../server/copilot/model'
 import { ConfigError, loadConfig } from '../server/config'
 import { createStripeConnect } from '../server/payments/stripe-client'
 
@@ -68,5 +69,28 @@ describe('configuration', () => {
     const config = loadConfig({ STRIPE_SECRET_KEY: 'sk_test_123', STRIPE_WEBHOOK_SECRET: 'whsec_123' })
     expect(config.STRIPE_API_BASE).toBeUndefined()
     expect(createStripeConnect(config)?.webhookSecret).toBe('whsec_123')
+  })
+
+  it("builds the copilot's model only from a complete provider configuration", () => {
+    expect(copilotModelOf(loadConfig({}))).toBeNull()
+    expect(problemsOf({ COPILOT_PROVIDER: 'openai' })).toEqual([
+      'COPILOT_MODEL is required when COPILOT_PROVIDER is set',
+      'COPILOT_API_KEY is required when COPILOT_PROVIDER=openai',
+    ])
+    expect(problemsOf({ COPILOT_PROVIDER: 'openai-compatible', COPILOT_MODEL: 'llama3.2' })).toEqual([
+      'COPILOT_BASE_URL is required when COPILOT_PROVIDER=openai-compatible',
+    ])
+    expect(problemsOf({ COPILOT_PROVIDER: 'mistral', COPILOT_MODEL: 'x', COPILOT_API_KEY: 'k' })[0]).toMatch(/^COPILOT_PROVIDER /)
+    const cases = [
+      [{ COPILOT_PROVIDER: 'openai', COPILOT_MODEL: 'gpt-4o-mini', COPILOT_API_KEY: 'sk-test' }, 'openai', 'gpt-4o-mini'],
+      [{ COPILOT_PROVIDER: 'anthropic', COPILOT_MODEL: 'claude-sonnet-4-5', COPILOT_API_KEY: 'sk-ant-test' }, 'anthropic', 'claude-sonnet-4-5'],
+      [{ COPILOT_PROVIDER: 'groq', COPILOT_MODEL: 'llama-3.3-70b-versatile', COPILOT_API_KEY: 'gsk_test' }, 'groq', 'llama-3.3-70b-versatile'],
+      [{ COPILOT_PROVIDER: 'openai-compatible', COPILOT_MODEL: 'llama3.2', COPILOT_BASE_URL: 'http://127.0.0.1:11434/v1' }, 'openai-compatible', 'llama3.2'],
+    ] as const
+    for (const [env, provider, modelId] of cases) {
+      const model = copilotModelOf(loadConfig(env)) as { provider: string; modelId: string }
+      expect(model.provider.startsWith(provider)).toBe(true)
+      expect(model.modelId).toBe(modelId)
+    }
   })
 })

@@ -4,12 +4,13 @@ import { DomainError } from '../errors'
 
 /**
  * Per-instance limits (memory store): sign-in and sign-up per client IP, failed sign-ins per account,
- * mutations per user. Limits come from config so a benchmark can raise them.
+ * mutations and copilot runs per user. Limits come from config so a benchmark can raise them.
  */
 export interface RateLimits {
   authPerIp: RateLimiterMemory
   authFailuresPerAccount: RateLimiterMemory
   mutationsPerUser: RateLimiterMemory
+  copilotRunsPerUser: RateLimiterMemory
 }
 
 export function createRateLimits(config: Config): RateLimits {
@@ -27,6 +28,11 @@ export function createRateLimits(config: Config): RateLimits {
     mutationsPerUser: new RateLimiterMemory({
       keyPrefix: 'mutations-user',
       points: config.RATE_LIMIT_MUTATIONS_PER_USER,
+      duration: config.RATE_LIMIT_MUTATIONS_WINDOW_SECONDS,
+    }),
+    copilotRunsPerUser: new RateLimiterMemory({
+      keyPrefix: 'copilot-user',
+      points: config.RATE_LIMIT_COPILOT_RUNS_PER_USER,
       duration: config.RATE_LIMIT_MUTATIONS_WINDOW_SECONDS,
     }),
   }

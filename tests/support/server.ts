@@ -8,6 +8,7 @@ import type { DatabaseHandle } from '../../db/client'
 import { createHttpApp } from '../../server/app'
 import { type AppContext, createAppContext } from '../../server/app-context'
 import { loadConfig } from '../../server/config'
+import type { CopilotModel } from '../../server/copilot/model'
 import type { AppRouter } from '../../server/trpc/root'
 import { createLogger } from '../../server/logger'
 
@@ -26,10 +27,10 @@ export interface TestServer {
 export async function startTestServer(
   database: DatabaseHandle,
   env: Record<string, string> = {},
-  options: { now?: () => Date } = {},
+  options: { now?: () => Date; copilotModel?: CopilotModel | null } = {},
 ): Promise<TestServer> {
   const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', AUTH_JWT_SECRET: TEST_JWT_SECRET, ...env })
-  const app = createAppContext({ config, logger: createLogger(config), database, now: options.now })
+  const app = createAppContext({ config, logger: createLogger(config), database, now: options.now, copilotModel: options.copilotModel })
   const serverBuild = (await import(
     /* @vite-ignore */ fileURLToPath(new URL('../../build/server/index.js', import.meta.url))
   )) as ServerBuild

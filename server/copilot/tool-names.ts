@@ -1,0 +1,32 @@
+import type { StageId } from '../wizard/stages'
+
+/**
+ * The copilot's tool names: a contract between the server's agent and the browser (which registers the
+ * confirmation card and refreshes the form after a save). Constants only, so the client bundle can
+ * import them without the server.
+ */
+export const stageToolNames = {
+  organizerSetup: 'saveOrganizerDetails',
+  eventSetup: 'saveEventDetails',
+  venueSetup: 'saveVenue',
+  ticketSetup: 'saveTicketTiers',
+  paymentSetup: 'startPaymentOnboarding',
+  sponsorsMedia: 'saveSponsorsAndMedia',
+  reviewPublish: null,
+} as const satisfies Record<StageId, string | null>
+
+export const wizardToolNames = ['getWizardState', 'goToStage', 'continueToNextStage'] as const
+
+/** The human-in-the-loop card: rendered in the chat, it publishes only when the organizer clicks. */
+export const CONFIRM_PUBLISH_TOOL = 'confirmPublish'
+
+/** Tools the browser may offer the model, by stage; any other browser tool is dropped from the run. */
+export const browserToolsByStage: Record<StageId, readonly string[]> = {
+  organizerSetup: [],
+  eventSetup: [],
+  venueSetup: [],
+  ticketSetup: [],
+  paymentSetup: [],
+  sponsorsMedia: [],
+  reviewPublish: [CONFIRM_PUBLISH_TOOL],
+}
