@@ -7,9 +7,10 @@ import {
   type MetaFunction,
   redirect,
 } from '@remix-run/node'
-import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
-import { useMemo } from 'react'
+import { Form, useActionData, useLoaderData, useNavigation, useRevalidator } from '@remix-run/react'
+import { useEffect, useMemo, useRef, useState } from 'react'
 import { TRPCError } from '@trpc/server'
+import { Assistant } from '../components/copilot/assistant'
 import { ErrorList } from '../components/forms'
 import { AutosaveStatus, useAutosave } from '../components/wizard/autosave'
 import { ProgressBar } from '../components/wizard/progress-bar'
@@ -51,6 +52,7 @@ export async function loader(args: LoaderFunctionArgs) {
     defaults: formDefaults(stage, state.data[stage], zone),
     options: stageOptions(stage),
     paymentsConfigured: args.context.app.stripe !== null,
+    copilotConfigured: args.context.app.copilot.model !== null,
     preview: stage === 'reviewPublish' ? previewOf(state.data, pickLocale(args.request.headers.get('accept-language'))) : null,
     // What is wrong with what was already entered (a missing field is not shown before a submit).
     storedErrors: errorsByField(issuesOfEnteredFields(state.issues[stage], state.data[stage])),
@@ -154,6 +156,37 @@ const clientSchemas: Partial<Record<StageId, z.ZodType>> = {
 }
 
 export default function StagePage() {
+  const { stage, state, copilotConfigured } = useLoaderData<typeof loader>()
+  const revalidator = useRevalidator()
+  // After the assistant saved, the form is drawn again from the new data (its inputs are uncontrolled).
+  const [formRevision, setFormRevision] = useState(0)
+  const assistantChanged = useRef(false)
+  useEffect(() => {
+    if (!assistantChanged.current) return
+    assistantChanged.current = false
+    setFormRevision((revision) => revision + 1)
+  }, [state.version])
+  return (
+    <>
+      <StageEditor key={`${stage}-${formRevision}`} />
+      <Assistant
+        configured={copilotConfigured}
+        sessionId={state.sessionId}
+        stage={stage}
+        stageTitle={stageTitles[stage].title}
+        stageData={state.data[stage]}
+        issues={state.issues[stage]}
+        progress={state.progress.percentage}
+        onWizardChanged={() => {
+          assistantChanged.current = true
+          revalidator.revalidate()
+        }}
+      />
+    </>
+  )
+}
+
+function StageEditor() {
   const { stage, state, defaults, options, paymentsConfigured, preview, storedErrors } = useLoaderData<typeof loader>()
   const lastResult = useActionData<typeof action>()
   const navigation = useNavigation()

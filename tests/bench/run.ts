@@ -140,9 +140,9 @@ async function main() {
       })
       print('### Page weight (stage page, gzipped)')
       print()
-      print(row(['HTML KB', 'CSS KB', 'JS KB', 'JS files']))
-      print(row(['---:', '---:', '---:', '---:']))
-      print(row([weight.htmlKb, weight.cssKb, weight.jsKb, weight.jsFiles]))
+      print(row(['HTML KB', 'CSS KB', 'JS KB', 'JS files', 'copilot JS KB (lazy)', 'copilot CSS KB (lazy)']))
+      print(row(['---:', '---:', '---:', '---:', '---:', '---:']))
+      print(row([weight.htmlKb, weight.cssKb, weight.jsKb, weight.jsFiles, weight.lazyJsKb, weight.lazyCssKb]))
       print()
 
       print('### Growth')

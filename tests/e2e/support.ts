@@ -10,6 +10,7 @@ import { type Browser, type BrowserContext, chromium, type Locator, type Page } 
 import { expect } from 'vitest'
 import { asServiceRole } from '../../db/rls'
 import * as schema from '../../db/schema'
+import type { CopilotModel } from '../../server/copilot/model'
 import { type StageId, stageIds } from '../../server/wizard/stages'
 import { openTestDatabase, randomSuffix, type TestDatabase } from '../support/databases'
 import { testEnv } from '../support/env'
@@ -56,9 +57,13 @@ export interface E2eApp {
  * The real Express app and production build on a fresh PGlite database. Limits are raised so that a
  * test's own clicks and autosaves never meet the per-user mutation limit.
  */
-export async function startApp(): Promise<E2eApp> {
+export async function startApp(options: { copilotModel?: CopilotModel | null } = {}): Promise<E2eApp> {
   const database = await openTestDatabase('pglite')
-  const server = await startTestServer(database, { RATE_LIMIT_MUTATIONS_PER_USER: '1000', RATE_LIMIT_AUTH_PER_IP: '200' })
+  const server = await startTestServer(
+    database,
+    { RATE_LIMIT_MUTATIONS_PER_USER: '1000', RATE_LIMIT_AUTH_PER_IP: '200' },
+    { copilotModel: options.copilotModel ?? null },
+  )
   let closed = false
   return {
     database,
