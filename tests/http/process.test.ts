@@ -34,6 +34,8 @@ function startServer(env: Record<string, string>): Promise<RunningServer> {
       const lines = buffered.split('\n')
       buffered = lines.pop() ?? ''
       for (const line of lines) {
+        // The server logs JSON; Vite (in development) may print its own lines.
+        if (!line.startsWith('{')) continue
         const entry = JSON.parse(line) as Record<string, unknown>
         logs.push(entry)
         if (typeof entry.msg === 'string' && entry.msg.startsWith('listening on')) {
@@ -83,6 +85,26 @@ describe('npm start on an empty data folder', () => {
     expect(failure?.code).toBe(1)
     expect(failure?.stderr).toContain('PORT')
     expect(failure?.stderr).not.toMatch(/at .+\.(js|ts):\d+/)
+  })
+})
+
+describe('npm run dev', () => {
+  const dataDir = join(mkdtempSync(join(tmpdir(), 'event-wizard-dev-')), '.data')
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
+
+  it('serves the pages and the copilot route through Vite from the TypeScript sources', { timeout: 120_000 }, async () => {
+    const server = await startServer({ NODE_ENV: 'development', DATA_DIR: dataDir, COPILOTKIT_TELEMETRY_DISABLED: 'true' })
+    try {
+      const page = await fetch(`${server.url}/sign-in`)
+      expect(page.status).toBe(200)
+      expect(await page.text()).toContain('Sign in')
+      // Loading this route loads CopilotKit's runtime and its dependencies from node_modules.
+      const copilot = await fetch(`${server.url}/api/copilotkit`, { method: 'POST', body: '{"method":"info"}' })
+      expect(copilot.status).toBe(503)
+    } finally {
+      // Vite's own SIGTERM handler may end the process first (143): either way it stops.
+      expect([0, 143]).toContain(await stopServer(server))
+    }
   })
 })
 
