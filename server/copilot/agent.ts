@@ -1,6 +1,7 @@
 import { BuiltInAgent } from '@copilotkit/runtime/v2'
 import type { CopilotModel } from './model'
 import { copilotPrompt } from './instructions'
+import { hideModelErrors } from './model-errors'
 import { browserToolsByStage } from './tool-names'
 import { type WizardToolContext, wizardTools } from './tools'
 import { keepToStageTools } from './unoffered-tools'
@@ -15,6 +16,9 @@ export function wizardAgent(model: CopilotModel, context: WizardToolContext, now
     maxSteps: 5,
     prompt: copilotPrompt(context.state, now.toISOString().slice(0, 10)),
   })
-  agent.use(keepToStageTools(tools.map((tool) => tool.name), browserToolsByStage[context.state.currentStage]))
+  agent.use(
+    keepToStageTools(tools.map((tool) => tool.name), browserToolsByStage[context.state.currentStage]),
+    hideModelErrors(context.logger),
+  )
   return agent
 }

@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { asServiceRole } from '../../db/rls'
 import * as schema from '../../db/schema'
+import { MODEL_FAILED } from '../../server/copilot/model-errors'
 import { type CopilotMessage, messagesFromEvents, postCopilot, replyOf, runCopilot, toolResultsOf, userMessage } from '../support/copilot-client'
 import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../support/databases'
 import { fillThroughApi, signUp } from '../support/organizers'
@@ -236,6 +237,18 @@ describeEachDatabase('the copilot over HTTP', (kind) => {
       { ok: true, currentStage: 'organizerSetup' },
       { ok: true, currentStage: 'organizerSetup', currentStageData: validStageData(new Date()).organizerSetup },
     ])
+  })
+
+  it("tells the browser a model failure in plain words, never the provider's message", async () => {
+    const organizer = await organizerAt('organizerSetup')
+    onMessage = () => {
+      throw new Error('Incorrect API key provided: sk-test-SECRET')
+    }
+    const failed = await say(organizer, randomUUID(), [], 'Hello')
+    expect(failed.run.status).toBe(200)
+    const errors = failed.run.events.filter((event) => event.type === 'RUN_ERROR')
+    expect(errors).toMatchObject([{ message: MODEL_FAILED }])
+    expect(JSON.stringify(failed.run.events)).not.toContain('sk-test-SECRET')
   })
 
   it('leaves the publish card to the browser in reviewPublish: the model alone publishes nothing', async () => {
