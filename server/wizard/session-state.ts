@@ -76,9 +76,14 @@ export function evaluate(row: LoadedSession, data: WizardData, now: Date) {
   return { paymentStatus, ...progress }
 }
 
-export function stateOf(row: LoadedSession, now: Date): WizardState {
+export type Evaluation = ReturnType<typeof evaluate>
+
+export const stateOf = (row: LoadedSession, now: Date): WizardState => stateWith(row, evaluate(row, stageDataOf(row), now))
+
+/** The state of a row whose stored data `evaluation` was made from. */
+function stateWith(row: LoadedSession, evaluation: Evaluation): WizardState {
   const stored = stageDataOf(row)
-  const { paymentStatus, details, percentage, issues } = evaluate(row, stored, now)
+  const { paymentStatus, details, percentage, issues } = evaluation
   // The account may have changed since the session was last written (a webhook, another event of the
   // organization): the payment stage always shows it as it is now.
   const data = { ...stored, paymentSetup: paymentSetupOf(paymentStatus, row.connectedAccount) }
@@ -159,13 +164,14 @@ export function ensureOpen(row: SessionRow, now: Date): void {
 
 /**
  * Writes a change to a locked session with what every change stores alongside it: the progress of
- * the same data, the next version, and a week more before it expires.
+ * the same data, the next version, and a week more before it expires. `progress` is the evaluation of
+ * the data as stored after the change; the returned state reuses it rather than checking every stage again.
  */
 export async function saveChange(
   tx: Transaction,
   row: LoadedSession,
   now: Date,
-  progress: { details: Record<StageId, number>; percentage: number },
+  progress: Evaluation,
   changes: Partial<typeof wizardSessions.$inferInsert>,
 ): Promise<WizardState> {
   const [updated] = await tx
@@ -180,5 +186,5 @@ export async function saveChange(
     })
     .where(eq(wizardSessions.id, row.id))
     .returning()
-  return stateOf({ ...updated!, connectedAccount: row.connectedAccount }, now)
+  return stateWith({ ...updated!, connectedAccount: row.connectedAccount }, progress)
 }

@@ -33,11 +33,17 @@ export async function startServer(env: Record<string, string>): Promise<RunningS
   })
   const port = await new Promise<number>((resolve, reject) => {
     let buffered = ''
-    child.stdout!.on('data', (chunk: Buffer) => {
+    const listening = (chunk: Buffer) => {
       buffered += chunk.toString()
       const match = buffered.match(/"port":(\d+)/)
-      if (match) resolve(Number(match[1]))
-    })
+      if (!match) return
+      // From here on the request logs are drained unread: keeping (and searching) them would slow
+      // this process, which also generates the load, and a full pipe would block the server's writes.
+      child.stdout!.off('data', listening)
+      child.stdout!.resume()
+      resolve(Number(match[1]))
+    }
+    child.stdout!.on('data', listening)
     child.on('exit', (code) => reject(new Error(`server exited with ${code}`)))
   })
   return {
