@@ -64,7 +64,7 @@ describe('npm start on an empty data folder', () => {
     const health = await fetch(`${first.url}/healthz`)
     expect(health.status).toBe(200)
     expect(await health.json()).toMatchObject({ ok: true, database: { kind: 'pglite' } })
-    expect(first.logs.find((entry) => entry.msg === 'embedded database ready')).toMatchObject({ applied: 4 })
+    expect(first.logs.find((entry) => entry.msg === 'embedded database ready')).toMatchObject({ applied: 5 })
     expect(existsSync(join(dataDir, 'pglite'))).toBe(true)
     // The local signing secret is generated once, never logged.
     expect(existsSync(join(dataDir, 'auth-jwt-secret'))).toBe(true)

@@ -26,7 +26,7 @@ describeEachDatabase('the HTTP server', (kind) => {
     expect(await response.json()).toEqual({
       ok: true,
       database: { kind, reachable: true },
-      migrations: { applied: 4, expected: 4, pending: 0, upToDate: true },
+      migrations: { applied: 5, expected: 5, pending: 0, upToDate: true },
     })
   })
 
