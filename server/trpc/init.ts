@@ -29,7 +29,8 @@ export async function createTrpcContext(options: {
   request: Request
   requestId: string
   clientIp: string
-  resHeaders: Headers
+  /** Where the procedures' Set-Cookie headers go. */
+  resHeaders: Pick<Headers, 'append'>
   source: ActionSource
 }): Promise<TrpcContext> {
   return {
