@@ -9,7 +9,6 @@ import type { ViteDevServer } from 'vite'
 import type { AppContext } from './app-context'
 import { checkOrigin } from './auth/origin-check'
 import { refreshSessions } from './auth/session-refresh'
-import { typedApi } from './trpc/express'
 import './load-context'
 
 export interface HttpAppOptions {
@@ -64,7 +63,6 @@ export function createHttpApp({ app, build, vite }: HttpAppOptions) {
   )
   server.use(checkOrigin(config))
   server.use(refreshSessions(app))
-  server.use('/api/trpc', typedApi(app))
 
   const remixBuild = vite
     ? () => vite.ssrLoadModule('virtual:remix/server-build') as Promise<ServerBuild>

@@ -29,8 +29,7 @@ export async function createTrpcContext(options: {
   request: Request
   requestId: string
   clientIp: string
-  /** Where the procedures' Set-Cookie headers go. */
-  resHeaders: Pick<Headers, 'append'>
+  resHeaders: Headers
   source: ActionSource
 }): Promise<TrpcContext> {
   return {
