@@ -129,7 +129,7 @@ describe('the HTTP server on a database that is not migrated', () => {
     try {
       const response = await fetch(`${server.url}/healthz`)
       expect(response.status).toBe(503)
-      expect(await response.json()).toMatchObject({ ok: false, migrations: { pending: 4 } })
+      expect(await response.json()).toMatchObject({ ok: false, migrations: { pending: 5 } })
     } finally {
       await server.close()
       await database.close()
