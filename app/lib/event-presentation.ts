@@ -9,6 +9,7 @@
  *   loader: return { event: presentEvent(data, { locale: pickLocale(request.headers.get('accept-language')), now }) }
  *   route:  export const links = () => [eventPageStylesheet];  <EventPage event={event} />
  */
+import { dateTimeFormat } from './intl-formats'
 
 // ---------------------------------------------------------------------------------------------------
 // Input: the event as the public API (`events.bySlug`) or the wizard's stages describe it
@@ -203,15 +204,15 @@ export interface EventDateFormats {
 /** The formats the page uses, in the event's zone (exported so tests can compute what to expect). */
 export function eventDateFormats(locale: string, timeZone: string): EventDateFormats {
   return {
-    date: new Intl.DateTimeFormat(locale, { timeZone, weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' }),
-    time: new Intl.DateTimeFormat(locale, { timeZone, hour: 'numeric', minute: '2-digit' }),
-    day: new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }),
-    short: new Intl.DateTimeFormat(locale, { timeZone, year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' }),
+    date: dateTimeFormat(locale, { timeZone, weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' }),
+    time: dateTimeFormat(locale, { timeZone, hour: 'numeric', minute: '2-digit' }),
+    day: dateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }),
+    short: dateTimeFormat(locale, { timeZone, year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' }),
   }
 }
 
 function zoneNameOf(locale: string, timeZone: string, at: Date): string {
-  const parts = new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'long' }).formatToParts(at)
+  const parts = dateTimeFormat(locale, { timeZone, timeZoneName: 'long' }).formatToParts(at)
   return parts.find((part) => part.type === 'timeZoneName')?.value ?? timeZone
 }
 

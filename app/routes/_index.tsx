@@ -15,6 +15,7 @@ import { callerFor } from '../lib/caller.server'
 import { forwardActionHeaders } from '../lib/headers'
 import { getUser, requireUser } from '../lib/session.server'
 import dashboardCss from '../styles/dashboard.css?url'
+import { dateTimeFormat, relativeTimeFormat } from '../lib/intl-formats'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: dashboardCss }]
 
@@ -41,17 +42,17 @@ const statusLabels: Record<string, string> = { published: 'Published', unpublish
 /** "just now", "5 minutes ago", "yesterday" — or the date, past a week (the page's words are English). */
 function lastEdited(at: Date, now: Date, locale: string): string {
   const seconds = Math.round((at.getTime() - now.getTime()) / 1000)
-  const relative = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' })
+  const relative = relativeTimeFormat(locale, { numeric: 'auto' })
   const abs = Math.abs(seconds)
   if (abs < 60) return 'just now'
   if (abs < 3600) return relative.format(Math.round(seconds / 60), 'minute')
   if (abs < 86_400) return relative.format(Math.round(seconds / 3600), 'hour')
   if (abs < 7 * 86_400) return relative.format(Math.round(seconds / 86_400), 'day')
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).format(at)
+  return dateTimeFormat(locale, { dateStyle: 'medium' }).format(at)
 }
 
 function eventDates(startsAt: Date, timeZone: string, locale: string) {
-  const part = (options: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat(locale, { timeZone, ...options }).format(startsAt)
+  const part = (options: Intl.DateTimeFormatOptions) => dateTimeFormat(locale, { timeZone, ...options }).format(startsAt)
   return {
     month: part({ month: 'short' }),
     day: part({ day: 'numeric' }),
@@ -97,7 +98,7 @@ export async function loader(args: LoaderFunctionArgs) {
       stageLabel: stageLabels[wizard.currentStage as StageId] ?? wizard.currentStage,
       editedIso: wizard.updatedAt.toISOString(),
       edited: lastEdited(wizard.updatedAt, now, locale),
-      editedFull: new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'short' }).format(wizard.updatedAt),
+      editedFull: dateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'short' }).format(wizard.updatedAt),
       shared: !wizard.mine,
       organization: wizard.organizationId ? (organizationName.get(wizard.organizationId) ?? null) : null,
     })),
