@@ -10,7 +10,7 @@ import { wizardAgent } from './agent'
 import { COPILOT_NOT_CONFIGURED } from './model'
 import { BodyTooLarge, readCopilotEnvelope } from './request-body'
 
-export const COPILOT_PATH = '/api/copilotkit'
+const COPILOT_PATH = '/api/copilotkit'
 
 /** What the chat needs; the runtime's thread, memory, inspector and transcription routes stay closed. */
 const servedMethods = new Set(['info', 'agent/run', 'agent/connect', 'agent/stop'])

@@ -7,7 +7,7 @@ export interface CopilotEnvelope {
 }
 
 /** A thread's whole conversation travels with every run; this bounds what one request may hold. */
-export const MAX_COPILOT_BODY_BYTES = 2 * 1024 * 1024
+const MAX_COPILOT_BODY_BYTES = 2 * 1024 * 1024
 
 export class BodyTooLarge extends Error {}
 

@@ -15,8 +15,6 @@ export const stageToolNames = {
   reviewPublish: null,
 } as const satisfies Record<StageId, string | null>
 
-export const wizardToolNames = ['getWizardState', 'goToStage', 'continueToNextStage'] as const
-
 /** The human-in-the-loop card: rendered in the chat, it publishes only when the organizer clicks. */
 export const CONFIRM_PUBLISH_TOOL = 'confirmPublish'
 
