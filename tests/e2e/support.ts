@@ -279,19 +279,7 @@ export async function valuesOf(page: Page, names: string[]): Promise<Record<stri
 export const tierFields = (index: number, tier: Record<string, string>) =>
   Object.fromEntries(Object.entries(tier).map(([key, value]) => [`tiers[${index}].${key}`, value]))
 
-/**
- * Fills every stage the organizer fills in through the typed API (strict saves, then continue) until
- * `until` is the current stage: a quick way to put a wizard where a test needs it.
- */
-export async function fillThroughApi(api: Api, sessionId: string, until: StageId, now = new Date()): Promise<void> {
-  const data = validStageData(now)
-  for (const stage of stageIds.slice(0, stageIds.indexOf(until))) {
-    if (stage in data) {
-      await api.wizard.merge.mutate({ sessionId, stage, data: data[stage as keyof typeof data] as Record<string, unknown>, validate: 'strict' })
-    }
-    await api.wizard.transition.mutate({ sessionId, from: stage, to: stageIds[stageIds.indexOf(stage) + 1]! })
-  }
-}
+export { fillThroughApi } from '../support/organizers'
 
 /** Events of a wizard session, read past RLS (the test's own view of the database). */
 export function eventsOfSession(database: TestDatabase, sessionId: string) {

@@ -43,6 +43,7 @@ export async function fillThroughApi(api: Api, sessionId: string, until: StageId
         data: data[stage as keyof typeof data] as Record<string, unknown>,
         validate: 'strict',
       })
+      expect(state.issues[stage]).toEqual([])
     }
     state = await api.wizard.transition.mutate({ sessionId, from: stage, to: stageIds[stageIds.indexOf(stage) + 1]! })
   }

@@ -3,14 +3,12 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import { asServiceRole } from '../../db/rls'
 import * as schema from '../../db/schema'
 import { type StageId, stageIds } from '../../server/wizard/stages'
-import { describeEachDatabase, openTestDatabase, randomSuffix, type TestDatabase } from '../support/databases'
+import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../support/databases'
 import { apiClient, failureOf, startTestServer, type TestServer } from '../support/server'
+import { fillThroughApi, signUp } from '../support/organizers'
 import { validStageData } from '../support/wizard-fixtures'
 
-const PASSWORD = 'sequins-and-silk-2031'
 const ONLINE_URL = validStageData(new Date()).venueSetup.online!.url
-
-type Api = ReturnType<typeof apiClient>
 
 /*
  * The wizard as a developer drives it: the typed @trpc/client over HTTP, against the real Express app
@@ -28,33 +26,6 @@ describeEachDatabase('the wizard through the typed API', (kind) => {
     await database?.close()
   })
 
-  /** A real account, signed up through the API; its access token is what every later call sends. */
-  async function signUp(label: string) {
-    const email = `${label}-${randomSuffix()}@example.test`
-    const result = await apiClient(server.url).auth.signUp.mutate({ email, password: PASSWORD })
-    if (result.confirmationRequired) throw new Error('local accounts need no confirmation')
-    return { id: result.user.id, token: result.accessToken, api: apiClient(server.url, result.accessToken) }
-  }
-
-  /** Every stage the organizer fills in, saved strictly and continued, until `until` is the current stage. */
-  async function fillThrough(api: Api, sessionId: string, until: StageId) {
-    const data = validStageData(new Date())
-    let state = await api.wizard.get.query({ sessionId })
-    for (const stage of stageIds.slice(0, stageIds.indexOf(until))) {
-      if (stage in data) {
-        state = await api.wizard.merge.mutate({
-          sessionId,
-          stage,
-          data: data[stage as keyof typeof data] as Record<string, unknown>,
-          validate: 'strict',
-        })
-        expect(state.issues[stage]).toEqual([])
-      }
-      state = await api.wizard.transition.mutate({ sessionId, from: stage, to: stageIds[stageIds.indexOf(stage) + 1]! })
-    }
-    return state
-  }
-
   const actionsOf = (sessionId: string) =>
     asServiceRole(database.db, (tx) =>
       tx.select().from(schema.wizardActions).where(eq(schema.wizardActions.sessionId, sessionId)).orderBy(schema.wizardActions.createdAt),
@@ -65,12 +36,12 @@ describeEachDatabase('the wizard through the typed API', (kind) => {
     fetch(`${server.url}/api/trpc/events.bySlug?input=${encodeURIComponent(JSON.stringify({ json: { slug } }))}`)
 
   it('takes a wizard from sign-up to a published event, a public page without the meeting URL, and back off', async () => {
-    const organizer = await signUp('organizer')
+    const organizer = await signUp(server, 'organizer')
     const created = await organizer.api.wizard.create.mutate({})
     expect(created).toMatchObject({ currentStage: 'organizerSetup', status: 'in_progress', version: 1, completedStages: [] })
     const sessionId = created.sessionId
 
-    const state = await fillThrough(organizer.api, sessionId, 'reviewPublish')
+    const state = await fillThroughApi(organizer.api, sessionId, 'reviewPublish')
     expect(state).toMatchObject({ currentStage: 'reviewPublish', status: 'in_progress' })
     expect(state.completedStages).toEqual(stageIds.filter((stage) => stage !== 'reviewPublish'))
 
@@ -102,7 +73,7 @@ describeEachDatabase('the wizard through the typed API', (kind) => {
   })
 
   it('answers with the documented error shapes: field issues, CONFLICT for a stale `from`, stage-prefixed blockers', async () => {
-    const organizer = await signUp('shapes')
+    const organizer = await signUp(server, 'shapes')
     const { sessionId } = await organizer.api.wizard.create.mutate({ fresh: true })
     const valid = validStageData(new Date())
 
@@ -147,22 +118,22 @@ describeEachDatabase('the wizard through the typed API', (kind) => {
     expect(badInput.data?.code).toBe('BAD_REQUEST')
     expect(badInput.data?.issues).toEqual([{ path: 'stage', message: expect.any(String) }])
 
-    await fillThrough(organizer.api, sessionId, 'eventSetup')
+    await fillThroughApi(organizer.api, sessionId, 'eventSetup')
     const stale = await failureOf(organizer.api.wizard.transition.mutate({ sessionId, from: 'organizerSetup', to: 'eventSetup' }))
     expect(stale.data?.code).toBe('CONFLICT')
     expect(stale.data?.httpStatus).toBe(409)
   })
 
   it("gives another account NOT_FOUND for every procedure on someone else's session or event, and changes nothing", async () => {
-    const owner = await signUp('owner')
-    const stranger = await signUp('stranger')
+    const owner = await signUp(server, 'owner')
+    const stranger = await signUp(server, 'stranger')
 
     // An event the owner published, and a second wizard of theirs, complete and ready to publish.
     const { sessionId: publishedSession } = await owner.api.wizard.create.mutate({ fresh: true })
-    await fillThrough(owner.api, publishedSession, 'reviewPublish')
+    await fillThroughApi(owner.api, publishedSession, 'reviewPublish')
     const event = await owner.api.wizard.publish.mutate({ sessionId: publishedSession })
     const { sessionId } = await owner.api.wizard.create.mutate({ fresh: true })
-    await fillThrough(owner.api, sessionId, 'reviewPublish')
+    await fillThroughApi(owner.api, sessionId, 'reviewPublish')
 
     const snapshot = async () => {
       const { version, data, status, currentStage, completedStages, eventId } = await owner.api.wizard.get.query({ sessionId })
@@ -196,7 +167,7 @@ describeEachDatabase('the wizard through the typed API', (kind) => {
   })
 
   it('acts once per Idempotency-Key header, and refuses an invalid key', async () => {
-    const organizer = await signUp('idempotent')
+    const organizer = await signUp(server, 'idempotent')
     const { sessionId } = await organizer.api.wizard.create.mutate({ fresh: true })
     const key = `merge-${sessionId}`
     const keyed = apiClient(server.url, organizer.token, { 'idempotency-key': key })
@@ -234,7 +205,7 @@ describeEachDatabase('the wizard through the typed API', (kind) => {
   })
 
   it('records every call through /api/trpc in the audit with source `api`, failures included', async () => {
-    const organizer = await signUp('audited')
+    const organizer = await signUp(server, 'audited')
     const { sessionId } = await organizer.api.wizard.create.mutate({ fresh: true })
     const valid = validStageData(new Date())
     await organizer.api.wizard.merge.mutate({ sessionId, stage: 'organizerSetup', data: valid.organizerSetup, validate: 'strict' })
