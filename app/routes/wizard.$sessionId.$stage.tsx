@@ -13,6 +13,7 @@ import { TRPCError } from '@trpc/server'
 import { Assistant } from '../components/copilot/assistant'
 import { ErrorList } from '../components/forms'
 import { AutosaveStatus, useAutosave } from '../components/wizard/autosave'
+import { useInlineValidation } from '../components/wizard/inline-validation'
 import { ProgressBar } from '../components/wizard/progress-bar'
 import { type StageForm, StageFields } from '../components/wizard/stage-fields'
 import { stageTitles } from '../components/wizard/stage-titles'
@@ -25,9 +26,6 @@ import { eventPageStylesheet } from '../components/event-page'
 import { pickLocale } from '../lib/event-presentation'
 import { previewOf } from '../lib/review-preview.server'
 import { eventZoneOf, isStage, loadWizard, stagePath } from '../lib/wizard-route.server'
-import { parseWithZod } from '@conform-to/zod/v4'
-import type { z } from 'zod'
-import { stageSchemas } from '../../server/wizard/stage-schemas'
 import { DomainError, type FieldIssue } from '../../server/errors'
 import { type StageId, stageAfter, stageIds } from '../../server/wizard/stages'
 import wizardStyles from '../styles/wizard.css?url'
@@ -144,17 +142,6 @@ const issuesOf = (error: TRPCError): FieldIssue[] => (error.cause instanceof Dom
 const stageRelative = (issues: FieldIssue[], stage: StageId) =>
   issues.map((issue) => (issue.path === stage || issue.path.startsWith(`${stage}.`) ? { ...issue, path: issue.path.slice(stage.length + 1) } : issue))
 
-/**
- * Stages whose form fields are the schema's fields as they are; the ticket form shows prices and sales
- * windows in the organizer's units, so only the server checks it.
- */
-const clientSchemas: Partial<Record<StageId, z.ZodType>> = {
-  organizerSetup: stageSchemas.organizerSetup,
-  eventSetup: stageSchemas.eventSetup,
-  venueSetup: stageSchemas.venueSetup,
-  sponsorsMedia: stageSchemas.sponsorsMedia,
-}
-
 export default function StagePage() {
   const { stage, state, copilotConfigured } = useLoaderData<typeof loader>()
   const revalidator = useRevalidator()
@@ -191,7 +178,7 @@ function StageEditor() {
   const lastResult = useActionData<typeof action>()
   const navigation = useNavigation()
   const busy = navigation.state === 'submitting'
-  const clientSchema = clientSchemas[stage]
+  const inlineValidation = useInlineValidation(stage)
   const autosave = useAutosave(`stage-${state.sessionId}-${stage}`, stage, state)
   // The last word on each field: a submit's answer, else the last autosave's, else what is wrong with
   // the stored data. Memoised: Conform applies a result once per new object.
@@ -206,16 +193,8 @@ function StageEditor() {
     defaultValue: defaults,
     shouldValidate: 'onBlur',
     shouldRevalidate: 'onInput',
-    // Inline checks from the same stage schemas the server applies (the server adds the rules that
-    // need the clock or other stages). Saving a draft or moving around skips them (formNoValidate).
-    onValidate: clientSchema
-      ? ({ formData }) => {
-          // The pressed button's intent is not a field of the stage.
-          const fieldsOnly = new FormData()
-          for (const [name, value] of formData) if (name !== 'intent') fieldsOnly.append(name, value)
-          return parseWithZod(fieldsOnly, { schema: clientSchema }) as Submission<StageForm>
-        }
-      : undefined,
+    // Saving a draft or moving around skips the inline checks (formNoValidate).
+    onValidate: inlineValidation.onValidate,
   })
   const index = stageIds.indexOf(stage)
   const { title, lead } = stageTitles[stage]
@@ -227,7 +206,7 @@ function StageEditor() {
       </div>
       <div className="wizard__layout">
         <Stepper form={form.id} current={stage} state={state} progress={autosave.progress ?? state.progress} />
-        <Form method="post" className="card stack wizard__form" {...getFormProps(form)} onChange={autosave.schedule}>
+        <Form method="post" className="card stack wizard__form" {...getFormProps(form)} onChange={autosave.schedule} onFocus={inlineValidation.load}>
           <header>
             <p className="eyebrow">
               Step {index + 1} of {stageIds.length}

@@ -8,10 +8,14 @@ async function gzippedBytes(origin: string, paths: string[]): Promise<number> {
   return total
 }
 
+/** `import("./x.js")` with the files Vite preloads for it: `__vite__mapDeps([indexes])` into its `m.f` list. */
+const dynamicImport = /import\("\.\/([^"]+\.js)"\)(?:\.then\([^)]*\))?,__vite__mapDeps\(\[([\d,]*)\]\)/g
+
 /**
  * Gzipped bytes of a page's HTML and of the CSS and JavaScript it loads (stylesheets and module
- * preloads), and of what its lazy imports would add (the copilot): the files Vite lists for a module's
- * dynamic imports (`__vite__mapDeps`) that the page has not loaded already.
+ * preloads), and of what each of its lazy imports would add to that: the files Vite lists for the
+ * import (`__vite__mapDeps`) that the page has not loaded already. The stage page has two: the inline
+ * checks (`stage-validation`, on the first focus in the form) and the copilot (when it is opened).
  */
 export async function pageWeight(url: string, headers: Record<string, string>) {
   const html = await (await fetch(url, { headers })).text()
@@ -20,20 +24,30 @@ export async function pageWeight(url: string, headers: Record<string, string>) {
   const css = assets(/<link rel="stylesheet" href="([^"]+\.css)"/g)
   const js = assets(/<link rel="modulepreload" href="([^"]+\.js)"/g)
   const loaded = new Set([...css, ...js])
-  const lazy = new Set<string>()
+  const lazy = new Map<string, Set<string>>()
   for (const path of js) {
     const source = await (await fetch(new URL(path, origin))).text()
     const deps = /m\.f=(\[[^\]]*\])/.exec(source)?.[1]
     if (!deps) continue
-    for (const dep of JSON.parse(deps) as string[]) if (!loaded.has(`/${dep}`)) lazy.add(`/${dep}`)
+    const files = JSON.parse(deps) as string[]
+    for (const [, module, indexes] of source.matchAll(dynamicImport)) {
+      const adds = new Set(indexes!.split(',').map((index) => `/${files[Number(index)]}`).filter((file) => !loaded.has(file)))
+      adds.add(new URL(module!, new URL(path, origin)).pathname)
+      lazy.set(module!, adds)
+    }
   }
-  const lazyFiles = [...lazy]
+  const weightOf = async (files: Set<string>) => ({
+    jsKb: gzippedKb(await gzippedBytes(origin, [...files].filter((file) => file.endsWith('.js')))),
+    cssKb: gzippedKb(await gzippedBytes(origin, [...files].filter((file) => file.endsWith('.css')))),
+  })
+  const [checks, copilot] = [[...lazy].filter(([module]) => module.startsWith('stage-validation')), [...lazy].filter(([module]) => !module.startsWith('stage-validation'))]
+  const union = (entries: [string, Set<string>][]) => new Set(entries.flatMap(([, files]) => [...files]))
   return {
     htmlKb: gzippedKb(gzipSync(Buffer.from(html)).length),
     cssKb: gzippedKb(await gzippedBytes(origin, css)),
     jsKb: gzippedKb(await gzippedBytes(origin, js)),
     jsFiles: js.length,
-    lazyJsKb: gzippedKb(await gzippedBytes(origin, lazyFiles.filter((file) => file.endsWith('.js')))),
-    lazyCssKb: gzippedKb(await gzippedBytes(origin, lazyFiles.filter((file) => file.endsWith('.css')))),
+    inlineChecks: await weightOf(union(checks)),
+    copilot: await weightOf(union(copilot)),
   }
 }

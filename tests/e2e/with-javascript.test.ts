@@ -7,6 +7,7 @@ import {
   createEventFromDashboard,
   currentStageOf,
   type E2eApp,
+  errorsBeside,
   eventsOfSession,
   field,
   fillFields,
@@ -88,6 +89,29 @@ describe('the wizard with JavaScript on', { timeout: TEST_TIMEOUT }, () => {
     expect(await field(page, 'email').inputValue()).toBe(values.organizerSetup.email)
     expect(await currentStageOf(page)).toBe('organizerSetup')
     expect(problems).toEqual([])
+  })
+
+  it('checks a field in the browser when it is left; the checks load on the first focus in the form', async () => {
+    const { page, problems } = await organizer()
+    const requested: string[] = []
+    page.on('request', (request: Request) => requested.push(new URL(request.url()).pathname))
+    await createEventFromDashboard(page, app.server)
+    await waitForHydration(page)
+    const checksLoaded = () => requested.some((path) => /\/assets\/stage-validation-[\w-]+\.js$/.test(path))
+    expect(checksLoaded()).toBe(false)
+
+    // Nothing reaches the server from here on: the message can only come from the browser's own check.
+    await page.route('**/wizard/**', (route) => route.abort())
+    await field(page, 'email').focus()
+    await eventually(checksLoaded).toBe(true)
+    await field(page, 'email').fill('not-an-address')
+    await field(page, 'email').blur()
+    await eventually(() => errorsBeside(page, 'email').textContent()).toBe('Use an e-mail address such as name@example.com.')
+    expect(await field(page, 'email').getAttribute('aria-invalid')).toBe('true')
+
+    await field(page, 'email').fill('ada@example.com')
+    await eventually(() => errorsBeside(page, 'email').count()).toBe(0)
+    expect(problems.filter((problem) => !/autosave|Failed to load resource/.test(problem))).toEqual([])
   })
 
   it('says "Not saved" when the server is gone, and keeps what was typed', async () => {
