@@ -36,17 +36,40 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       close: () => client.close(),
     }
   }
-  const client = postgres(options.url, {
-    max: options.poolMax ?? 10,
-    // `false` behind a transaction-mode pooler (PgBouncer, Supavisor), which cannot keep prepared statements.
-    prepare: options.prepare ?? true,
-    onnotice: () => {},
-  })
+  // `false` behind a transaction-mode pooler (PgBouncer, Supavisor), which cannot keep prepared statements.
+  const prepare = options.prepare ?? true
+  const client = postgres(options.url, { max: options.poolMax ?? 10, prepare, onnotice: () => {} })
   return {
     kind: 'postgres',
-    db: drizzlePostgres(client, { schema }) as unknown as Database,
+    db: drizzlePostgres(prepare ? preparingStatements(client) : client, { schema }) as unknown as Database,
     close: () => client.end({ timeout: 5 }),
   }
+}
+
+/**
+ * Drizzle hands postgres.js every query as an unnamed statement (unless it is named with `.prepare()`),
+ * and postgres.js must then ask Postgres for the parameter types before it can send the values: two
+ * round trips for every query with parameters, parsed and planned every time. This asks for named
+ * statements instead, which postgres.js keeps per connection (recycled by its `max_lifetime`): one round
+ * trip from the second use on. Transactions and savepoints get the same client.
+ */
+function preparingStatements<Client extends postgres.Sql | postgres.TransactionSql>(client: Client): Client {
+  return new Proxy(client, {
+    get(target, key) {
+      if (key === 'unsafe') {
+        return (query: string, params?: postgres.ParameterOrJSON<never>[], queryOptions?: postgres.UnsafeQueryOptions) =>
+          target.unsafe(query, params, { ...queryOptions, prepare: true })
+      }
+      if (key === 'begin' || key === 'savepoint') {
+        return (...args: unknown[]) => {
+          const fn = args.pop() as (scoped: postgres.TransactionSql) => unknown
+          const scope = Reflect.get(target, key) as (...all: unknown[]) => unknown
+          return scope(...args, (scoped: postgres.TransactionSql) => fn(preparingStatements(scoped)))
+        }
+      }
+      return Reflect.get(target, key)
+    },
+  })
 }
 
 /** Raw SQL for the few statements the query builder cannot express; rows come back the same on both drivers. */

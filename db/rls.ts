@@ -34,10 +34,11 @@ export class RoleNotAllowedError extends Error {
 export async function withRls<T>(db: Database, claims: Claims, fn: (tx: Transaction) => Promise<T>): Promise<T> {
   if (!requestRoles.includes(claims.role)) throw new RoleNotAllowedError(claims.role)
   return db.transaction(async (tx) => {
-    await tx.execute(
-      sql`select set_config('request.jwt.claims', ${JSON.stringify(claims)}, true), set_config('role', ${claims.role}, true)`,
-    )
-    return fn(tx)
+    const claimsSet = tx
+      .execute(sql`select set_config('request.jwt.claims', ${JSON.stringify(claims)}, true), set_config('role', ${claims.role}, true)`)
+      .then(() => undefined)
+    const [, value] = await Promise.all([claimsSet, fn(tx)])
+    return value
   })
 }
 

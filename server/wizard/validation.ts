@@ -82,9 +82,24 @@ export function shapeIssues(stage: StageId, data: unknown): FieldIssue[] {
 
 /** The schema's issues for stored data; no data at all is an issue for each required field. */
 function schemaIssues(schema: z.ZodType, data: unknown): FieldIssue[] {
-  const result = schema.safeParse(data ?? {})
+  if (!isEmptyStage(data)) return parsedIssues(schema, data)
+  let issues = emptyStageIssues.get(schema)
+  if (!issues) emptyStageIssues.set(schema, (issues = parsedIssues(schema, {}).map((issue) => Object.freeze(issue))))
+  return [...issues]
+}
+
+function parsedIssues(schema: z.ZodType, data: unknown): FieldIssue[] {
+  const result = schema.safeParse(data)
   return result.success ? [] : toFieldIssues(result.error.issues)
 }
+
+const isEmptyStage = (data: unknown) => data === undefined || data === null || (isPlainObject(data) && Object.keys(data).length === 0)
+
+/**
+ * What an empty stage lacks depends on its schema alone (no clock, no other stage), and most stages of
+ * a wizard in progress are empty: every read and write checks all of them, so each is parsed once.
+ */
+const emptyStageIssues = new Map<z.ZodType, FieldIssue[]>()
 
 /** Only the fields the times need: a short title should not hide that the date is in the past. */
 const { date, startTime, endDate, endTime, timezone } = EventSetupSchema.shape
@@ -93,6 +108,7 @@ const ScheduleFields = z.object({ date, startTime, endDate, endTime, timezone })
 function eventIssues(context: StageContext): FieldIssue[] {
   const data = context.data.eventSetup
   const issues = schemaIssues(EventSetupSchema, data)
+  if (isEmptyStage(data)) return issues
   const times = ScheduleFields.safeParse(data ?? {})
   if (!times.success) return issues
   // scheduleOf reads nothing but these fields.
@@ -124,7 +140,8 @@ function venueCapacity(venueSetup: unknown): number | null {
  * stages that are valid (an unfinished event says nothing reliable about when sales must end).
  */
 function ticketIssues(context: StageContext): FieldIssue[] {
-  const tickets = TicketSetupSchema.safeParse(context.data.ticketSetup ?? {})
+  if (isEmptyStage(context.data.ticketSetup)) return schemaIssues(TicketSetupSchema, context.data.ticketSetup)
+  const tickets = TicketSetupSchema.safeParse(context.data.ticketSetup)
   if (!tickets.success) return toFieldIssues(tickets.error.issues)
   const issues: FieldIssue[] = []
   const { tiers, totalCapacity } = tickets.data

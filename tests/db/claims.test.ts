@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
-import { sql } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { queryRows } from '../../db/client'
+import { openDatabase, queryRows } from '../../db/client'
+import { wizardSessions } from '../../db/schema'
 import { type Claims, RoleNotAllowedError, withRls } from '../../db/rls'
 import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../support/databases'
 import { createSession, createUser } from '../support/fixtures'
@@ -71,4 +72,44 @@ describeEachDatabase('claims reach Postgres as data, never as SQL', (kind) => {
     expect(row?.claims).toBeNull()
     expect(row?.current).not.toBe('authenticated')
   })
+
+  if (kind === 'postgres') {
+    it('sends each query as a named statement that the connection keeps and reuses, claims and all', async () => {
+      // One connection, so every transaction below meets the same prepared statements.
+      const single = await openDatabase({ kind: 'postgres', url: database.urls!.app, poolMax: 1 })
+      try {
+        const user = await createUser(database.db)
+        const session = await createSession(database.db, user)
+        const read = () =>
+          withRls(single.db, user.claims, (tx) => tx.select({ id: wizardSessions.id }).from(wizardSessions).where(eq(wizardSessions.id, session.id)))
+        for (let i = 0; i < 3; i++) expect(await read()).toEqual([{ id: session.id }])
+        const statements = await withRls(single.db, user.claims, (tx) =>
+          queryRows<{ statement: string; runs: number }>(
+            tx,
+            sql`select statement, (generic_plans + custom_plans)::int as runs from pg_prepared_statements`,
+          ),
+        )
+        const select = statements.filter(({ statement }) => statement.includes('"wizard_sessions"."id" = $1'))
+        expect(select).toEqual([expect.objectContaining({ runs: 3 })])
+        // The claims, set at the start of every transaction above (three reads and this one).
+        expect(statements.filter(({ statement }) => statement.includes("set_config('request.jwt.claims'"))).toEqual([
+          expect.objectContaining({ runs: 4 }),
+        ])
+      } finally {
+        await single.close()
+      }
+    })
+
+    it('keeps no statements when prepared statements are off (behind a transaction pooler)', async () => {
+      const pooled = await openDatabase({ kind: 'postgres', url: database.urls!.app, poolMax: 1, prepare: false })
+      try {
+        const user = await createUser(database.db)
+        await withRls(pooled.db, user.claims, (tx) => tx.select({ id: wizardSessions.id }).from(wizardSessions).where(eq(wizardSessions.userId, user.id)))
+        const statements = await withRls(pooled.db, user.claims, (tx) => queryRows(tx, sql`select name from pg_prepared_statements`))
+        expect(statements).toEqual([])
+      } finally {
+        await pooled.close()
+      }
+    })
+  }
 })
