@@ -28,7 +28,7 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
  * service role is never reachable from a request.
  */
 function createTokenVerifier(
-  key: Uint8Array | JWTVerifyGetKey,
+  key: Promise<CryptoKey> | JWTVerifyGetKey,
   options: { algorithms: string[]; issuer: string },
 ): TokenVerifier {
   return async (token) => {
@@ -36,7 +36,7 @@ function createTokenVerifier(
       const { payload } =
         typeof key === 'function'
           ? await jwtVerify(token, key, { ...options, audience: 'authenticated', requiredClaims: ['exp', 'sub'] })
-          : await jwtVerify(token, key, { ...options, audience: 'authenticated', requiredClaims: ['exp', 'sub'] })
+          : await jwtVerify(token, await key, { ...options, audience: 'authenticated', requiredClaims: ['exp', 'sub'] })
       if (payload.role !== 'authenticated') return { kind: 'invalid', reason: 'role not allowed' }
       if (typeof payload.sub !== 'string' || !uuidPattern.test(payload.sub)) {
         return { kind: 'invalid', reason: 'malformed subject' }
@@ -49,8 +49,12 @@ function createTokenVerifier(
   }
 }
 
+/** An HS256 secret as a key, imported once: jose imports a raw secret again for every token. */
+const hs256Key = (secret: string) =>
+  crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify'])
+
 export function createLocalTokenVerifier(options: { secret: string; issuer: string }): TokenVerifier {
-  return createTokenVerifier(new TextEncoder().encode(options.secret), { algorithms: ['HS256'], issuer: options.issuer })
+  return createTokenVerifier(hs256Key(options.secret), { algorithms: ['HS256'], issuer: options.issuer })
 }
 
 /**
@@ -61,7 +65,7 @@ export function createSupabaseTokenVerifier(config: Pick<Config, 'SUPABASE_URL' 
   if (!config.SUPABASE_URL) throw new Error('SUPABASE_URL is required in supabase mode')
   const issuer = `${config.SUPABASE_URL.replace(/\/$/, '')}/auth/v1`
   if (config.SUPABASE_JWT_SECRET) {
-    return createTokenVerifier(new TextEncoder().encode(config.SUPABASE_JWT_SECRET), { algorithms: ['HS256'], issuer })
+    return createTokenVerifier(hs256Key(config.SUPABASE_JWT_SECRET), { algorithms: ['HS256'], issuer })
   }
   const jwks = createRemoteJWKSet(new URL(`${issuer}/.well-known/jwks.json`))
   return createTokenVerifier(jwks, { algorithms: ['RS256', 'ES256', 'EdDSA'], issuer })
