@@ -34,6 +34,8 @@ export class RoleNotAllowedError extends Error {
 export async function withRls<T>(db: Database, claims: Claims, fn: (tx: Transaction) => Promise<T>): Promise<T> {
   if (!requestRoles.includes(claims.role)) throw new RoleNotAllowedError(claims.role)
   return db.transaction(async (tx) => {
+    // Not awaited before `fn`: postgres.js sends the claims with fn's first statement, in that order,
+    // one round trip fewer (decision 006). A failure of the claims is the error reported.
     const claimsSet = tx
       .execute(sql`select set_config('request.jwt.claims', ${JSON.stringify(claims)}, true), set_config('role', ${claims.role}, true)`)
       .then(() => undefined)

@@ -80,6 +80,14 @@ export function shapeIssues(stage: StageId, data: unknown): FieldIssue[] {
   return uniqueIssues(issues)
 }
 
+const isEmptyStage = (data: unknown) => data === undefined || data === null || (isPlainObject(data) && Object.keys(data).length === 0)
+
+/**
+ * What an empty stage lacks depends on its schema alone (no clock, no other stage), and most stages of
+ * a wizard in progress are empty: every read and write checks all of them, so each is parsed once.
+ */
+const emptyStageIssues = new Map<z.ZodType, FieldIssue[]>()
+
 /** The schema's issues for stored data; no data at all is an issue for each required field. */
 function schemaIssues(schema: z.ZodType, data: unknown): FieldIssue[] {
   if (!isEmptyStage(data)) return parsedIssues(schema, data)
@@ -92,14 +100,6 @@ function parsedIssues(schema: z.ZodType, data: unknown): FieldIssue[] {
   const result = schema.safeParse(data)
   return result.success ? [] : toFieldIssues(result.error.issues)
 }
-
-const isEmptyStage = (data: unknown) => data === undefined || data === null || (isPlainObject(data) && Object.keys(data).length === 0)
-
-/**
- * What an empty stage lacks depends on its schema alone (no clock, no other stage), and most stages of
- * a wizard in progress are empty: every read and write checks all of them, so each is parsed once.
- */
-const emptyStageIssues = new Map<z.ZodType, FieldIssue[]>()
 
 /** Only the fields the times need: a short title should not hide that the date is in the past. */
 const { date, startTime, endDate, endTime, timezone } = EventSetupSchema.shape

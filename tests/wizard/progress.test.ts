@@ -119,4 +119,15 @@ describe('wizardProgress', () => {
     expect(progress.percentage).toBe(75)
     expect(progress.issues.paymentSetup).toEqual([{ path: 'status', message: 'Paid tickets need a connected Stripe account with charges enabled.' }])
   })
+
+  it('reports the same issues for an empty stage every time, whatever a caller did with the last ones', () => {
+    const first = wizardProgress(empty).issues
+    const expected = structuredClone(first)
+    for (const stage of stageIds) first[stage].splice(0, first[stage].length, { path: 'x', message: 'changed by a caller' })
+    expect(wizardProgress(empty).issues).toEqual(expected)
+    // `{}` (a form that posted nothing) and no data at all are the same empty stage.
+    const blank = withData({ organizerSetup: {}, eventSetup: {}, venueSetup: {}, ticketSetup: {} })
+    expect(wizardProgress(blank).issues).toEqual(expected)
+    expect(expected.eventSetup).toHaveLength(5)
+  })
 })
