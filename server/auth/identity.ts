@@ -31,7 +31,7 @@ function createTokenVerifier(
   key: Promise<CryptoKey> | JWTVerifyGetKey,
   options: { algorithms: string[]; issuer: string },
 ): TokenVerifier {
-  return async (token) => {
+  return rememberingVerified(async (token) => {
     try {
       const { payload } =
         typeof key === 'function'
@@ -46,6 +46,32 @@ function createTokenVerifier(
       if (error instanceof errors.JOSEError) return { kind: 'invalid', reason: error.code }
       throw error
     }
+  })
+}
+
+/** A verified token is remembered for at most this long, and never past its `exp`. */
+const REMEMBER_VERIFIED_MS = 60_000
+const REMEMBERED_TOKENS_MAX = 10_000
+
+/**
+ * Verified tokens, remembered by their whole text (signature included): a page verifies its cookie's
+ * token up to three times (session refresh, root loader, the wizard's procedures), and a typed client
+ * sends the same token with every call. Refused tokens are not remembered; the minute bounds how long
+ * a token stays accepted after its signing key left a JWKS.
+ */
+function rememberingVerified(verify: TokenVerifier): TokenVerifier {
+  const remembered = new Map<string, { identity: RequestIdentity; until: number }>()
+  return async (token) => {
+    const now = Date.now()
+    const known = remembered.get(token)
+    if (known && known.until > now) return known.identity
+    remembered.delete(token)
+    const identity = await verify(token)
+    if (identity.kind !== 'authenticated') return identity
+    if (remembered.size >= REMEMBERED_TOKENS_MAX) remembered.delete(remembered.keys().next().value!)
+    Object.freeze(identity.claims)
+    remembered.set(token, { identity: Object.freeze(identity), until: Math.min(now + REMEMBER_VERIFIED_MS, (identity.claims.exp ?? 0) * 1000) })
+    return identity
   }
 }
 
