@@ -36,18 +36,21 @@ export async function pageWeight(url: string, headers: Record<string, string>) {
       lazy.set(module!, adds)
     }
   }
-  const weightOf = async (files: Set<string>) => ({
-    jsKb: gzippedKb(await gzippedBytes(origin, [...files].filter((file) => file.endsWith('.js')))),
-    cssKb: gzippedKb(await gzippedBytes(origin, [...files].filter((file) => file.endsWith('.css')))),
-  })
-  const [checks, copilot] = [[...lazy].filter(([module]) => module.startsWith('stage-validation')), [...lazy].filter(([module]) => !module.startsWith('stage-validation'))]
-  const union = (entries: [string, Set<string>][]) => new Set(entries.flatMap(([, files]) => [...files]))
+  // What the lazy imports `which` picks add together, gzipped.
+  const weightOf = async (which: (module: string) => boolean) => {
+    const files = [...lazy].filter(([module]) => which(module)).flatMap(([, adds]) => [...adds])
+    return {
+      jsKb: gzippedKb(await gzippedBytes(origin, [...new Set(files.filter((file) => file.endsWith('.js')))])),
+      cssKb: gzippedKb(await gzippedBytes(origin, [...new Set(files.filter((file) => file.endsWith('.css')))])),
+    }
+  }
+  const isInlineChecks = (module: string) => module.startsWith('stage-validation')
   return {
     htmlKb: gzippedKb(gzipSync(Buffer.from(html)).length),
     cssKb: gzippedKb(await gzippedBytes(origin, css)),
     jsKb: gzippedKb(await gzippedBytes(origin, js)),
     jsFiles: js.length,
-    inlineChecks: await weightOf(union(checks)),
-    copilot: await weightOf(union(copilot)),
+    inlineChecks: await weightOf(isInlineChecks),
+    copilot: await weightOf((module) => !isInlineChecks(module)),
   }
 }

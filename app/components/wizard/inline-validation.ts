@@ -12,29 +12,24 @@ export type InlineStage = (typeof inlineStages)[number]
 
 const isInline = (stage: StageId): stage is InlineStage => (inlineStages as readonly StageId[]).includes(stage)
 
-type Validate = typeof import('./stage-validation').validateStageForm
-
 /**
  * Inline checks for the stage form, fetched when the organizer first focuses a field: a page that is
  * only looked at (or a stage without inline checks) never loads Zod. Until the checks arrive, and if
  * they cannot be fetched, the server checks what is submitted, as it always does.
  */
 export function useInlineValidation(stage: StageId) {
-  const [validate, setValidate] = useState<Validate | null>(null)
+  const [validate, setValidate] = useState<((formData: FormData) => Submission<StageForm>) | null>(null)
   const requested = useRef(false)
   const load = useCallback(() => {
     if (!isInline(stage) || requested.current) return
     requested.current = true
     import('./stage-validation').then(
-      (module) => setValidate(() => module.validateStageForm),
+      (module) => setValidate(() => (formData: FormData) => module.validateStageForm(stage, formData)),
       () => {
         requested.current = false // a later focus tries again
       },
     )
   }, [stage])
-  const onValidate =
-    validate && isInline(stage)
-      ? ({ formData }: { formData: FormData }): Submission<StageForm> => validate(stage, formData)
-      : undefined
+  const onValidate = validate ? ({ formData }: { formData: FormData }) => validate(formData) : undefined
   return { onValidate, load }
 }
