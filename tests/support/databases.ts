@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import postgres from 'postgres'
 import { describe } from 'vitest'
 import { type DatabaseHandle, type DatabaseKind, openDatabase } from '../../db/client'
@@ -15,7 +15,11 @@ export interface TestDatabase extends DatabaseHandle {
   urls?: { app: string; admin: string }
 }
 
-export const TEMPLATE_DATABASE = 'event_wizard_test_template'
+/**
+ * Named after the checkout, so test runs of two checkouts on one Postgres (each with its own
+ * migrations) never drop each other's template.
+ */
+export const TEMPLATE_DATABASE = `event_wizard_test_template_${createHash('sha1').update(process.cwd()).digest('hex').slice(0, 8)}`
 
 export function withDatabaseName(url: string, database: string): string {
   const parsed = new URL(url)
