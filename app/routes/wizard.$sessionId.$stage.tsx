@@ -20,7 +20,7 @@ import { stageTitles } from '../components/wizard/stage-titles'
 import { Stepper } from '../components/wizard/stepper'
 import { procedureErrorReply } from '../lib/form-errors.server'
 import { forwardActionHeaders } from '../lib/headers'
-import { errorsByField, formDefaults, formToPatch, issuesOfEnteredFields } from '../lib/stage-form.server'
+import { checkStageForm, errorsByField, formDefaults, formToPatch, issuesOfEnteredFields } from '../lib/stage-form'
 import { stageOptions } from '../lib/stage-options.server'
 import { eventPageStylesheet } from '../components/event-page'
 import { pickLocale } from '../lib/event-presentation'
@@ -47,6 +47,7 @@ export async function loader(args: LoaderFunctionArgs) {
   return {
     stage,
     state,
+    zone,
     defaults: formDefaults(stage, state.data[stage], zone),
     options: stageOptions(stage),
     paymentsConfigured: args.context.app.stripe !== null,
@@ -75,7 +76,7 @@ export async function action(args: ActionFunctionArgs) {
   try {
     if (intent === 'publish') {
       if (formData.get('confirm') !== 'yes') {
-        return respond(submission.reply({ formErrors: ['Tick the box to confirm that the event may go public.'] }), { status: 400 })
+        return respond(submission.reply({ fieldErrors: { confirm: ['Tick the box to confirm that the event may go public.'] } }), { status: 400 })
       }
       const { slug } = await caller.wizard.publish({ sessionId })
       return redirect(`/e/${slug}?published=1`)
@@ -90,9 +91,14 @@ export async function action(args: ActionFunctionArgs) {
     if (writable && intent === 'skip' && stage === 'sponsorsMedia') {
       await caller.wizard.merge({ sessionId, stage, data: { skipped: true }, validate: 'draft' })
     } else if (writable) {
-      const { patch, issues } = formToPatch(stage, payload, eventZoneOf({ ...state.data, [stage]: payload }))
-      // Text the form could not even read (a price with too many decimals) is refused before anything is written.
-      if (strict && issues.length > 0) return respond(replyWithIssues(submission, stage, issues), { status: 400 })
+      const zone = eventZoneOf({ ...state.data, [stage]: payload })
+      const { patch, issues } = formToPatch(stage, payload, zone)
+      // Text the form could not even read (a price with too many decimals) is refused before anything is
+      // written, together with everything else the stage's schema finds, so one submit shows it all.
+      if (strict && issues.length > 0) {
+        const everything = checkStageForm(stage, payload, { eventZone: zone, data: state.data, now: new Date() }).issues
+        return respond(replyWithIssues(submission, stage, everything), { status: 400 })
+      }
       const saved = await caller.wizard.merge({ sessionId, stage, data: patch, validate: strict ? 'strict' : 'draft' })
       const shown = [...issues, ...saved.issues[stage]]
       // A saved draft comes back with what is still missing; moving on does not stop for it.
@@ -174,11 +180,11 @@ export default function StagePage() {
 }
 
 function StageEditor() {
-  const { stage, state, defaults, options, paymentsConfigured, preview, storedErrors } = useLoaderData<typeof loader>()
+  const { stage, state, zone, defaults, options, paymentsConfigured, preview, storedErrors } = useLoaderData<typeof loader>()
   const lastResult = useActionData<typeof action>()
   const navigation = useNavigation()
   const busy = navigation.state === 'submitting'
-  const inlineValidation = useInlineValidation(stage)
+  const inlineValidation = useInlineValidation(stage, { eventZone: zone, data: state.data })
   const autosave = useAutosave(`stage-${state.sessionId}-${stage}`, stage, state)
   // The last word on each field: a submit's answer, else the last autosave's, else what is wrong with
   // the stored data. Memoised: Conform applies a result once per new object.
@@ -193,11 +199,19 @@ function StageEditor() {
     defaultValue: defaults,
     shouldValidate: 'onBlur',
     shouldRevalidate: 'onInput',
-    // Saving a draft or moving around skips the inline checks (formNoValidate).
+    // Only "Continue" and a field the organizer leaves are checked (see useInlineValidation).
     onValidate: inlineValidation.onValidate,
   })
+  const formProps = getFormProps(form)
+  // Following a link away (the header, the dashboard) first sends what the debounce still holds.
+  const { flush } = autosave
+  useEffect(() => {
+    if (navigation.state === 'loading' && navigation.formMethod === undefined) flush()
+  }, [navigation.state, navigation.formMethod, flush])
   const index = stageIds.indexOf(stage)
   const { title, lead } = stageTitles[stage]
+  // Until paid tickets can be sold, Continue could only fail: the way on is payouts, or back to tickets.
+  const payoutsBlocked = stage === 'paymentSetup' && state.paymentStatus !== 'not_required' && state.paymentStatus !== 'verified'
   return (
     <main className="page wizard">
       <div className="wizard__top">
@@ -206,7 +220,18 @@ function StageEditor() {
       </div>
       <div className="wizard__layout">
         <Stepper form={form.id} current={stage} state={state} progress={autosave.progress ?? state.progress} />
-        <Form method="post" className="card stack wizard__form" {...getFormProps(form)} onChange={autosave.schedule} onFocus={inlineValidation.load}>
+        <Form
+          method="post"
+          className="card stack wizard__form"
+          {...formProps}
+          onSubmit={(event) => {
+            formProps.onSubmit(event)
+            // The submit carries the form: a draft save still pending would only race it.
+            if (!event.defaultPrevented) autosave.cancel()
+          }}
+          onChange={autosave.schedule}
+          onFocus={inlineValidation.load}
+        >
           <header>
             <p className="eyebrow">
               Step {index + 1} of {stageIds.length}
@@ -227,11 +252,11 @@ function StageEditor() {
           />
           <div className="actions wizard__actions">
             {index > 0 ? (
-              <button type="submit" name="intent" value="back" className="button" disabled={busy} formNoValidate>
-                Back
+              <button type="submit" name="intent" value="back" className={`button${payoutsBlocked && !paymentsConfigured ? ' button--primary' : ''}`} disabled={busy} formNoValidate>
+                {payoutsBlocked && !paymentsConfigured ? 'Back to tickets' : 'Back'}
               </button>
             ) : null}
-            {stage === 'reviewPublish' ? null : (
+            {stage === 'reviewPublish' || payoutsBlocked ? null : (
               <>
                 {stage === 'paymentSetup' ? null : (
                   <button type="submit" name="intent" value="save" className="button" disabled={busy} formNoValidate>

@@ -1,7 +1,7 @@
 import { parse } from '@conform-to/react'
 import type { ActionFunctionArgs } from '@remix-run/node'
 import { TRPCError } from '@trpc/server'
-import { errorsByField, formToPatch, issuesOfEnteredFields } from '../lib/stage-form.server'
+import { errorsByField, formToPatch, issuesOfEnteredFields } from '../lib/stage-form'
 import { eventZoneOf, loadWizard } from '../lib/wizard-route.server'
 
 /**

@@ -13,6 +13,17 @@ export const count = (n: number) => n.toLocaleString('en-US')
 /** Whether `value` passes `schema` on its own: refinements compare only values that do. */
 export const passes = (schema: z.ZodType, value: unknown) => schema.safeParse(value).success
 
+/**
+ * A rule across fields that runs even while some field is wrong: Zod skips refinements once a field
+ * failed, and then a second submit would bring news the first could have given. The value may be
+ * partly invalid, so the rule must check what it reads (`passes`).
+ */
+export function everyTime<T>(rule: (value: T, ctx: z.core.$RefinementCtx<T>) => void): z.core.$ZodCheck<T> {
+  const check = z.superRefine(rule)
+  check._zod.def.when = (payload) => typeof payload.value === 'object' && payload.value !== null && !Array.isArray(payload.value)
+  return check
+}
+
 type RawIssue = { code?: string; input?: unknown }
 
 /**

@@ -68,6 +68,9 @@ export function wizardProgress(context: StageContext): WizardProgress {
     issues[stage] = stageIssues(stage, context)
     details[stage] = stageProgress(stage, context, issues[stage])
   }
+  // Payment has nothing to do until there are tickets to sell: it counts once they are set, so an
+  // untouched wizard is at 0%, not at the payment stage's share.
+  if (issues.ticketSetup.length > 0) details.paymentSetup = 0
   return {
     details,
     percentage: overallProgress(details),

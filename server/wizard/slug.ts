@@ -1,11 +1,16 @@
 import slugify from '@sindresorhus/slugify'
 
-const MAX_BASE = 120
+/** Short enough to read aloud and share; long titles are cut at a word. */
+const MAX_BASE = 60
 
-/** The readable part of an event's URL, from its title ("Maison Lumière — SS27" → "maison-lumiere-ss27"). */
+/** The readable part of an event's URL, from its title ("Maison Lumière — SS27" → "maison-lumiere-ss-27"). */
 export function slugBase(title: string): string {
-  const base = slugify(title).slice(0, MAX_BASE).replace(/-+$/, '')
-  return base || 'event'
+  const full = slugify(title)
+  if (full.length <= MAX_BASE) return full || 'event'
+  // Cut at the last word boundary that fits; one giant word is cut where it must be.
+  const cut = full.slice(0, MAX_BASE + 1)
+  const boundary = cut.lastIndexOf('-')
+  return (boundary > 0 ? cut.slice(0, boundary) : full.slice(0, MAX_BASE)).replace(/-+$/, '') || 'event'
 }
 
 /** The n-th candidate: the base, then base-2, base-3, … and, past a few, a random suffix. */

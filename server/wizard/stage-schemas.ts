@@ -10,6 +10,7 @@ import {
   clockTime,
   count,
   countryCode,
+  everyTime,
   currencyCode,
   httpsUrl,
   isCurrencyCode,
@@ -56,12 +57,14 @@ export const EventSetupSchema = z
     },
     says(OBJECT, OBJECT),
   )
-  .superRefine((event, ctx) => {
-    // An end date alone says nothing about when the event ends.
-    if (event.endDate !== undefined && event.endTime === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['endTime'], message: 'Add the time the event ends.' })
-    }
-  })
+  .check(
+    everyTime((event, ctx) => {
+      // An end date alone says nothing about when the event ends.
+      if (event.endDate !== undefined && event.endTime === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['endTime'], message: 'Add the time the event ends.' })
+      }
+    }),
+  )
 
 export const venueModes = ['physical', 'virtual', 'hybrid'] as const
 const VENUE_MODE = 'Choose physical, virtual or hybrid.'
@@ -105,8 +108,7 @@ const positive = wholeNumber({ missing: '', min: 1, max: Number.MAX_SAFE_INTEGER
 const tierQuantity = wholeNumber({ missing: 'Add how many tickets this tier offers.', min: 1, max: 1_000_000, range: `Use a number from 1 to ${count(1_000_000)}.` })
 const salesTime = isoDateTime()
 
-export const TicketTierSchema = z
-  .strictObject(
+const TierFields = z.strictObject(
     {
       name: requiredText({ missing: 'Name this ticket tier.', max: 80 }),
       price: wholeNumber({ missing: 'Add a price (0 for free tickets).', min: 0, max: 100_000_000, range: `Use a price from 0 to ${count(100_000_000)}.` }),
@@ -120,9 +122,12 @@ export const TicketTierSchema = z
       hidden: booleanFlag().optional(),
     },
     says('Add the ticket tier.', "Send each tier's details as an object."),
-  )
-  .superRefine((tier, ctx) => {
-    // Zod runs this even when a limit or format check above failed: compare only values that passed
+)
+type TierFields = z.output<typeof TierFields>
+
+/** The tier's own limits against each other. */
+function tierLimits(tier: TierFields, ctx: z.core.$RefinementCtx<TierFields>) {
+    // This runs even when a field's own check failed (everyTime): compare only values that passed
     // theirs, so one wrong value gives one message.
     const { salesStart, salesEnd } = tier
     if (passes(salesTime, salesStart) && passes(salesTime, salesEnd) && Date.parse(salesStart!) >= Date.parse(salesEnd!)) {
@@ -140,7 +145,9 @@ export const TicketTierSchema = z
       // Nobody could buy such a tier: one order would need more tickets than it holds.
       ctx.addIssue({ code: 'custom', path: ['minPerOrder'], message: `Use a minimum no larger than the tier's quantity (${count(quantity)}).` })
     }
-  })
+}
+
+export const TicketTierSchema = TierFields.check(everyTime(tierLimits))
 
 export const TicketSetupSchema = z
   .strictObject(
@@ -153,34 +160,39 @@ export const TicketSetupSchema = z
     },
     says(OBJECT, OBJECT),
   )
-  .superRefine((setup, ctx) => {
-    const first = setup.tiers[0]?.currency
-    const seen = new Set<string>()
-    setup.tiers.forEach((tier, index) => {
-      // A malformed code already has its own message; comparing it would only add noise.
-      if (isCurrencyCode(first) && isCurrencyCode(tier.currency) && tier.currency !== first) {
-        ctx.addIssue({ code: 'custom', path: ['tiers', index, 'currency'], message: `All tiers of an event use one currency (${first}).` })
-      }
-      // Buyers tell tiers apart by name, so "VIP" and "vip " are the same tier to them.
-      const key = tier.name.trim().toLowerCase()
-      if (key !== '' && seen.has(key) && passes(TicketTierSchema.shape.name, tier.name)) {
-        ctx.addIssue({ code: 'custom', path: ['tiers', index, 'name'], message: `Another tier is already called "${tier.name.trim()}".` })
-      }
-      seen.add(key)
-    })
-    // A sum is only meaningful once every quantity and the capacity are valid.
-    const { totalCapacity } = setup
-    if (totalCapacity === undefined || !passes(positive, totalCapacity)) return
-    if (!setup.tiers.every((tier) => passes(tierQuantity, tier.quantity))) return
-    const total = setup.tiers.reduce((sum, tier) => sum + tier.quantity, 0)
-    if (total > totalCapacity) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['totalCapacity'],
-        message: `The tiers offer ${count(total)} tickets, more than the total capacity (${count(totalCapacity)}).`,
+  .check(
+    everyTime((setup, ctx) => {
+      // Tiers may still be partly wrong here (everyTime): each comparison reads only valid values.
+      const tiers: unknown[] = Array.isArray(setup.tiers) ? setup.tiers : []
+      const tierAt = (index: number) => (typeof tiers[index] === 'object' && tiers[index] !== null ? (tiers[index] as Partial<TicketTier>) : {})
+      const first = tierAt(0).currency
+      const seen = new Set<string>()
+      tiers.forEach((_, index) => {
+        const tier = tierAt(index)
+        // A malformed code already has its own message; comparing it would only add noise.
+        if (isCurrencyCode(first) && isCurrencyCode(tier.currency) && tier.currency !== first) {
+          ctx.addIssue({ code: 'custom', path: ['tiers', index, 'currency'], message: `All tiers of an event use one currency (${first}).` })
+        }
+        // Buyers tell tiers apart by name, so "VIP" and "vip " are the same tier to them.
+        if (!passes(TierFields.shape.name, tier.name)) return
+        const key = tier.name!.trim().toLowerCase()
+        if (seen.has(key)) ctx.addIssue({ code: 'custom', path: ['tiers', index, 'name'], message: `Another tier is already called "${tier.name!.trim()}".` })
+        seen.add(key)
       })
-    }
-  })
+      // A sum is only meaningful once every quantity and the capacity are valid.
+      const { totalCapacity } = setup
+      if (totalCapacity === undefined || !passes(positive, totalCapacity)) return
+      if (tiers.length === 0 || !tiers.every((_, index) => passes(tierQuantity, tierAt(index).quantity))) return
+      const total = tiers.reduce<number>((sum, _, index) => sum + tierAt(index).quantity!, 0)
+      if (total > totalCapacity) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['totalCapacity'],
+          message: `The tiers offer ${count(total)} tickets, more than the total capacity (${count(totalCapacity)}).`,
+        })
+      }
+    }),
+  )
 
 export const paymentStatuses = ['not_required', 'not_connected', 'pending', 'verified'] as const
 

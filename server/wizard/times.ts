@@ -2,7 +2,7 @@
  * Local dates and times in an IANA zone, with Intl only (no date library) and no clock: whoever needs
  * "now" passes it in.
  */
-import { getTimezone } from 'countries-and-timezones'
+import { getAllTimezones, getTimezone } from 'countries-and-timezones'
 import type { FieldIssue } from '../errors'
 import type { EventSetup } from './stage-schemas'
 
@@ -41,6 +41,27 @@ export function canonicalTimeZone(zone: string): string | null {
   if (!known) return resolved
   const canonical = known.aliasOf ?? known.name
   return intlZone(canonical) === null ? resolved : canonical
+}
+
+/** "new york" → "America/New_York": zones by the city in their name, built on first use. */
+let zonesByCity: Map<string, string> | null = null
+
+/**
+ * The zone an organizer means by what they typed: a zone id as it is, or a city that names one
+ * ("Paris", "new york", "Sao_Paulo"); null when neither.
+ */
+export function zoneFromText(typed: string): string | null {
+  const zone = typed.trim()
+  if (zone === '') return null
+  if (canonicalTimeZone(zone) !== null) return zone
+  if (zonesByCity === null) {
+    zonesByCity = new Map()
+    for (const known of Object.values(getAllTimezones())) {
+      const city = known.name.split('/').pop()!.replaceAll('_', ' ').toLowerCase()
+      if (!zonesByCity.has(city) && canonicalTimeZone(known.name) !== null) zonesByCity.set(city, known.aliasOf ?? known.name)
+    }
+  }
+  return zonesByCity.get(zone.replaceAll('_', ' ').replace(/\s+/g, ' ').toLowerCase()) ?? null
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>()

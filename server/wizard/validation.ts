@@ -6,7 +6,7 @@
 import { z } from 'zod'
 import type { FieldIssue } from '../errors'
 import { count } from './fields'
-import { EventSetupSchema, type PaymentSetup, stageSchemas, TicketSetupSchema, VenueSetupSchema } from './stage-schemas'
+import { type EventSetup, EventSetupSchema, type PaymentSetup, stageSchemas, TicketSetupSchema, VenueSetupSchema } from './stage-schemas'
 import type { StageId } from './stages'
 import { scheduleOf, zonedTimeToInstant } from './times'
 import { isShapeIssue, toFieldIssues, uniqueIssues } from './zod-issues'
@@ -101,23 +101,39 @@ function parsedIssues(schema: z.ZodType, data: unknown): FieldIssue[] {
   return result.success ? [] : toFieldIssues(result.error.issues)
 }
 
-/** Only the fields the times need: a short title should not hide that the date is in the past. */
 const { date, startTime, endDate, endTime, timezone } = EventSetupSchema.shape
-const ScheduleFields = z.object({ date, startTime, endDate, endTime, timezone })
+/** The westernmost zones are 12 hours behind UTC: a local time this long past in UTC is past everywhere. */
+const LATEST_OFFSET_MS = 12 * 60 * 60 * 1000
+
+/**
+ * The times checked with whatever of them is valid, so that one refused submit names every problem: a
+ * short title or an unknown time zone does not hide that the date is in the past or the end comes first.
+ * Without a valid zone the times are read in UTC, and a start counts as past only if it is past in every zone.
+ */
+function timeIssues(data: unknown, now: Date): FieldIssue[] {
+  const event = isPlainObject(data) ? data : {}
+  const valid = <T>(schema: z.ZodType<T>, value: unknown): T | undefined => {
+    const parsed = schema.safeParse(value)
+    return parsed.success ? parsed.data : undefined
+  }
+  const day = valid(date, event.date)
+  const start = valid(startTime, event.startTime)
+  if (day === undefined || start === undefined) return []
+  const zone = valid(timezone, event.timezone)
+  const schedule = scheduleOf({ date: day, startTime: start, endDate: valid(endDate, event.endDate), endTime: valid(endTime, event.endTime), timezone: zone ?? 'UTC' } as EventSetup)
+  const issues = 'issues' in schedule ? [...schedule.issues] : []
+  // The start is an instant in the event's zone: 18:00 in Tokyo is 09:00Z, before 10:00Z.
+  const startsAt = zonedTimeToInstant(day, start, zone ?? 'UTC')
+  const margin = zone === undefined ? LATEST_OFFSET_MS : 0
+  if (startsAt.ok && startsAt.instant.getTime() + margin <= now.getTime()) issues.push({ path: 'date', message: 'The event must start in the future.' })
+  return issues
+}
 
 function eventIssues(context: StageContext): FieldIssue[] {
   const data = context.data.eventSetup
   const issues = schemaIssues(EventSetupSchema, data)
   if (isEmptyStage(data)) return issues
-  const times = ScheduleFields.safeParse(data ?? {})
-  if (!times.success) return issues
-  // scheduleOf reads nothing but these fields.
-  const schedule = scheduleOf(times.data as z.infer<typeof EventSetupSchema>)
-  if ('issues' in schedule) issues.push(...schedule.issues)
-  // The start is an instant in the event's zone: 18:00 in Tokyo is 09:00Z, before 10:00Z.
-  const start = zonedTimeToInstant(times.data.date, times.data.startTime, times.data.timezone)
-  if (start.ok && start.instant.getTime() <= context.now.getTime()) issues.push({ path: 'date', message: 'The event must start in the future.' })
-  return uniqueIssues(issues)
+  return uniqueIssues([...issues, ...timeIssues(data, context.now)])
 }
 
 /** The last moment tickets may be sold: the event's end, or its start when it has no end. */

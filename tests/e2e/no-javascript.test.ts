@@ -170,14 +170,12 @@ describe('the wizard with JavaScript turned off', { timeout: TEST_TIMEOUT }, () 
     await onStage('paymentSetup')
   })
 
-  it('payment: a paid tier without payments set up is refused; made free, payment has nothing to do', async () => {
+  it('payment: a paid tier without payments set up offers only the way back; made free, payment has nothing to do', async () => {
     expect(await page.locator('[data-payment-status]').getAttribute('data-payment-status')).toBe('not_connected')
-    expect(await press('continue')).toBe(412)
-    await onStage('paymentSetup')
-    // The refusal says why, above the form (the payment stage has no fields of its own).
-    await expect.poll(() => page.locator('form .errors li').allTextContents()).toContainEqual(
-      expect.stringMatching(/Paid tickets need/),
-    )
+    // No Continue that could only fail: the notice says why, and the one way on is back to the tickets.
+    expect(await intentButton(page, 'continue').count()).toBe(0)
+    expect(await page.locator('[data-payment-status]').textContent()).toMatch(/only free tickets can be published here/)
+    expect(await intentButton(page, 'back').textContent()).toBe('Back to tickets')
     await screenshot(page, 'no-js-paymentSetup-refused')
 
     expect(await press('back')).toBe(302)
@@ -245,7 +243,9 @@ describe('the wizard with JavaScript turned off', { timeout: TEST_TIMEOUT }, () 
     expect(await preview.innerHTML()).not.toContain(values.venueSetup['online.url'])
     expect(await press('publish')).toBe(400)
     await onStage('reviewPublish')
-    expect(await formErrors(page).textContent()).toContain('Tick the box to confirm that the event may go public.')
+    // Beside the checkbox, which has the focus: the page is long, the message must not be out of sight.
+    await expectFieldError(page, 'confirm', 'Tick the box to confirm that the event may go public.', 'yes')
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('confirm')
     expect(await eventsOfSession(app.database, sessionId)).toHaveLength(0)
     await screenshot(page, 'no-js-reviewPublish-refused')
 

@@ -76,18 +76,18 @@ describe('overallProgress', () => {
 })
 
 describe('wizardProgress', () => {
-  it('has only the payment stage done for an empty wizard with free tickets', () => {
+  it('is at 0% for an untouched wizard: payment counts only once there are tickets to sell', () => {
     const progress = wizardProgress(empty)
     expect(progress.details).toEqual({
       organizerSetup: 0,
       eventSetup: 0,
       venueSetup: 0,
       ticketSetup: 0,
-      paymentSetup: 100,
+      paymentSetup: 0,
       sponsorsMedia: 0,
       reviewPublish: 0,
     })
-    expect(progress.percentage).toBe(15)
+    expect(progress.percentage).toBe(0)
     expect(progress.completed).toEqual(['paymentSetup'])
     expect(progress.issues.eventSetup).toHaveLength(5)
   })
@@ -101,8 +101,8 @@ describe('wizardProgress', () => {
         venueSetup: { mode: 'physical' },
       }),
     )
-    expect(progress.details).toMatchObject({ organizerSetup: 100, eventSetup: 40, venueSetup: 50, ticketSetup: 0, paymentSetup: 100 })
-    expect(progress.percentage).toBe(41) // 10 + 20·0.4 + 15·0.5 + 15 = 40.5, rounded
+    expect(progress.details).toMatchObject({ organizerSetup: 100, eventSetup: 40, venueSetup: 50, ticketSetup: 0, paymentSetup: 0 })
+    expect(progress.percentage).toBe(26) // 10 + 20·0.4 + 15·0.5 = 25.5, rounded
   })
 
   it('is complete but for publishing with every stage valid, and 100 once published', () => {

@@ -143,6 +143,21 @@ describe('stageIssues', () => {
     ])
   })
 
+  it('reports all four mistakes of one submit at once: short title, unknown zone, past date, end before start', () => {
+    const eventSetup = { ...valid().eventSetup, title: 'Ab', timezone: 'Mars/Olympus', date: '2030-05-01', startTime: '19:00', endDate: '2030-05-01', endTime: '18:00' }
+    const issues = stageIssues('eventSetup', validContext(NOW, { data: { eventSetup } }))
+    expect(issues.map((issue) => issue.path).sort()).toEqual(['date', 'endTime', 'timezone', 'title'])
+  })
+
+  it('without a valid zone, calls a start past only when it is past in every zone', () => {
+    const late = { ...valid().eventSetup, timezone: 'Nowhere/Land', date: '2030-06-01', startTime: '08:00', endDate: undefined, endTime: undefined }
+    const issues = (data: object) => stageIssues('eventSetup', validContext(NOW, { data: { eventSetup: data } })).map((issue) => issue.path)
+    // 08:00 local on 1 June is 20:00Z at the latest (UTC-12): it may still be to come.
+    expect(issues(late)).toEqual(['timezone'])
+    // A day earlier is past in every zone.
+    expect(issues({ ...late, date: '2030-05-30' })).toEqual(['timezone', 'date'])
+  })
+
   it('accepts an alias time zone', () => {
     const eventSetup = { ...valid().eventSetup, timezone: 'Asia/Calcutta' }
     expect(stageIssues('eventSetup', validContext(NOW, { data: { eventSetup } }))).toEqual([])

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { StageId } from '../../../server/wizard/stages'
 
-type Status = 'idle' | 'pending' | 'saving' | 'saved' | 'offline' | 'error'
+type Status = 'idle' | 'pending' | 'saving' | 'saved' | 'savedWithProblems' | 'offline' | 'error'
 type Progress = { percentage: number; stages: Record<StageId, number> }
 
 const DEBOUNCE_MS = 700
@@ -15,41 +15,84 @@ export function useAutosave(formId: string, stage: StageId, state: { sessionId: 
   const [progress, setProgress] = useState<Progress | null>(null)
   const [errors, setErrors] = useState<Record<string, string[]> | null>(null)
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
+  /** The form as it was at the last change not yet sent: what leaving the page must still save. */
+  const unsent = useRef<FormData | null>(null)
   const latest = useRef(0)
   const writable = stage !== 'paymentSetup' && stage !== 'reviewPublish'
+  const url = `/wizard/${state.sessionId}/${stage}/autosave`
 
   const save = useCallback(async () => {
     const form = document.getElementById(formId)
     if (!(form instanceof HTMLFormElement)) return
+    clearTimeout(timer.current)
+    unsent.current = null
     const request = ++latest.current
     setStatus('saving')
     try {
-      const response = await fetch(`/wizard/${state.sessionId}/${stage}/autosave`, {
-        method: 'POST',
-        body: new FormData(form),
-        headers: { accept: 'application/json' },
-      })
+      const response = await fetch(url, { method: 'POST', body: new FormData(form), headers: { accept: 'application/json' } })
       const body = (await response.json()) as { saved: boolean; progress?: Progress; errors?: Record<string, string[]> }
       if (request !== latest.current) return
       if (!response.ok || !body.saved) throw new Error('not saved')
       if (body.progress) setProgress(body.progress)
-      setErrors(body.errors ?? {})
-      setStatus('saved')
+      const shown = body.errors ?? {}
+      setErrors(shown)
+      // A draft stored with problems is saved, but it is not the organizer's data as they meant it.
+      setStatus(Object.keys(shown).length > 0 ? 'savedWithProblems' : 'saved')
     } catch {
       if (request !== latest.current) return
       setStatus(navigator.onLine ? 'error' : 'offline')
     }
-  }, [formId, stage, state.sessionId])
+  }, [formId, url])
 
   const schedule = useCallback(() => {
     if (!writable) return
+    const form = document.getElementById(formId)
+    if (form instanceof HTMLFormElement) unsent.current = new FormData(form)
     clearTimeout(timer.current)
     setStatus('pending')
     timer.current = setTimeout(() => void save(), DEBOUNCE_MS)
-  }, [save, writable])
+  }, [formId, save, writable])
 
-  useEffect(() => () => clearTimeout(timer.current), [])
-  return { status, progress, errors, schedule, retry: () => void save() }
+  /**
+   * Sends what is not saved yet when the organizer leaves the page (a link, another tab, closing it):
+   * a keepalive request outlives the page, so a title typed just before clicking away is kept.
+   */
+  const flush = useCallback(() => {
+    const body = unsent.current
+    if (body === null) return
+    clearTimeout(timer.current)
+    unsent.current = null
+    void fetch(url, { method: 'POST', body, headers: { accept: 'application/json' }, keepalive: true }).catch(() => {})
+  }, [url])
+
+  /** A stage submit carries the form itself: the pending draft save would only race it. */
+  const cancel = useCallback(() => {
+    clearTimeout(timer.current)
+    unsent.current = null
+  }, [])
+
+  useEffect(() => {
+    const onHidden = () => {
+      if (document.visibilityState === 'hidden') flush()
+    }
+    window.addEventListener('pagehide', flush)
+    document.addEventListener('visibilitychange', onHidden)
+    return () => {
+      window.removeEventListener('pagehide', flush)
+      document.removeEventListener('visibilitychange', onHidden)
+      flush()
+    }
+  }, [flush])
+
+  // Changes that failed to save are not left silently: the browser asks before the page goes.
+  useEffect(() => {
+    if (status !== 'error' && status !== 'offline') return
+    const warn = (event: BeforeUnloadEvent) => event.preventDefault()
+    window.addEventListener('beforeunload', warn)
+    return () => window.removeEventListener('beforeunload', warn)
+  }, [status])
+
+  return { status, progress, errors, schedule, flush, cancel, retry: () => void save() }
 }
 
 const labels: Record<Status, string> = {
@@ -57,6 +100,7 @@ const labels: Record<Status, string> = {
   pending: 'Unsaved changes',
   saving: 'Saving…',
   saved: 'Saved',
+  savedWithProblems: 'Draft saved — some fields need attention',
   offline: 'Not saved — you are offline',
   error: 'Not saved — something went wrong',
 }

@@ -12,7 +12,7 @@ import { TicketFields } from './stages/tickets'
 import { VenueFields } from './stages/venue'
 
 /**
- * A stage form as the browser posts it: text everywhere (app/lib/stage-form.server.ts turns it into the
+ * A stage form as the browser posts it: text everywhere (app/lib/stage-form.ts turns it into the
  * stage's typed data, which the stage schemas check).
  */
 type Text = string | undefined
@@ -47,6 +47,8 @@ export type StageForm = {
   totalCapacity?: Text
   coverImageUrl?: Text
   sponsors?: { name?: Text; url?: Text; logoUrl?: Text; level?: Text }[]
+  /** The review stage's "go public now" checkbox. */
+  confirm?: Text
 }
 
 export interface StageFieldsProps {

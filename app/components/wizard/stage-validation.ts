@@ -1,17 +1,19 @@
-import type { Submission } from '@conform-to/react'
-import { parseWithZod } from '@conform-to/zod/v4'
-import { stageSchemas } from '../../../server/wizard/stage-schemas'
-import type { InlineStage } from './inline-validation'
+import { parse, type Submission } from '@conform-to/react'
+import { checkStageForm, errorsByField, type FormCheckContext } from '../../lib/stage-form'
+import type { StageId } from '../../../server/wizard/stages'
 import type { StageForm } from './stage-fields'
 
 /**
- * A stage form checked in the browser by the same stage schema the server applies (the server adds
- * the rules that need the clock or other stages). Loaded on demand: it carries Zod, the schemas and
- * the country and time-zone tables, a quarter of the page's JavaScript.
+ * A stage form checked in the browser exactly as the stage action reads and checks it (the server adds
+ * the rules that need the clock or other stages). Loaded on demand: it carries Zod, the schemas and the
+ * country and time-zone tables, a quarter of the page's JavaScript.
  */
-export function validateStageForm(stage: InlineStage, formData: FormData): Submission<StageForm> {
-  // The pressed button's intent is not a field of the stage.
-  const fieldsOnly = new FormData()
-  for (const [name, value] of formData) if (name !== 'intent') fieldsOnly.append(name, value)
-  return parseWithZod(fieldsOnly, { schema: stageSchemas[stage] }) as Submission<StageForm>
+export function validateStageForm(stage: StageId, formData: FormData, context: Omit<FormCheckContext, 'now'>): Submission<StageForm> {
+  return parse(formData, {
+    resolve: (payload) => {
+      // The browser's clock: the server decides again with its own.
+      const { issues } = checkStageForm(stage, payload, { ...context, now: new Date() })
+      return issues.length > 0 ? { error: errorsByField(issues) } : { value: payload }
+    },
+  }) as Submission<StageForm>
 }

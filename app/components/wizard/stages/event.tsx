@@ -43,8 +43,8 @@ export function EventFields({ form, fields, options, onFilledIn }: StageFieldsPr
         label="Time zone"
         list="time-zones"
         autoComplete="off"
-        placeholder="Europe/Paris"
-        hint="Type to search, e.g. Paris, New York, Tokyo. Times are in this zone."
+        placeholder="A city or a zone"
+        hint="A city such as Paris, New York or Tokyo, or a zone such as Europe/Paris. Times are in this zone."
       />
       <datalist id="time-zones">
         {options.timeZones.map((name) => (

@@ -3,11 +3,11 @@ import type { StageFieldsProps } from '../stage-fields'
 const explanations = {
   not_required: 'All your tickets are free, so there is nothing to set up. Continue when you are ready.',
   not_connected:
-    'Paid tickets need a Stripe payout account with charges enabled. Setting one up takes a few minutes on Stripe, which then sends you back here.',
+    'Paid tickets need a Stripe payout account with charges enabled. Setting one up takes a few minutes on Stripe (your business details and a bank account), which then sends you back here.',
   pending: 'Stripe is still checking your payout account. Paid tickets can go on sale once it is verified.',
   verified: 'Your payout account is verified: paid tickets can go on sale.',
   not_configured:
-    'Payments are not configured on this server, so an event with paid tickets cannot be published. Make every tier free to continue.',
+    'Payments are not configured on this server: only free tickets can be published here. Go back to the tickets and set every price to 0.',
 } as const
 
 /** Stripe's names for what it still needs (`requirements.currently_due`), in the organizer's words. */

@@ -1,11 +1,20 @@
+import { useEffect, useRef } from 'react'
 import type { StageId } from '../../../../server/wizard/stages'
+import { ErrorList } from '../../forms'
 import { stageIds } from '../../../../server/wizard/stages'
 import { EventPage } from '../../event-page'
 import type { StageFieldsProps } from '../stage-fields'
 import { stageTitles } from '../stage-titles'
 
 /** What still blocks publishing (each item leads to its stage), then the confirmation. */
-export function ReviewPanel({ form, state, preview }: StageFieldsProps) {
+export function ReviewPanel({ form, fields, state, preview }: StageFieldsProps) {
+  const confirm = fields.confirm
+  const checkbox = useRef<HTMLInputElement>(null)
+  // The refusal stands beside the checkbox, and the organizer is taken there (the page may be long).
+  const refused = (confirm.errors?.length ?? 0) > 0
+  useEffect(() => {
+    if (refused) checkbox.current?.focus()
+  }, [refused, confirm.errors])
   const blockers = stageIds
     .filter((stage): stage is StageId => stage !== 'reviewPublish' && state.issues[stage].length > 0)
     .map((stage) => ({ stage, issues: state.issues[stage] }))
@@ -41,8 +50,20 @@ export function ReviewPanel({ form, state, preview }: StageFieldsProps) {
         </section>
       ) : null}
       <div className="field field--checkbox">
-        <input type="checkbox" id="confirm-publish" name="confirm" value="yes" required disabled={blockers.length > 0} />
-        <label htmlFor="confirm-publish">I want this event to go public now.</label>
+        <input
+          ref={checkbox}
+          type="checkbox"
+          id={confirm.id}
+          name={confirm.name}
+          value="yes"
+          required
+          disabled={blockers.length > 0}
+          autoFocus={refused}
+          aria-invalid={refused || undefined}
+          aria-describedby={refused ? confirm.errorId : undefined}
+        />
+        <label htmlFor={confirm.id}>I want this event to go public now.</label>
+        <ErrorList id={confirm.errorId} errors={confirm.errors} />
       </div>
       <div className="actions">
         <button type="submit" name="intent" value="publish" className="button button--primary" disabled={blockers.length > 0}>

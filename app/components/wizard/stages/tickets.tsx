@@ -2,12 +2,22 @@ import type { StageFieldsProps } from '../stage-fields'
 import { Checkbox, Select, TextInput } from '../inputs'
 import { ErrorList } from '../../forms'
 
-export function TicketFields({ form, fields, options }: StageFieldsProps) {
+export function TicketFields({ form, fields, options, paymentsConfigured = false }: StageFieldsProps) {
   const tiers = fields.tiers.getFieldList()
+  // Said as soon as a price is entered, not at the payment stage after the organizer built paid tiers.
+  const priced = tiers.some((tier) => {
+    const price = tier.getFieldset().price.value
+    return typeof price === 'string' && /[1-9]/.test(price)
+  })
   const currencies = options.currencies.map((code) => ({ value: code, label: code }))
   const firstCurrency = tiers[0]?.getFieldset().currency.value ?? 'EUR'
   return (
     <>
+      {priced && !paymentsConfigured ? (
+        <p className="notice notice--not_configured" data-payments-off>
+          Payments are not configured on this server: only free tickets can be published here. Set every price to 0.
+        </p>
+      ) : null}
       <ErrorList id={fields.tiers.errorId} errors={fields.tiers.errors} />
       {tiers.map((tier, index) => {
         const tierFields = tier.getFieldset()

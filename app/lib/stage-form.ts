@@ -1,13 +1,15 @@
 import type { FieldIssue } from '../../server/errors'
 import type { StageId } from '../../server/wizard/stages'
-import { canonicalTimeZone, localDateTimeAt, zonedTimeToInstant } from '../../server/wizard/times'
+import { canonicalTimeZone, localDateTimeAt, zonedTimeToInstant, zoneFromText } from '../../server/wizard/times'
+import { stageIssues, type WizardData } from '../../server/wizard/validation'
 import { valueAt } from '../../server/wizard/zod-issues'
 
 /**
  * The forms' side of the stage schemas. Forms post text; the stages store typed values. This turns one
  * into the other and back, and nothing else: every rule stays in the stage schemas. Two fields read
  * the way an organizer thinks rather than as stored: prices in the currency's main unit ("25.50" for
- * 2550 cents) and sales windows as local date-times in the event's time zone.
+ * 2550 cents) and sales windows as local date-times in the event's time zone. Shared by the stage
+ * action, the autosave route and the browser's inline checks, so all three read a form the same way.
  */
 type Payload = Record<string, unknown>
 type Converted = { patch: Record<string, unknown>; issues: FieldIssue[] }
@@ -40,6 +42,9 @@ export const issuesOfEnteredFields = (issues: FieldIssue[], entered: unknown) =>
     return value !== undefined && value !== ''
   })
 
+/** `example.com`, `cdn.example.com/x.jpg`: a host name with a dot and no scheme. */
+const BARE_DOMAIN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,}(?:[/?#]|$)/i
+
 class FormReader {
   readonly issues: FieldIssue[] = []
   constructor(private readonly zone: string) {}
@@ -69,6 +74,20 @@ class FormReader {
       return null
     }
     return Number(match[1]) * 10 ** digits + Number(fraction.padEnd(digits, '0') || 0)
+  }
+
+  /**
+   * A link as typed: a bare domain (`example.com/logo.png`) is completed to https://, as browsers do in
+   * the address bar; `http://` is refused here with the reason, before the schema's general message.
+   */
+  link(value: unknown, path: string): string | null {
+    const raw = text(value)
+    if (raw === null) return null
+    if (/^http:\/\//i.test(raw)) {
+      this.issues.push({ path, message: 'Use a secure link starting with https:// (browsers warn about http:// links).' })
+      return null
+    }
+    return BARE_DOMAIN.test(raw) ? `https://${raw}` : raw
   }
 
   /** A datetime-local value in the event's zone → an ISO instant. */
@@ -109,6 +128,8 @@ export function formToPatch(stage: StageId, payload: Payload, eventZone: string 
       break
     case 'eventSetup':
       patch = strings(['title', 'type', 'description', 'date', 'startTime', 'endDate', 'endTime', 'timezone'])
+      // The field's hint promises that a city finds its zone.
+      if (typeof patch.timezone === 'string') patch.timezone = zoneFromText(patch.timezone) ?? patch.timezone
       break
     case 'venueSetup': {
       const venue = record(payload.venue)
@@ -123,7 +144,7 @@ export function formToPatch(stage: StageId, payload: Payload, eventZone: string 
           postalCode: text(venue.postalCode),
           capacity: read.wholeNumber(venue.capacity, 'venue.capacity'),
         }),
-        online: compact({ url: text(online.url), platform: text(online.platform) }),
+        online: compact({ url: read.link(online.url, 'online.url'), platform: text(online.platform) }),
       }
       break
     }
@@ -150,9 +171,15 @@ export function formToPatch(stage: StageId, payload: Payload, eventZone: string 
       break
     case 'sponsorsMedia':
       patch = {
-        coverImageUrl: text(payload.coverImageUrl),
+        coverImageUrl: read.link(payload.coverImageUrl, 'coverImageUrl'),
         sponsors: list(payload.sponsors).map(
-          (sponsor) => compact({ name: text(sponsor.name), url: text(sponsor.url), logoUrl: text(sponsor.logoUrl), level: text(sponsor.level) }) ?? {},
+          (sponsor, index) =>
+            compact({
+              name: text(sponsor.name),
+              url: read.link(sponsor.url, `sponsors.${index}.url`),
+              logoUrl: read.link(sponsor.logoUrl, `sponsors.${index}.logoUrl`),
+              level: text(sponsor.level),
+            }) ?? {},
         ),
         skipped: null,
       }
@@ -163,16 +190,42 @@ export function formToPatch(stage: StageId, payload: Payload, eventZone: string 
   return { patch, issues: read.issues }
 }
 
+const withoutRemovals = (patch: Record<string, unknown>) => Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== null))
+
+/** What a whole-stage check needs besides the form: the other stages as stored, and the clock. */
+export interface FormCheckContext {
+  eventZone: string | null
+  data: WizardData
+  now: Date
+}
+
+/**
+ * A whole stage form checked at once, as a submit that moves on needs it: what the form could not read,
+ * and every issue the core's own stage check finds in the rest (the schema, the clock, the other
+ * stages), so one refused submit shows every problem. An unreadable field is reported once, not also
+ * as missing. The core checks the saved patch again; this is the same rule, run early.
+ */
+export function checkStageForm(stage: StageId, payload: Payload, context: FormCheckContext): Converted {
+  const { patch, issues } = formToPatch(stage, payload, context.eventZone)
+  if (stage === 'paymentSetup' || stage === 'reviewPublish') return { patch, issues }
+  const unreadable = new Set(issues.map((issue) => issue.path))
+  const data = { ...context.data, [stage]: withoutRemovals(patch) }
+  const stageCheck = stageIssues(stage, { now: context.now, data, paymentStatus: 'not_required', published: false })
+  return { patch, issues: [...issues, ...stageCheck.filter((issue) => !unreadable.has(issue.path))] }
+}
+
 /** What the form shows for stored stage data: the inverse of `formToPatch`. */
 export function formDefaults(stage: StageId, data: unknown, eventZone: string | null): Record<string, unknown> {
   const stored = record(data)
   const zone = canonicalTimeZone(eventZone ?? '') ?? 'UTC'
   const asText = (value: unknown) => (value === undefined || value === null ? '' : String(value))
   if (stage === 'ticketSetup') {
+    // A new ticket form starts with the tier most events have: free general admission.
+    const tiers = Array.isArray(stored.tiers) ? list(stored.tiers) : [{ name: 'General admission', price: 0, currency: 'EUR' }]
     return {
       ...stored,
       totalCapacity: asText(stored.totalCapacity),
-      tiers: list(stored.tiers).map((tier) => {
+      tiers: tiers.map((tier) => {
         const currency = typeof tier.currency === 'string' ? tier.currency : 'EUR'
         const digits = currencyDigits(currency)
         const localTime = (value: unknown) => (typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? localDateTimeAt(new Date(value), zone) : asText(value))
