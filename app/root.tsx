@@ -90,11 +90,12 @@ export function ErrorBoundary() {
       <h1>{notFound ? 'Page not found' : 'Something went wrong'}</h1>
       <p>
         {notFound
-          ? 'The page you asked for does not exist, or you do not have access to it.'
+          ? 'There is nothing at this address. If someone sent you a link to an event, it may have been mistyped, or the event is no longer public.'
           : 'We could not show this page. Please try again in a moment.'}
       </p>
       <p>
-        <a href="/">Back to your events</a>
+        {/* Visitors of a public page land here as often as organizers do. */}
+        <a href="/">Go to the home page</a>
       </p>
     </main>
   )

@@ -78,6 +78,11 @@ export function createAppContext(options: {
   const verifyToken = local
     ? createLocalTokenVerifier({ secret, issuer: config.AUTH_JWT_ISSUER })
     : createSupabaseTokenVerifier(config)
+  const copilotModel = options.copilotModel !== undefined ? options.copilotModel : copilotModelOf(config)
+  // Organizers only read that the assistant is not available; how to turn it on is for whoever runs the server.
+  if (copilotModel === null) {
+    options.logger.info('the assistant is off: set COPILOT_PROVIDER, COPILOT_MODEL and COPILOT_API_KEY (or COPILOT_BASE_URL) to turn it on')
+  }
   return {
     config,
     logger: options.logger,
@@ -98,7 +103,7 @@ export function createAppContext(options: {
     rateLimits: createRateLimits(config),
     stripe: createStripeConnect(config),
     copilot: {
-      model: options.copilotModel !== undefined ? options.copilotModel : copilotModelOf(config),
+      model: copilotModel,
       threadOwners: new ThreadOwners(),
     },
     health: () => checkHealth(database),

@@ -1,6 +1,6 @@
 import type { FieldIssue } from '../../server/errors'
 import type { StageId } from '../../server/wizard/stages'
-import { canonicalTimeZone, localDateTimeAt, zonedTimeToInstant, zoneFromText } from '../../server/wizard/times'
+import { canonicalTimeZone, countryOfZone, localDateTimeAt, zonedTimeToInstant, zoneFromText } from '../../server/wizard/times'
 import { stageIssues, type WizardData } from '../../server/wizard/validation'
 import { valueAt } from '../../server/wizard/zod-issues'
 
@@ -214,8 +214,8 @@ export function checkStageForm(stage: StageId, payload: Payload, context: FormCh
   return { patch, issues: [...issues, ...stageCheck.filter((issue) => !unreadable.has(issue.path))] }
 }
 
-/** What the form shows for stored stage data: the inverse of `formToPatch`. */
-export function formDefaults(stage: StageId, data: unknown, eventZone: string | null): Record<string, unknown> {
+/** What the form shows for stored stage data: the inverse of `formToPatch`, with guesses for what is empty. */
+export function formDefaults(stage: StageId, data: unknown, eventZone: string | null, account: { email?: string } = {}): Record<string, unknown> {
   const stored = record(data)
   const zone = canonicalTimeZone(eventZone ?? '') ?? 'UTC'
   const asText = (value: unknown) => (value === undefined || value === null ? '' : String(value))
@@ -244,7 +244,10 @@ export function formDefaults(stage: StageId, data: unknown, eventZone: string | 
   }
   if (stage === 'venueSetup') {
     const venue = record(stored.venue)
-    return { ...stored, venue: { ...venue, capacity: asText(venue.capacity) } }
+    // The venue is most likely in the country of the event's time zone.
+    const country = venue.country ?? (eventZone ? countryOfZone(eventZone) : null) ?? undefined
+    return { ...stored, venue: { ...venue, country, capacity: asText(venue.capacity) } }
   }
+  if (stage === 'organizerSetup' && stored.email === undefined && account.email) return { ...stored, email: account.email }
   return stored
 }

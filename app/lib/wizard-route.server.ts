@@ -16,13 +16,13 @@ export const eventZoneOf = (data: Record<string, unknown>) => {
 
 /** The signed-in caller and the wizard named in the URL; a wizard they cannot see is a 404. */
 export async function loadWizard(args: LoaderFunctionArgs | ActionFunctionArgs) {
-  await requireUser(args)
+  const user = await requireUser(args)
   const { sessionId = '', stage } = args.params
   if (!isStage(stage)) throw new Response('Not found', { status: 404 })
   const caller = await callerFor(args)
   try {
     const state = await caller.wizard.get({ sessionId })
-    return { caller, state, stage }
+    return { caller, state, stage, user }
   } catch (error) {
     if (error instanceof TRPCError && (error.code === 'NOT_FOUND' || error.code === 'BAD_REQUEST')) {
       throw new Response('Not found', { status: 404 })

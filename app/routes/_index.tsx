@@ -8,6 +8,7 @@ import {
 } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { TRPCError } from '@trpc/server'
+import { z } from 'zod'
 import { getHTTPStatusCodeFromError } from '@trpc/server/http'
 import { type StageId, stageIds } from '../../server/wizard/stages'
 import { eventTypeLabel, pickLocale } from '../lib/event-presentation'
@@ -37,7 +38,7 @@ const stageLabels: Record<StageId, string> = {
   reviewPublish: 'Review and publish',
 }
 
-const statusLabels: Record<string, string> = { published: 'Published', unpublished: 'Unpublished', cancelled: 'Cancelled' }
+const statusLabels: Record<string, string> = { published: 'Live', unpublished: 'Unpublished', cancelled: 'Cancelled' }
 
 /** "just now", "5 minutes ago", "yesterday" — or the date, past a week (the page's words are English). */
 function lastEdited(at: Date, now: Date, locale: string): string {
@@ -105,11 +106,25 @@ export async function loader(args: LoaderFunctionArgs) {
   }
 }
 
-/** "Create event": a fresh wizard, then its first stage (post/redirect/get; works without JavaScript). */
+/** The dashboard's buttons: a new wizard, or a draft thrown away. */
+const DashboardIntent = z.discriminatedUnion('intent', [
+  z.object({ intent: z.literal('create') }),
+  z.object({ intent: z.literal('discard'), sessionId: z.uuid() }),
+])
+
+/** "Create event" and "Discard" (post/redirect/get; both work without JavaScript). */
 export async function action(args: ActionFunctionArgs) {
   await requireUser(args)
+  const form = Object.fromEntries(await args.request.formData())
+  const parsed = DashboardIntent.safeParse({ intent: 'create', ...form })
+  if (!parsed.success) return data({ error: 'This button is not one of the dashboard’s.' }, { status: 400 })
   try {
-    const wizard = await (await callerFor(args)).wizard.create({ fresh: true })
+    const caller = await callerFor(args)
+    if (parsed.data.intent === 'discard') {
+      await caller.wizard.abandon({ sessionId: parsed.data.sessionId })
+      return redirect('/')
+    }
+    const wizard = await caller.wizard.create({ fresh: true })
     return redirect(`/wizard/${wizard.sessionId}/${wizard.currentStage}`)
   } catch (error) {
     if (!(error instanceof TRPCError) || error.code === 'INTERNAL_SERVER_ERROR') throw error
@@ -135,11 +150,16 @@ function Dashboard({ events, wizards }: Pick<DashboardData, 'events' | 'wizards'
     <main className="page dashboard">
       <div className="dashboard__top">
         <div>
-          <h1>Welcome back</h1>
-          <p className="dashboard__lead">Pick up a draft where you left it, or start a new event.</p>
+          {/* Someone with nothing here yet has not been here before. */}
+          <h1>{wizards.length === 0 && events.length === 0 ? 'Welcome' : 'Welcome back'}</h1>
+          <p className="dashboard__lead">
+            {wizards.length === 0 && events.length === 0
+              ? 'Create your first event: the wizard takes you through it step by step and saves as you go.'
+              : 'Pick up a draft where you left it, or start a new event.'}
+          </p>
         </div>
         <Form method="post" className="dashboard__create">
-          <button type="submit" className="button button--primary" disabled={creating}>
+          <button type="submit" name="intent" value="create" className="button button--primary" disabled={creating}>
             {creating ? 'Creating…' : 'Create event'}
           </button>
         </Form>
@@ -208,9 +228,19 @@ function WizardCard({ wizard }: { wizard: DashboardData['wizards'][number] }) {
           </time>
         </span>
       </p>
-      <Link className="button button--small dashboard__resume" to={`/wizard/${wizard.sessionId}/${wizard.stage}`}>
-        Resume<span className="sr-only">{` ${title}`}</span>
-      </Link>
+      <div className="dashboard__wizard-actions">
+        <Link className="button button--small dashboard__resume" to={`/wizard/${wizard.sessionId}/${wizard.stage}`}>
+          Resume<span className="sr-only">{` ${title}`}</span>
+        </Link>
+        {wizard.shared ? null : (
+          <Form method="post">
+            <input type="hidden" name="sessionId" value={wizard.sessionId} />
+            <button type="submit" name="intent" value="discard" className="button button--small button--quiet">
+              Discard<span className="sr-only">{` ${title}`}</span>
+            </button>
+          </Form>
+        )}
+      </div>
     </li>
   )
 }

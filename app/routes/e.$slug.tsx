@@ -2,6 +2,7 @@ import type { HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction }
 import { useLoaderData } from '@remix-run/react'
 import { TRPCError } from '@trpc/server'
 import { EventPage, eventPageStylesheet } from '../components/event-page'
+import { PublishedBanner } from '../components/published-banner'
 import { pickLocale, presentEvent, sponsorsFrom, venueFrom } from '../lib/event-presentation'
 import { callerFor } from '../lib/caller.server'
 
@@ -21,7 +22,12 @@ export async function loader(args: LoaderFunctionArgs) {
     throw error
   })
   const locale = pickLocale(args.request.headers.get('accept-language'))
+  // "Your event is live" is for whoever published it (publishing redirects here with ?published=1).
+  const justPublished =
+    new URL(args.request.url).searchParams.get('published') === '1' &&
+    (await caller.events.mine().then((mine) => mine.some((own) => own.id === event.id)).catch(() => false))
   return {
+    justPublished,
     event: presentEvent(
       {
         ...event,
@@ -57,9 +63,10 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
 }
 
 export default function PublicEvent() {
-  const { event } = useLoaderData<typeof loader>()
+  const { event, url, justPublished } = useLoaderData<typeof loader>()
   return (
     <main className="page">
+      {justPublished ? <PublishedBanner url={url} title={event.title} /> : null}
       <EventPage event={event} />
     </main>
   )

@@ -39,8 +39,8 @@ export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [
 ]
 
 export async function loader(args: LoaderFunctionArgs) {
-  const { state, stage } = await loadWizard(args)
-  if (state.status === 'completed') throw redirect('/')
+  const { caller, state, stage, user } = await loadWizard(args)
+  if (state.status === 'completed') throw redirect(await publishedPlaceOf(caller, state.eventId))
   // The address always shows the current stage; moving between stages is a transition (a POST).
   if (stage !== state.currentStage) throw redirect(stagePath(state.sessionId, state.currentStage))
   const zone = eventZoneOf(state.data)
@@ -48,7 +48,7 @@ export async function loader(args: LoaderFunctionArgs) {
     stage,
     state,
     zone,
-    defaults: formDefaults(stage, state.data[stage], zone),
+    defaults: formDefaults(stage, state.data[stage], zone, { email: user.email }),
     options: stageOptions(stage),
     paymentsConfigured: args.context.app.stripe !== null,
     copilotConfigured: args.context.app.copilot.model !== null,
@@ -56,6 +56,16 @@ export async function loader(args: LoaderFunctionArgs) {
     // What is wrong with what was already entered (a missing field is not shown before a submit).
     storedErrors: errorsByField(issuesOfEnteredFields(state.issues[stage], state.data[stage])),
   }
+}
+
+/**
+ * Where a finished wizard's address leads (browser back after publishing): the event it published,
+ * as its organizer saw it then; the dashboard when that event is no longer public.
+ */
+async function publishedPlaceOf(caller: Awaited<ReturnType<typeof loadWizard>>['caller'], eventId: string | null): Promise<string> {
+  if (eventId === null) return '/'
+  const event = (await caller.events.mine()).find((own) => own.id === eventId)
+  return event?.status === 'published' ? `/e/${event.slug}?published=1` : '/'
 }
 
 type Intent = 'save' | 'continue' | 'back' | 'skip' | 'publish' | 'payouts' | `goto:${StageId}`
@@ -159,10 +169,13 @@ export default function StagePage() {
     assistantChanged.current = false
     setFormRevision((revision) => revision + 1)
   }, [state.version])
+  // Where the "Assistant" button goes: the top bar of the (re-keyed) stage editor, never over the form.
+  const [assistantSlot, setAssistantSlot] = useState<HTMLElement | null>(null)
   return (
     <>
-      <StageEditor key={`${stage}-${formRevision}`} />
+      <StageEditor key={`${stage}-${formRevision}`} assistantSlot={setAssistantSlot} />
       <Assistant
+        slot={assistantSlot}
         configured={copilotConfigured}
         sessionId={state.sessionId}
         stage={stage}
@@ -179,7 +192,7 @@ export default function StagePage() {
   )
 }
 
-function StageEditor() {
+function StageEditor({ assistantSlot }: { assistantSlot: (element: HTMLElement | null) => void }) {
   const { stage, state, zone, defaults, options, paymentsConfigured, preview, storedErrors } = useLoaderData<typeof loader>()
   const lastResult = useActionData<typeof action>()
   const navigation = useNavigation()
@@ -217,6 +230,7 @@ function StageEditor() {
       <div className="wizard__top">
         <ProgressBar percentage={autosave.progress?.percentage ?? state.progress.percentage} />
         <AutosaveStatus status={autosave.status} onRetry={autosave.retry} />
+        <div ref={assistantSlot} className="wizard__assistant" />
       </div>
       <div className="wizard__layout">
         <Stepper form={form.id} current={stage} state={state} progress={autosave.progress ?? state.progress} />

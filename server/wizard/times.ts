@@ -64,6 +64,15 @@ export function zoneFromText(typed: string): string | null {
   return zonesByCity.get(zone.replaceAll('_', ' ').replace(/\s+/g, ' ').toLowerCase()) ?? null
 }
 
+/**
+ * The country a zone is named for (`Europe/Paris` → `FR`, `Asia/Tokyo` → `JP`): the first the table
+ * lists, ahead of those that share the zone (Monaco, Australia's islands); null for `UTC` and the like.
+ */
+export function countryOfZone(zone: string): string | null {
+  const known = getTimezone(zone) ?? getTimezone(canonicalTimeZone(zone) ?? '')
+  return known?.countries[0] ?? null
+}
+
 const formatters = new Map<string, Intl.DateTimeFormat>()
 
 function formatterFor(zone: string): Intl.DateTimeFormat {

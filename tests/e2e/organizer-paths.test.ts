@@ -165,7 +165,7 @@ describe.each(modes)('organizer paths ($label)', { timeout: TEST_TIMEOUT }, ({ j
     await expectFieldError(page, 'endTime', /end after it starts/i, '18:00')
     expect(await page.url()).toMatch(/\/eventSetup$/)
 
-    await fillFields(page, { title: values.eventSetup.title, timezone: 'New York', date: values.eventSetup.date, endDate: '', endTime: '21:00' })
+    await fillFields(page, { title: values.eventSetup.title, type: values.eventSetup.type, timezone: 'New York', date: values.eventSetup.date, endDate: '', endTime: '21:00' })
     await press(page, 'continue')
     await onStage(page, 'venueSetup')
     expect((await api.wizard.get.query({ sessionId })).data.eventSetup).toMatchObject({ timezone: 'America/New_York' })
@@ -207,6 +207,27 @@ describe.each(modes)('organizer paths ($label)', { timeout: TEST_TIMEOUT }, ({ j
     await press(page, 'publish')
     await expectFieldError(page, 'confirm', 'Tick the box to confirm that the event may go public.', 'yes')
     await eventually(() => page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('confirm')
+  })
+
+  it('publish: the payoff shows the public link to share, and browser back returns to it', async () => {
+    const { page } = await organizerAt('reviewPublish')
+    await page.locator('input[name="confirm"]').check()
+    await press(page, 'publish')
+    await page.waitForURL(/\/e\/[a-z0-9-]+\?published=1$/)
+    const banner = page.locator('[data-published]')
+    await banner.waitFor()
+    const publicUrl = page.url().replace('?published=1', '').replace(/^http:\/\/127\.0\.0\.1:\d+/, '')
+    expect(await banner.locator('input#public-link').inputValue()).toMatch(new RegExp(`${publicUrl}$`))
+    // Copying needs JavaScript; without it the link is a field to select.
+    expect(await banner.getByRole('button', { name: 'Copy link' }).count()).toBe(javaScript ? 1 : 0)
+    await page.goBack()
+    await page.waitForURL(/\/e\/[a-z0-9-]+\?published=1$/)
+    await page.locator('[data-published]').waitFor()
+    // Visitors never see the organizer's payoff, even with the same address.
+    const visitor = await (await newContext(browser, app.server, { javaScriptEnabled: javaScript, viewport })).newPage()
+    await visitor.goto(page.url())
+    expect(await visitor.locator('[data-published]').count()).toBe(0)
+    await visitor.context().close()
   })
 
   it('progress: an untouched wizard is at 0%, on its page and on the dashboard alike', async () => {

@@ -134,7 +134,8 @@ export async function signUpInBrowser(page: Page, server: TestServer, email = ne
   await page.locator('input[name="password"]').fill(PASSWORD)
   await page.getByRole('button', { name: 'Create account' }).click()
   await page.waitForURL(`${server.url}/`)
-  await page.getByRole('heading', { level: 1, name: 'Welcome back' }).waitFor()
+  // A new account is greeted as new.
+  await page.getByRole('heading', { level: 1, name: 'Welcome', exact: true }).waitFor()
   return email
 }
 
@@ -145,7 +146,7 @@ export async function signInInBrowser(page: Page, server: TestServer, email: str
   await page.locator('input[name="password"]').fill(PASSWORD)
   await page.getByRole('button', { name: 'Sign in' }).click()
   await page.waitForURL(`${server.url}/`)
-  await page.getByRole('heading', { level: 1, name: 'Welcome back' }).waitFor()
+  await page.getByRole('heading', { level: 1, name: /^Welcome/ }).waitFor()
 }
 
 export type Api = ReturnType<typeof apiClient>
@@ -258,10 +259,12 @@ export function formValues(now: Date) {
   }
 }
 
-/** Fills controls by name: selects are chosen, everything else typed. */
+/** Fills controls by name: selects are chosen, everything else typed; a folded "More options" is opened first, as a person would. */
 export async function fillFields(page: Page, values: Record<string, string>): Promise<void> {
   for (const [name, value] of Object.entries(values)) {
     const control = field(page, name)
+    const folded = control.locator('xpath=ancestor::details[not(@open)][1]')
+    if ((await folded.count()) > 0) await folded.locator('summary').first().click()
     const tag = await control.evaluate((element) => element.tagName)
     if (tag === 'SELECT') await control.selectOption(value)
     else await control.fill(value)

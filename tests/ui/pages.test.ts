@@ -129,7 +129,7 @@ describeEachDatabase('the dashboard and the public event page', (kind) => {
     expect(response.status).toBe(200)
     expect(html).toContain('Your events')
     expect(html).toContain('Autumn Collection Show')
-    expect(html).toContain('Published')
+    expect(html).toContain('Live')
     expect(html).toContain(`href="/e/${event.slug}"`)
 
     expect(html).toContain('Unfinished wizards')
@@ -164,6 +164,17 @@ describeEachDatabase('the dashboard and the public event page', (kind) => {
     const signedOut = await postForm(server, '/?index', {})
     expect(signedOut.status).toBe(302)
     expect(signedOut.headers.get('location')).toMatch(/^\/sign-in\?redirectTo=/)
+  })
+
+  it('discards a draft from the dashboard with a plain form post; an unknown button is a 400', async () => {
+    const doomed = await api.wizard.create.mutate({ fresh: true })
+    const { html } = await page(server, '/', cookie)
+    expect(html).toContain(`name="sessionId" value="${doomed.sessionId}"`)
+    const response = await postForm(server, '/?index', { intent: 'discard', sessionId: doomed.sessionId }, { cookie })
+    expect(response.status).toBe(302)
+    expect((await api.wizard.list.query()).map((wizard) => wizard.sessionId)).not.toContain(doomed.sessionId)
+    expect((await postForm(server, '/?index', { intent: 'explode' }, { cookie })).status).toBe(400)
+    expect((await postForm(server, '/?index', { intent: 'discard', sessionId: 'not-a-uuid' }, { cookie })).status).toBe(400)
   })
 
   it('shows a signed-out visitor the landing page with links to sign in and create an account', async () => {

@@ -2,6 +2,16 @@ import type { StageFieldsProps } from '../stage-fields'
 import { Checkbox, Select, TextInput } from '../inputs'
 import { ErrorList } from '../../forms'
 
+type TierFieldset = ReturnType<ReturnType<StageFieldsProps['fields']['tiers']['getFieldList']>[number]['getFieldset']>
+
+const optionalTierFields = ['description', 'salesStart', 'salesEnd', 'minPerOrder', 'maxPerOrder', 'hidden'] as const
+
+const moreOptionsInUse = (tier: TierFieldset) =>
+  optionalTierFields.some((name) => {
+    const field = tier[name]
+    return (typeof field.value === 'string' && field.value !== '') || (field.errors?.length ?? 0) > 0
+  })
+
 export function TicketFields({ form, fields, options, paymentsConfigured = false }: StageFieldsProps) {
   const tiers = fields.tiers.getFieldList()
   // Said as soon as a price is entered, not at the payment stage after the organizer built paid tiers.
@@ -30,14 +40,20 @@ export function TicketFields({ form, fields, options, paymentsConfigured = false
               <Select field={tierFields.currency} label="Currency" options={currencies} />
               <TextInput field={tierFields.quantity} label="Tickets" type="number" min={1} inputMode="numeric" />
             </div>
-            <TextInput field={tierFields.description} label="Description (optional)" />
-            <div className="grid grid--2">
-              <TextInput field={tierFields.salesStart} label="Sales open (optional)" type="datetime-local" hint="In the event's time zone." />
-              <TextInput field={tierFields.salesEnd} label="Sales close (optional)" type="datetime-local" />
-              <TextInput field={tierFields.minPerOrder} label="Minimum per order (optional)" type="number" min={1} />
-              <TextInput field={tierFields.maxPerOrder} label="Maximum per order (optional)" type="number" min={1} />
-            </div>
-            <Checkbox field={tierFields.hidden} label="Hidden from the public page (e.g. press, guests)" />
+            {/* What most tiers never need, folded away; open when it holds a value or a problem (works without JavaScript). */}
+            <details className="tier__more" open={moreOptionsInUse(tierFields)}>
+              <summary>More options</summary>
+              <div className="stack">
+                <TextInput field={tierFields.description} label="Description (optional)" />
+                <div className="grid grid--2">
+                  <TextInput field={tierFields.salesStart} label="Sales open (optional)" type="datetime-local" hint="In the event's time zone." />
+                  <TextInput field={tierFields.salesEnd} label="Sales close (optional)" type="datetime-local" />
+                  <TextInput field={tierFields.minPerOrder} label="Minimum per order (optional)" type="number" min={1} />
+                  <TextInput field={tierFields.maxPerOrder} label="Maximum per order (optional)" type="number" min={1} />
+                </div>
+                <Checkbox field={tierFields.hidden} label="Hidden from the public page (e.g. press, guests)" />
+              </div>
+            </details>
             <ErrorList id={tier.errorId} errors={tier.errors} />
             <div className="actions">
               <button className="button button--small" {...form.remove.getButtonProps({ name: fields.tiers.name, index })}>

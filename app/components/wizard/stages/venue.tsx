@@ -1,9 +1,20 @@
+import { useEffect, useState } from 'react'
 import type { StageFieldsProps } from '../stage-fields'
 import { Select, TextInput } from '../inputs'
 
+/**
+ * With JavaScript, only the chosen mode's fields show (a mode not chosen posts nothing, which the server
+ * would drop anyway); without it both groups show under plain headings, since the page cannot react to
+ * the choice.
+ */
 export function VenueFields({ fields, options }: StageFieldsProps) {
   const venue = fields.venue.getFieldset()
   const online = fields.online.getFieldset()
+  const [hydrated, setHydrated] = useState(false)
+  useEffect(() => setHydrated(true), [])
+  const mode = fields.mode.value
+  const showVenue = !hydrated || mode === 'physical' || mode === 'hybrid'
+  const showOnline = !hydrated || mode === 'virtual' || mode === 'hybrid'
   return (
     <>
       <Select
@@ -16,8 +27,9 @@ export function VenueFields({ fields, options }: StageFieldsProps) {
           { value: 'hybrid', label: 'In person and online' },
         ]}
       />
+      {showVenue ? (
       <fieldset className="stack">
-        <legend>Venue (in person, hybrid)</legend>
+        <legend>{hydrated ? 'Venue' : 'In person: the venue'}</legend>
         <TextInput field={venue.name} label="Venue name" />
         <TextInput field={venue.address} label="Street address" autoComplete="street-address" />
         <div className="grid grid--2">
@@ -32,11 +44,14 @@ export function VenueFields({ fields, options }: StageFieldsProps) {
         />
         <TextInput field={venue.capacity} label="Capacity (optional)" type="number" min={1} inputMode="numeric" />
       </fieldset>
+      ) : null}
+      {showOnline ? (
       <fieldset className="stack">
-        <legend>Online (online, hybrid)</legend>
+        <legend>{hydrated ? 'Online' : 'Online: the meeting link'}</legend>
         <TextInput field={online.url} label="Meeting link" type="url" placeholder="https://" hint="Only ticket holders get it; it never appears on the public page." />
         <TextInput field={online.platform} label="Platform (optional)" placeholder="Zoom, Meet…" />
       </fieldset>
+      ) : null}
       <ErrorHint errors={[...(fields.venue.errors ?? []), ...(fields.online.errors ?? [])]} />
     </>
   )
