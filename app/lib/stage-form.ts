@@ -132,10 +132,13 @@ export function formToPatch(stage: StageId, payload: Payload, eventZone: string 
       if (typeof patch.timezone === 'string') patch.timezone = zoneFromText(patch.timezone) ?? patch.timezone
       break
     case 'venueSetup': {
-      const venue = record(payload.venue)
-      const online = record(payload.online)
+      const mode = text(payload.mode)
+      // The fields of a mode not chosen are not the event's (without JavaScript the form shows both
+      // groups, and a prefilled country would otherwise make a half venue of an online event).
+      const venue = mode === 'virtual' ? {} : record(payload.venue)
+      const online = mode === 'physical' ? {} : record(payload.online)
       patch = {
-        mode: text(payload.mode),
+        mode,
         venue: compact({
           name: text(venue.name),
           address: text(venue.address),

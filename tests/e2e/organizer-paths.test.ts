@@ -196,6 +196,7 @@ describe.each(modes)('organizer paths ($label)', { timeout: TEST_TIMEOUT }, ({ j
     expect(await page.locator('[data-payments-off]').textContent()).toMatch(/only free tickets can be published here/)
     await press(page, 'continue')
     await onStage(page, 'paymentSetup')
+    await page.locator('[data-payment-status="not_connected"]').waitFor()
     expect(await intentButton(page, 'continue').count()).toBe(0)
     expect(await intentButton(page, 'payouts').count()).toBe(0)
     await press(page, 'back')
