@@ -9,8 +9,8 @@ import type { Logger } from './logger'
 
 /**
  * One full server: the database, the app, the periodic jobs, and a graceful stop on SIGTERM/SIGINT.
- * Alone, or as one of WEB_CONCURRENCY workers sharing the port (jobs then run once across them all:
- * each takes an advisory lock, as across instances).
+ * Alone, or as one of WEB_CONCURRENCY workers sharing the port: each worker schedules the cleanup,
+ * which takes an advisory lock, so one runs it at a time, as across instances.
  */
 export async function serve(config: Config, logger: Logger) {
   const database = await openAppDatabase(config, logger)
