@@ -3,6 +3,12 @@ import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
+/** Servers still running when the test process ends (a test that timed out) end with it. */
+const running = new Set<ChildProcess>()
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL')
+})
+
 export interface ServerProcess {
   child: ChildProcess
   url: string
@@ -22,7 +28,13 @@ export function startServerProcess(env: Record<string, string>): Promise<ServerP
   })
   const logs: Record<string, unknown>[] = []
   let stderr = ''
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  running.add(child)
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      running.delete(child)
+      resolve(code)
+    }),
+  )
   return new Promise((resolve, reject) => {
     let buffered = ''
     child.stdout!.on('data', (chunk: Buffer) => {
