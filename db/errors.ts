@@ -29,3 +29,38 @@ export function pgConstraint(error: unknown): string | undefined {
   }
   return undefined
 }
+
+/**
+ * postgres.js's codes for a connection that closed or never opened, and the socket errors beneath
+ * them: the database (or the network to it) went away, not the statement.
+ */
+const connectionLostCodes = new Set([
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+])
+
+/**
+ * SQLSTATEs of a server that is shutting down, restarting or full: class 08 (connection exception),
+ * 57P01–57P03 (terminated by an administrator, crash, cannot connect now), 53300 (too many connections).
+ */
+const unavailableSqlState = /^(08...|57P0[123]|53300)$/
+
+/** Whether a failure means the database is unreachable for now, so the request may simply be retried. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  let current: unknown = error
+  while (current && typeof current === 'object') {
+    const code = 'code' in current ? current.code : undefined
+    if (typeof code === 'string' && (connectionLostCodes.has(code) || unavailableSqlState.test(code))) return true
+    current = 'cause' in current ? current.cause : undefined
+  }
+  return false
+}

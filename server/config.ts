@@ -63,6 +63,8 @@ const EnvSchema = z
     RATE_LIMIT_MUTATIONS_PER_USER: z.coerce.number().int().min(1).default(120),
     RATE_LIMIT_MUTATIONS_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+    /** Workers of this instance (node:cluster), each a full server sharing the port: one per core. */
+    WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
     /** How often each instance tries the session cleanup (one instance runs it at a time); 0 turns it off. */
     CLEANUP_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(60),
     /** Stripe Connect for paid tickets; unset, only free events can be published. */
@@ -92,6 +94,13 @@ const EnvSchema = z
         path: ['AUTH_JWT_SECRET'],
         message: 'is required when DATABASE_URL is set (every instance must share it)',
       })
+    }
+    // The embedded database belongs to one process, and Vite's dev server to one terminal.
+    if (env.WEB_CONCURRENCY > 1 && !env.DATABASE_URL) {
+      ctx.addIssue({ code: 'custom', path: ['WEB_CONCURRENCY'], message: 'above 1 needs DATABASE_URL (the embedded database serves one process)' })
+    }
+    if (env.WEB_CONCURRENCY > 1 && env.NODE_ENV === 'development') {
+      ctx.addIssue({ code: 'custom', path: ['WEB_CONCURRENCY'], message: 'above 1 is for production (npm start); development runs one process' })
     }
     if (env.AUTH_MODE === 'supabase') {
       for (const name of ['SUPABASE_URL', 'SUPABASE_ANON_KEY'] as const) {

@@ -1,3 +1,5 @@
+import { isDatabaseUnavailable } from '../db/errors'
+
 /** A field path (`tiers.0.price`) and a message a person understands. */
 export interface FieldIssue {
   path: string
@@ -12,6 +14,7 @@ export type DomainErrorCode =
   | 'CONFLICT'
   | 'PRECONDITION_FAILED'
   | 'TOO_MANY_REQUESTS'
+  | 'SERVICE_UNAVAILABLE'
 
 /**
  * What the core throws when a request cannot be done. Each door maps it once: tRPC to a TRPCError of
@@ -39,6 +42,21 @@ export const prefixIssues = (prefix: string, issues: FieldIssue[]): FieldIssue[]
 
 /** Not found and not yours look the same. */
 export const notFound = (what: string) => new DomainError('NOT_FOUND', `${what} was not found.`)
+
+/** How long a client should wait before retrying a request the database could not serve. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5
+
+/**
+ * The database went away (a dropped connection, a restart, a failover): the request may be retried
+ * in a moment, while postgres.js reconnects.
+ */
+export function databaseUnavailableError(error: unknown): DomainError | null {
+  if (!isDatabaseUnavailable(error)) return null
+  return new DomainError('SERVICE_UNAVAILABLE', 'The database is unavailable for a moment. Please try again.', {
+    retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
+    cause: error,
+  })
+}
 
 /**
  * The one database failure a request can cause with a valid token: its account was deleted while the

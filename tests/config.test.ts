@@ -43,6 +43,20 @@ describe('configuration', () => {
     expect(problemsOf({ AUTH_JWT_SECRET: 'too-short' })[0]).toMatch(/^AUTH_JWT_SECRET must be at least 32 characters/)
   })
 
+  it('runs one worker by default, and several only on a shared database in production', () => {
+    expect(loadConfig({}).WEB_CONCURRENCY).toBe(1)
+    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://app@db/prod', AUTH_JWT_SECRET: 'x'.repeat(32) }
+    expect(loadConfig({ ...production, WEB_CONCURRENCY: '4' }).WEB_CONCURRENCY).toBe(4)
+    expect(problemsOf({ ...production, WEB_CONCURRENCY: '0' })[0]).toMatch(/^WEB_CONCURRENCY /)
+    expect(problemsOf({ ...production, WEB_CONCURRENCY: 'many' })[0]).toMatch(/^WEB_CONCURRENCY /)
+    expect(problemsOf({ NODE_ENV: 'production', WEB_CONCURRENCY: '2' })).toEqual([
+      'WEB_CONCURRENCY above 1 needs DATABASE_URL (the embedded database serves one process)',
+    ])
+    expect(problemsOf({ ...production, NODE_ENV: 'development', WEB_CONCURRENCY: '2' })).toEqual([
+      'WEB_CONCURRENCY above 1 is for production (npm start); development runs one process',
+    ])
+  })
+
   it.each([
     ['false', false],
     ['true', true],

@@ -66,6 +66,9 @@ export async function handleCopilotRequest(request: Request, context: AppLoadCon
     const code = error instanceof TRPCError ? error.code : null
     if (code === 'NOT_FOUND' || code === 'BAD_REQUEST') return notFound()
     if (code === 'UNAUTHORIZED') return refused(401, 'UNAUTHORIZED', 'Sign in to use the assistant.')
+    if (code === 'SERVICE_UNAVAILABLE' && error instanceof TRPCError && error.cause instanceof DomainError) {
+      return refused(503, code, error.message, { 'Retry-After': String(error.cause.retryAfterSeconds) })
+    }
     throw error
   }
   if (envelope.threadId !== null && !app.copilot.threadOwners.claim(envelope.threadId, identity.claims.sub)) return notFound()

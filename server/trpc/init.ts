@@ -6,7 +6,7 @@ import type { AuthRequest } from '../auth/accounts'
 import type { RequestIdentity } from '../auth/identity'
 import { consumePoint } from '../auth/rate-limits'
 import { pgConstraint, pgErrorCode } from '../../db/errors'
-import { accountGoneError, DomainError, type FieldIssue } from '../errors'
+import { accountGoneError, databaseUnavailableError, DomainError, type FieldIssue } from '../errors'
 import type { ActionSource, Actor } from '../wizard/audit'
 
 /*
@@ -72,13 +72,18 @@ const t = initTRPC.context<TrpcContext>().create({
   },
 })
 
-/** Domain errors thrown by the core become the tRPC error of the same code, in this one place. */
+/**
+ * Domain errors thrown by the core become the tRPC error of the same code, in this one place; so do
+ * the database failures a request may meet (a deleted account, the database gone for a moment).
+ */
 const domainErrors = t.middleware(async ({ next }) => {
   const result = await next()
   if (result.ok) return result
   const failure = result.error.cause
   const cause =
-    failure instanceof DomainError ? failure : accountGoneError(failure, pgErrorCode(failure), pgConstraint(failure))
+    failure instanceof DomainError
+      ? failure
+      : (accountGoneError(failure, pgErrorCode(failure), pgConstraint(failure)) ?? databaseUnavailableError(failure))
   if (cause) throw new TRPCError({ code: cause.code, message: cause.message, cause })
   return result
 })
