@@ -401,3 +401,96 @@ export const stripeEvents = eventWizard
     ],
   )
   .enableRLS()
+
+/**
+ * Sign-in sessions of local accounts: every token the server issues names one (`sid`), and a token
+ * whose session was ended (sign-out) or is gone (its account was deleted) is refused. Read and ended
+ * under RLS with the token's own claims; the server starts one at sign-in for the account it just
+ * checked.
+ */
+export const authSessions = eventWizard.table(
+  'auth_sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => authUsers.id, { onDelete: 'cascade' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /** When the newest token of this session expires; renewing a token moves it. Cleanup prunes by it. */
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('auth_sessions_user_id_idx').on(t.userId),
+    index('auth_sessions_expires_at_idx').on(t.expiresAt),
+    pgPolicy('users can read their own sign-in sessions', {
+      for: 'select',
+      to: authenticatedRole,
+      using: sql`${t.userId} = ${authUid}`,
+    }),
+    pgPolicy('users can start sign-in sessions for themselves', {
+      for: 'insert',
+      to: authenticatedRole,
+      withCheck: sql`${t.userId} = ${authUid} and ${t.revokedAt} is null`,
+    }),
+    pgPolicy('users can renew or end their own sign-in sessions, never reopen one', {
+      for: 'update',
+      to: authenticatedRole,
+      using: sql`${t.userId} = ${authUid} and ${t.revokedAt} is null`,
+      withCheck: sql`${t.userId} = ${authUid}`,
+    }),
+  ],
+)
+
+/**
+ * Rate-limit counters shared by every instance (rate-limiter-flexible's store, on Postgres only; the
+ * embedded database keeps them in memory). Server only: no policy, and no grant to anon or
+ * authenticated (drizzle/0007); the server counts through the service role.
+ */
+export const rateLimits = eventWizard
+  .table(
+    'rate_limits',
+    {
+      key: text('key').primaryKey(),
+      points: integer('points').notNull(),
+      /** Null: the counter never expires (rate-limiter-flexible's duration 0). */
+      expire: timestamp('expire', { withTimezone: true }),
+    },
+    (t) => [index('rate_limits_expire_idx').on(t.expire)],
+  )
+  .enableRLS()
+
+/**
+ * Who owns each copilot chat thread, and for which wizard. The browser picks the thread id; the first
+ * request on it claims it, and every later request on it (run, connect, stop) must come from the same
+ * user for the same wizard, on any instance. A user reads only their own threads: someone else's
+ * thread id finds nothing, which the copilot route answers like an unknown session (404).
+ */
+export const copilotThreads = eventWizard.table(
+  'copilot_threads',
+  {
+    threadId: text('thread_id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => authUsers.id, { onDelete: 'cascade' }),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => wizardSessions.id, { onDelete: 'cascade' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check('copilot_threads_thread_id_length', sql`char_length(${t.threadId}) between 1 and 200`),
+    index('copilot_threads_user_id_idx').on(t.userId),
+    index('copilot_threads_session_id_idx').on(t.sessionId),
+    pgPolicy('users can read their own copilot threads', {
+      for: 'select',
+      to: authenticatedRole,
+      using: sql`${t.userId} = ${authUid}`,
+    }),
+    pgPolicy('users can start copilot threads on sessions they can read', {
+      for: 'insert',
+      to: authenticatedRole,
+      withCheck: sql`${t.userId} = ${authUid} and exists (select 1 from event_wizard.wizard_sessions s where s.id = ${t.sessionId})`,
+    }),
+  ],
+)
