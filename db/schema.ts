@@ -290,9 +290,36 @@ export const events = eventWizard.table(
   ],
 )
 
+/**
+ * Events with every column, for the people of each event only: its publisher and the members of its
+ * organization (the rule of the events' select policy, minus "published"). `authenticated` may select
+ * only the public columns of `events` (drizzle/0009), like `anon`, so the meeting URL, the payment
+ * account and who published an event never reach another tenant; the dashboard, publish and unpublish
+ * read those columns here. Not security_invoker: it reads as its owner and filters by the caller
+ * itself; security_barrier, so no condition of a query on it runs before that filter.
+ */
+export const myEventsView = eventWizard
+  .view('my_events')
+  .with({ securityBarrier: true })
+  .as((qb) =>
+    qb
+      .select()
+      .from(events)
+      .where(sql`${events.userId} = ${authUid} or (${events.organizationId} is not null and ${isMember(events.organizationId)})`),
+  )
+
+/**
+ * Whether the caller published the event or belongs to its organization (with one of `roles`, or any):
+ * a SECURITY DEFINER function (drizzle/0009), because `authenticated` may not select an event's
+ * `user_id` or `organization_id` (those columns are for the event's own people, see `myEvents`).
+ */
+const isPublisherOrMember = (eventId: AnyPgColumn, roles?: MemberRole[]) =>
+  roles
+    ? sql`event_wizard.is_publisher_or_member(${eventId}, array[${sqlList(roles)}]::text[])`
+    : sql`event_wizard.is_publisher_or_member(${eventId}, null)`
+
 /** Who may change an event's tiers: whoever may change the event. */
-const canChangeEvent = (eventId: AnyPgColumn) =>
-  sql`exists (select 1 from event_wizard.events e where e.id = ${eventId} and (e.user_id = ${authUid} or (e.organization_id is not null and ${isMember(sql`e.organization_id`, managers)})))`
+const canChangeEvent = (eventId: AnyPgColumn) => isPublisherOrMember(eventId, managers)
 
 export const eventTicketTiers = eventWizard.table(
   'event_ticket_tiers',
@@ -333,7 +360,7 @@ export const eventTicketTiers = eventWizard.table(
     pgPolicy('users can read the visible tiers of events they can read, and hidden ones of their own', {
       for: 'select',
       to: authenticatedRole,
-      using: sql`exists (select 1 from event_wizard.events e where e.id = ${t.eventId} and (not ${t.hidden} or e.user_id = ${authUid} or (e.organization_id is not null and ${isMember(sql`e.organization_id`)})))`,
+      using: sql`(not ${t.hidden} and exists (select 1 from event_wizard.events e where e.id = ${t.eventId} and e.status = 'published')) or ${isPublisherOrMember(t.eventId)}`,
     }),
     pgPolicy('publishers and organization managers can add tiers', {
       for: 'insert',

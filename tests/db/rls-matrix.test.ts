@@ -599,6 +599,55 @@ describeEachDatabase('row level security matrix', (kind) => {
     })
   })
 
+  describe('private columns of events', () => {
+    const privateColumns = [schema.events.onlineUrl, schema.events.stripeAccountId, schema.events.userId, schema.events.sessionId, schema.events.organizationId]
+    const denial = (claims: Claims, run: (tx: Transaction) => Promise<unknown>) =>
+      asUserRolledBack(database.db, claims, run).then(
+        () => undefined,
+        (caught: unknown) => ({ code: sqlState(caught), message: sqlMessage(caught) }),
+      )
+
+    it('a signed-in user reads the public columns of a published event, as anon does, and none of its private ones', async () => {
+      const { outsider } = f.users
+      const publicColumns = await asUserRolledBack(database.db, outsider.claims, (tx) =>
+        tx.select({ title: schema.events.title, slug: schema.events.slug }).from(schema.events).where(eq(schema.events.id, f.publishedEventId)),
+      )
+      expect(publicColumns).toHaveLength(1)
+      for (const column of privateColumns) {
+        expect(
+          await denial(outsider.claims, (tx) => tx.select({ value: column }).from(schema.events).where(eq(schema.events.id, f.publishedEventId))),
+        ).toEqual({ code: '42501', message: expect.stringMatching(/permission denied for table events/) })
+      }
+      // Not through a filter either: a condition on a private column is a read of it.
+      expect(
+        await denial(outsider.claims, (tx) => tx.select({ id: schema.events.id }).from(schema.events).where(eq(schema.events.userId, f.users.creator.id))),
+      ).toEqual({ code: '42501', message: expect.stringMatching(/permission denied for table events/) })
+    })
+
+    it("the event's publisher and its organization's members read them through my_events; nobody else", async () => {
+      const readPrivate = (claims: Claims) =>
+        asUserRolledBack(database.db, claims, (tx) =>
+          tx
+            .select({ onlineUrl: schema.myEventsView.onlineUrl, userId: schema.myEventsView.userId, organizationId: schema.myEventsView.organizationId })
+            .from(schema.myEventsView)
+            .where(eq(schema.myEventsView.id, f.publishedEventId)),
+        )
+      const expected = [{ onlineUrl: 'https://meet.example.test/secret-room', userId: f.users.creator.id, organizationId: f.organizationId }]
+      for (const actor of ['creator', 'member', 'owner', 'admin'] as const) expect(await readPrivate(f.users[actor].claims), actor).toEqual(expected)
+      expect(await readPrivate(f.users.outsider.claims)).toEqual([])
+      expect(await denial(anonClaims, (tx) => tx.select({ id: schema.myEventsView.id }).from(schema.myEventsView))).toEqual({
+        code: '42501',
+        message: expect.stringMatching(/permission denied for view my_events/),
+      })
+    })
+
+    it('my_events cannot be written through, not even by the publisher', async () => {
+      expect(
+        await denial(f.users.creator.claims, (tx) => tx.execute(sql`update event_wizard.my_events set title = 'Renamed Runway'`)),
+      ).toEqual({ code: '42501', message: expect.stringMatching(/permission denied for view my_events/) })
+    })
+  })
+
   describe('event_wizard.is_member', () => {
     const isMember = (claims: Claims, roles: string[] | null) =>
       withRls(database.db, claims, async (tx) => {
