@@ -23,11 +23,10 @@ export async function startSignInSession(db: Database, userId: string, expiresAt
 
 /** A renewed token lives longer: so does its session (cleanup prunes sessions by their expiry). */
 export async function renewSignInSession(db: Database, claims: AuthenticatedClaims, expiresAt: Date): Promise<void> {
+  const sid = sessionIdOf(claims)
+  if (!sid) return
   await withRls(db, claims, (tx) =>
-    tx
-      .update(authSessions)
-      .set({ expiresAt })
-      .where(and(eq(authSessions.id, sessionIdOf(claims) ?? ''), isNull(authSessions.revokedAt))),
+    tx.update(authSessions).set({ expiresAt }).where(and(eq(authSessions.id, sid), isNull(authSessions.revokedAt))),
   )
 }
 
