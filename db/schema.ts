@@ -290,9 +290,36 @@ export const events = eventWizard.table(
   ],
 )
 
+/**
+ * Events with every column, for the people of each event only: its publisher and the members of its
+ * organization (the rule of the events' select policy, minus "published"). `authenticated` may select
+ * only the public columns of `events` (drizzle/0009), like `anon`, so the meeting URL, the payment
+ * account and who published an event never reach another tenant; the dashboard, publish and unpublish
+ * read those columns here. Not security_invoker: it reads as its owner and filters by the caller
+ * itself; security_barrier, so no condition of a query on it runs before that filter.
+ */
+export const myEventsView = eventWizard
+  .view('my_events')
+  .with({ securityBarrier: true })
+  .as((qb) =>
+    qb
+      .select()
+      .from(events)
+      .where(sql`${events.userId} = ${authUid} or (${events.organizationId} is not null and ${isMember(events.organizationId)})`),
+  )
+
+/**
+ * Whether the caller published the event or belongs to its organization (with one of `roles`, or any):
+ * a SECURITY DEFINER function (drizzle/0009), because `authenticated` may not select an event's
+ * `user_id` or `organization_id` (those columns are for the event's own people, see `myEvents`).
+ */
+const isPublisherOrMember = (eventId: AnyPgColumn, roles?: MemberRole[]) =>
+  roles
+    ? sql`event_wizard.is_publisher_or_member(${eventId}, array[${sqlList(roles)}]::text[])`
+    : sql`event_wizard.is_publisher_or_member(${eventId}, null)`
+
 /** Who may change an event's tiers: whoever may change the event. */
-const canChangeEvent = (eventId: AnyPgColumn) =>
-  sql`exists (select 1 from event_wizard.events e where e.id = ${eventId} and (e.user_id = ${authUid} or (e.organization_id is not null and ${isMember(sql`e.organization_id`, managers)})))`
+const canChangeEvent = (eventId: AnyPgColumn) => isPublisherOrMember(eventId, managers)
 
 export const eventTicketTiers = eventWizard.table(
   'event_ticket_tiers',
@@ -333,7 +360,7 @@ export const eventTicketTiers = eventWizard.table(
     pgPolicy('users can read the visible tiers of events they can read, and hidden ones of their own', {
       for: 'select',
       to: authenticatedRole,
-      using: sql`exists (select 1 from event_wizard.events e where e.id = ${t.eventId} and (not ${t.hidden} or e.user_id = ${authUid} or (e.organization_id is not null and ${isMember(sql`e.organization_id`)})))`,
+      using: sql`(not ${t.hidden} and exists (select 1 from event_wizard.events e where e.id = ${t.eventId} and e.status = 'published')) or ${isPublisherOrMember(t.eventId)}`,
     }),
     pgPolicy('publishers and organization managers can add tiers', {
       for: 'insert',
@@ -401,3 +428,96 @@ export const stripeEvents = eventWizard
     ],
   )
   .enableRLS()
+
+/**
+ * Sign-in sessions of local accounts: every token the server issues names one (`sid`), and a token
+ * whose session was ended (sign-out) or is gone (its account was deleted) is refused. Read and ended
+ * under RLS with the token's own claims; the server starts one at sign-in for the account it just
+ * checked.
+ */
+export const authSessions = eventWizard.table(
+  'auth_sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => authUsers.id, { onDelete: 'cascade' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /** When the newest token of this session expires; renewing a token moves it. Cleanup prunes by it. */
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('auth_sessions_user_id_idx').on(t.userId),
+    index('auth_sessions_expires_at_idx').on(t.expiresAt),
+    pgPolicy('users can read their own sign-in sessions', {
+      for: 'select',
+      to: authenticatedRole,
+      using: sql`${t.userId} = ${authUid}`,
+    }),
+    pgPolicy('users can start sign-in sessions for themselves', {
+      for: 'insert',
+      to: authenticatedRole,
+      withCheck: sql`${t.userId} = ${authUid} and ${t.revokedAt} is null`,
+    }),
+    pgPolicy('users can renew or end their own sign-in sessions, never reopen one', {
+      for: 'update',
+      to: authenticatedRole,
+      using: sql`${t.userId} = ${authUid} and ${t.revokedAt} is null`,
+      withCheck: sql`${t.userId} = ${authUid}`,
+    }),
+  ],
+)
+
+/**
+ * Rate-limit counters shared by every instance (rate-limiter-flexible's store, on Postgres only; the
+ * embedded database keeps them in memory). Server only: no policy, and no grant to anon or
+ * authenticated (drizzle/0007); the server counts through the service role.
+ */
+export const rateLimits = eventWizard
+  .table(
+    'rate_limits',
+    {
+      key: text('key').primaryKey(),
+      points: integer('points').notNull(),
+      /** Null: the counter never expires (rate-limiter-flexible's duration 0). */
+      expire: timestamp('expire', { withTimezone: true }),
+    },
+    (t) => [index('rate_limits_expire_idx').on(t.expire)],
+  )
+  .enableRLS()
+
+/**
+ * Who owns each copilot chat thread, and for which wizard. The browser picks the thread id; the first
+ * request on it claims it, and every later request on it (run, connect, stop) must come from the same
+ * user for the same wizard, on any instance. A user reads only their own threads: someone else's
+ * thread id finds nothing, which the copilot route answers like an unknown session (404).
+ */
+export const copilotThreads = eventWizard.table(
+  'copilot_threads',
+  {
+    threadId: text('thread_id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => authUsers.id, { onDelete: 'cascade' }),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => wizardSessions.id, { onDelete: 'cascade' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check('copilot_threads_thread_id_length', sql`char_length(${t.threadId}) between 1 and 200`),
+    index('copilot_threads_user_id_idx').on(t.userId),
+    index('copilot_threads_session_id_idx').on(t.sessionId),
+    pgPolicy('users can read their own copilot threads', {
+      for: 'select',
+      to: authenticatedRole,
+      using: sql`${t.userId} = ${authUid}`,
+    }),
+    pgPolicy('users can start copilot threads on sessions they can read', {
+      for: 'insert',
+      to: authenticatedRole,
+      withCheck: sql`${t.userId} = ${authUid} and exists (select 1 from event_wizard.wizard_sessions s where s.id = ${t.sessionId})`,
+    }),
+  ],
+)

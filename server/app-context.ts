@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import { type DatabaseHandle, openDatabase } from '../db/client'
 import { migrateEmbedded } from '../db/migrate'
 import {
+  type AuthenticatedClaims,
   createIdentityReader,
   createLocalTokenVerifier,
   createSupabaseTokenVerifier,
@@ -13,12 +14,12 @@ import {
 import { resolveJwtSecret } from './auth/jwt-secret'
 import { createRateLimits, type RateLimits } from './auth/rate-limits'
 import { createSessionCookie, type SessionCookie } from './auth/session-cookie'
-import { type IssuedSession, issueAccessToken, type SessionUser } from './auth/tokens'
+import { createSignInSessionChecker, endSignInSession, renewSignInSession, startSignInSession } from './auth/sign-in-sessions'
+import { type IssuedSession, issueAccessToken, type SessionUser, tokenExpiry } from './auth/tokens'
 import type { Config } from './config'
 import { checkHealth, type HealthReport } from './health'
 import type { Logger } from './logger'
 import { type CopilotModel, copilotModelOf } from './copilot/model'
-import { ThreadOwners } from './copilot/thread-owners'
 import { createStripeConnect, type StripeConnect } from './payments/stripe-client'
 
 /**
@@ -35,14 +36,18 @@ export interface AppContext {
     readIdentity: IdentityReader
     verifyToken: TokenVerifier
     sessionCookie: SessionCookie
-    /** Local mode: signs a session token for the user. */
+    /** Local mode: starts a sign-in session for the user whose password was just checked, and signs its token. */
     issueLocalSession: (user: SessionUser) => Promise<IssuedSession>
+    /** Local mode: a fresh token for the same sign-in session. */
+    renewLocalSession: (claims: AuthenticatedClaims) => Promise<IssuedSession>
+    /** Local mode: ends the token's sign-in session; its tokens are refused from then on. */
+    endLocalSession: (claims: AuthenticatedClaims) => Promise<void>
   }
   rateLimits: RateLimits
   /** Stripe Connect for paid tickets; null without STRIPE_SECRET_KEY. */
   stripe: StripeConnect | null
-  /** The assistant's model (null without COPILOT_PROVIDER) and who owns each chat thread. */
-  copilot: { model: CopilotModel | null; threadOwners: ThreadOwners }
+  /** The assistant's model (null without COPILOT_PROVIDER). */
+  copilot: { model: CopilotModel | null }
   health: () => Promise<HealthReport>
 }
 
@@ -75,14 +80,19 @@ export function createAppContext(options: {
   const sessionCookie = createSessionCookie({ secure: config.NODE_ENV === 'production' })
   const local = config.AUTH_MODE === 'local'
   const secret = local ? resolveJwtSecret(config) : ''
+  // Local tokens are ours to end: each names a sign-in session, checked on every request (briefly
+  // remembered). Supabase tokens live until their `exp`, as Supabase's own API treats them.
+  const signInSessions = createSignInSessionChecker(database.db, now)
   const verifyToken = local
-    ? createLocalTokenVerifier({ secret, issuer: config.AUTH_JWT_ISSUER })
+    ? signInSessions.verifier(createLocalTokenVerifier({ secret, issuer: config.AUTH_JWT_ISSUER }))
     : createSupabaseTokenVerifier(config)
   const copilotModel = options.copilotModel !== undefined ? options.copilotModel : copilotModelOf(config)
   // Organizers only read that the assistant is not available; how to turn it on is for whoever runs the server.
   if (copilotModel === null) {
     options.logger.info('the assistant is off: set COPILOT_PROVIDER, COPILOT_MODEL and COPILOT_API_KEY (or COPILOT_BASE_URL) to turn it on')
   }
+  const signToken = (user: SessionUser, sessionId: string, at: Date) =>
+    issueAccessToken(user, { secret, issuer: config.AUTH_JWT_ISSUER, ttlSeconds: config.AUTH_SESSION_TTL_SECONDS, now: at, sessionId })
   return {
     config,
     logger: options.logger,
@@ -92,19 +102,25 @@ export function createAppContext(options: {
       verifyToken,
       readIdentity: createIdentityReader(verifyToken, local ? localCookieToken(sessionCookie) : supabaseCookieToken(config)),
       sessionCookie,
-      issueLocalSession: (user) =>
-        issueAccessToken(user, {
-          secret,
-          issuer: config.AUTH_JWT_ISSUER,
-          ttlSeconds: config.AUTH_SESSION_TTL_SECONDS,
-          now: now(),
-        }),
+      issueLocalSession: async (user) => {
+        const at = now()
+        const sessionId = await startSignInSession(database.db, user.id, tokenExpiry(at, config.AUTH_SESSION_TTL_SECONDS))
+        return signToken(user, sessionId, at)
+      },
+      renewLocalSession: async (claims) => {
+        const at = now()
+        await renewSignInSession(database.db, claims, tokenExpiry(at, config.AUTH_SESSION_TTL_SECONDS))
+        return signToken({ id: claims.sub, email: claims.email ?? '' }, String(claims.sid), at)
+      },
+      endLocalSession: async (claims) => {
+        await endSignInSession(database.db, claims, now())
+        signInSessions.forget(claims)
+      },
     },
-    rateLimits: createRateLimits(config),
+    rateLimits: createRateLimits(config, database),
     stripe: createStripeConnect(config),
     copilot: {
       model: copilotModel,
-      threadOwners: new ThreadOwners(),
     },
     health: () => checkHealth(database),
   }

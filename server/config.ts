@@ -58,7 +58,10 @@ const EnvSchema = z
       .pipe(z.array(z.url({ message: 'must list origins such as https://app.example.com' })))
       .default([]),
     RATE_LIMIT_AUTH_PER_IP: z.coerce.number().int().min(1).default(20),
+    /** Failed sign-ins on one account from one IP before that IP is refused; from all IPs, before attempts slow down. */
     RATE_LIMIT_AUTH_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
+    /** The longest an attempt on an account under attack is held (the delay doubles with each failure). */
+    RATE_LIMIT_AUTH_SLOWDOWN_MAX_MS: z.coerce.number().int().min(0).max(60_000).default(8000),
     RATE_LIMIT_AUTH_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
     RATE_LIMIT_MUTATIONS_PER_USER: z.coerce.number().int().min(1).default(120),
     RATE_LIMIT_MUTATIONS_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
@@ -84,6 +87,8 @@ const EnvSchema = z
     COPILOT_BASE_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL such as http://127.0.0.1:11434/v1' }).optional(),
     /** Copilot runs per user and window (each run may call the model several times). */
     RATE_LIMIT_COPILOT_RUNS_PER_USER: z.coerce.number().int().min(1).default(20),
+    /** Copilot requests of any kind (info, run, connect, stop) per user and window. */
+    RATE_LIMIT_COPILOT_REQUESTS_PER_USER: z.coerce.number().int().min(1).default(120),
   })
   .superRefine((env, ctx) => {
     // Several instances against one database must share the signing secret; only the embedded

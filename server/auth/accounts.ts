@@ -1,7 +1,8 @@
 import type { AppContext } from '../app-context'
 import { DomainError } from '../errors'
+import type { RequestIdentity } from './identity'
 import { registerLocalAccount, verifyLocalCredentials } from './local-accounts'
-import { consumePoint, ensurePointsLeft } from './rate-limits'
+import { consumePoint, ensurePointsLeft, slowdownFor } from './rate-limits'
 import type { SignIn, SignUp } from './schemas'
 import { createSupabaseServerClient } from './supabase'
 import type { SessionUser } from './tokens'
@@ -43,20 +44,29 @@ export async function signUp(app: AppContext, request: AuthRequest, input: SignU
 }
 
 /**
- * Password sign-in, limited per client IP and per account: failed attempts on one account are
- * counted wherever they come from, and a success clears them.
+ * Password sign-in. Limited per client IP; failures are counted per account and IP (that IP is then
+ * refused for the window) and per account from anywhere, which only slows every attempt on the account
+ * down: someone guessing from many addresses gets slower and slower, and the owner, from their own
+ * address, still signs in with the right password. A success clears its own address's failures.
  */
 export async function signIn(app: AppContext, request: AuthRequest, input: SignIn): Promise<SignedIn> {
-  const accountKey = input.email.trim().toLowerCase()
-  await consumePoint(app.rateLimits.authPerIp, request.clientIp)
-  await ensurePointsLeft(app.rateLimits.authFailuresPerAccount, accountKey)
+  const { rateLimits } = app
+  const account = input.email.trim().toLowerCase()
+  const accountFromIp = JSON.stringify([account, request.clientIp])
+  await consumePoint(rateLimits.authPerIp, request.clientIp)
+  await ensurePointsLeft(rateLimits.authFailuresPerAccountFromIp, accountFromIp)
+  const delayMs = await slowdownFor(rateLimits.authFailuresPerAccount, account, app.config.RATE_LIMIT_AUTH_SLOWDOWN_MAX_MS)
+  if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs))
   try {
     const signedIn = await checkPassword(app, request, input)
-    await app.rateLimits.authFailuresPerAccount.delete(accountKey)
+    await rateLimits.authFailuresPerAccountFromIp.delete(accountFromIp)
     return signedIn
   } catch (error) {
     if (error instanceof DomainError && error.code === 'UNAUTHORIZED') {
-      await consumePoint(app.rateLimits.authFailuresPerAccount, accountKey).catch(() => {})
+      await Promise.all([
+        rateLimits.authFailuresPerAccountFromIp.penalty(accountFromIp),
+        rateLimits.authFailuresPerAccount.penalty(account),
+      ])
     }
     throw error
   }
@@ -75,8 +85,14 @@ async function checkPassword(app: AppContext, request: AuthRequest, input: SignI
   }
 }
 
-export async function signOut(app: AppContext, request: AuthRequest): Promise<void> {
+/**
+ * Local mode: ends the caller's sign-in session, so its token (bearer or cookie, and any copy of it) is
+ * refused from now on, then clears the cookie. Supabase mode: Supabase ends the refresh token; an
+ * access token it already issued stays valid until its `exp` (Supabase's own semantics).
+ */
+export async function signOut(app: AppContext, request: AuthRequest, identity: RequestIdentity): Promise<void> {
   if (app.config.AUTH_MODE === 'local') {
+    if (identity.kind === 'authenticated') await app.auth.endLocalSession(identity.claims)
     request.setCookie(await app.auth.sessionCookie.serialize('', { maxAge: 0, expires: new Date(0) }))
     return
   }

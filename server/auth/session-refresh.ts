@@ -17,7 +17,7 @@ export function refreshSessions(app: AppContext): RequestHandler {
         if (identity.kind !== 'authenticated') return next()
         const secondsLeft = (identity.claims.exp ?? 0) - app.now().getTime() / 1000
         if (secondsLeft > app.config.AUTH_SESSION_TTL_SECONDS / 2) return next()
-        const session = await app.auth.issueLocalSession({ id: identity.claims.sub, email: identity.claims.email ?? '' })
+        const session = await app.auth.renewLocalSession(identity.claims)
         res.append('Set-Cookie', await app.auth.sessionCookie.serialize(session.accessToken, { expires: session.expiresAt }))
         return next()
       }

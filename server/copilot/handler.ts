@@ -1,6 +1,7 @@
 import type { AppLoadContext } from '@remix-run/node'
 import { CopilotRuntime, createCopilotRuntimeHandler } from '@copilotkit/runtime/v2'
 import { TRPCError } from '@trpc/server'
+import type { RateLimiterAbstract } from 'rate-limiter-flexible'
 import { consumePoint } from '../auth/rate-limits'
 import { DomainError } from '../errors'
 import { createTrpcContext } from '../trpc/init'
@@ -9,6 +10,7 @@ import type { WizardState } from '../wizard/session-state'
 import { wizardAgent } from './agent'
 import { COPILOT_NOT_CONFIGURED } from './model'
 import { BodyTooLarge, readCopilotEnvelope } from './request-body'
+import { claimThread, MAX_THREAD_ID_LENGTH } from './thread-owners'
 
 const COPILOT_PATH = '/api/copilotkit'
 
@@ -19,6 +21,19 @@ const SESSION_HEADER = 'x-wizard-session'
 
 function refused(status: number, code: string, message: string, headers: Record<string, string> = {}): Response {
   return Response.json({ error: { code, message } }, { status, headers })
+}
+
+/** A 429 answer when `userId` is over `limiter`'s limit, after taking one point; null otherwise. */
+async function rateLimited(limiter: RateLimiterAbstract, userId: string): Promise<Response | null> {
+  try {
+    await consumePoint(limiter, userId)
+    return null
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error
+    return refused(429, 'TOO_MANY_REQUESTS', 'The assistant needs a short break. Try again in a moment.', {
+      'Retry-After': String(error.retryAfterSeconds ?? 60),
+    })
+  }
 }
 
 const notFound = () => refused(404, 'NOT_FOUND', 'Wizard session was not found.')
@@ -36,6 +51,9 @@ export async function handleCopilotRequest(request: Request, context: AppLoadCon
 
   const identity = await app.auth.readIdentity(request)
   if (identity.kind !== 'authenticated') return refused(401, 'UNAUTHORIZED', 'Sign in to use the assistant.')
+  // Every method is counted, not only runs: each reads the database, and stop/connect name threads.
+  const limited = await rateLimited(app.rateLimits.copilotRequestsPerUser, identity.claims.sub)
+  if (limited) return limited
   const sessionId = request.headers.get(SESSION_HEADER)
   if (!sessionId) return refused(400, 'BAD_REQUEST', 'Name the wizard session in the X-Wizard-Session header.')
 
@@ -71,16 +89,13 @@ export async function handleCopilotRequest(request: Request, context: AppLoadCon
     }
     throw error
   }
-  if (envelope.threadId !== null && !app.copilot.threadOwners.claim(envelope.threadId, identity.claims.sub)) return notFound()
+  for (const threadId of envelope.threadIds) {
+    if (threadId.length > MAX_THREAD_ID_LENGTH) return refused(400, 'BAD_REQUEST', 'This is not a chat thread id.')
+    if (!(await claimThread(app.database.db, identity.claims, threadId, sessionId))) return notFound()
+  }
   if (envelope.method === 'agent/run') {
-    try {
-      await consumePoint(app.rateLimits.copilotRunsPerUser, identity.claims.sub)
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error
-      return refused(429, 'TOO_MANY_REQUESTS', 'The assistant needs a short break. Try again in a moment.', {
-        'Retry-After': String(error.retryAfterSeconds ?? 60),
-      })
-    }
+    const runLimited = await rateLimited(app.rateLimits.copilotRunsPerUser, identity.claims.sub)
+    if (runLimited) return runLimited
   }
 
   const agent = wizardAgent(model, { caller, logger: app.logger, state }, app.now())

@@ -1,7 +1,12 @@
 /** A copilot request's JSON envelope (single-route mode): which method, on which thread. */
 export interface CopilotEnvelope {
   method: string
-  threadId: string | null
+  /**
+   * Every thread the request names: `agent/run` and `agent/connect` read it from the body, `agent/stop`
+   * from the params. Both are returned, so a request cannot show one thread to the check and another
+   * to the runtime.
+   */
+  threadIds: string[]
   /** The body as received, for the runtime to read again. */
   text: string
 }
@@ -47,5 +52,6 @@ export async function readCopilotEnvelope(request: Request): Promise<CopilotEnve
   const method = textAt(parsed, 'method')
   if (method === null) return null
   const envelope = parsed as { params?: unknown; body?: unknown }
-  return { method, threadId: textAt(envelope.body, 'threadId') ?? textAt(envelope.params, 'threadId'), text }
+  const named = [textAt(envelope.body, 'threadId'), textAt(envelope.params, 'threadId')].filter((id) => id !== null)
+  return { method, threadIds: [...new Set(named)], text }
 }

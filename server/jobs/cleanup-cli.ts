@@ -11,7 +11,7 @@ try {
     const result = await cleanupExpiredSessions(database.db, new Date())
     console.log(
       result
-        ? `Expired ${result.expiredSessions} session(s), deleted ${result.deletedSessions}, pruned ${result.prunedActions} audit row(s).`
+        ? `Expired ${result.expiredSessions} session(s), deleted ${result.deletedSessions}, pruned ${result.prunedActions} audit row(s), ${result.prunedSignInSessions} sign-in session(s) and ${result.prunedRateLimits} rate-limit counter(s).`
         : 'Another instance is cleaning up right now; nothing done.',
     )
   } finally {

@@ -8,10 +8,14 @@ export interface CleanupResult {
   expiredSessions: number
   deletedSessions: number
   prunedActions: number
+  /** Sign-in sessions expired more than a day ago. */
+  prunedSignInSessions: number
+  /** Expired rate-limit counters (Postgres; the embedded database counts in memory). */
+  prunedRateLimits: number
 }
 
 /**
- * Runs cleanup_expired_sessions() once across all instances: the transaction-scoped advisory lock
+ * Runs cleanup_expired_sessions() and prune_sign_in_state() once across all instances: the transaction-scoped advisory lock
  * (which, unlike a session lock, also holds behind a transaction pooler) lets one instance in and
  * the others skip. Returns null when another instance is running it.
  */
@@ -26,10 +30,16 @@ export async function cleanupExpiredSessions(db: Database, at: Date): Promise<Cl
       tx,
       sql`select * from event_wizard.cleanup_expired_sessions(${at.toISOString()}::timestamptz)`,
     )
+    const [pruned] = await queryRows<{ pruned_sign_in_sessions: number; pruned_rate_limits: number }>(
+      tx,
+      sql`select * from event_wizard.prune_sign_in_state(${at.toISOString()}::timestamptz)`,
+    )
     return {
       expiredSessions: Number(row?.expired_sessions ?? 0),
       deletedSessions: Number(row?.deleted_sessions ?? 0),
       prunedActions: Number(row?.pruned_actions ?? 0),
+      prunedSignInSessions: Number(pruned?.pruned_sign_in_sessions ?? 0),
+      prunedRateLimits: Number(pruned?.pruned_rate_limits ?? 0),
     }
   })
 }

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm'
 import type { Transaction } from '../../db/client'
 import { pgConstraint, pgErrorCode, pgErrorCodes } from '../../db/errors'
 import { withRls } from '../../db/rls'
-import { eventTicketTiers, events, wizardSessions } from '../../db/schema'
+import { eventTicketTiers, events, myEventsView, wizardSessions } from '../../db/schema'
 import { DomainError, prefixIssues } from '../errors'
 import { type Actor, audited } from './audit'
 import { ensureOpen, evaluate, type LoadedSession, loadSession, type SessionRow, stageDataOf, type WizardDeps } from './session-state'
@@ -67,7 +67,11 @@ export async function publishWizard(deps: WizardDeps, actor: Actor, sessionId: s
 }
 
 async function existingEvent(tx: Transaction, row: SessionRow): Promise<PublishedEvent> {
-  const [event] = await tx.select({ id: events.id, slug: events.slug }).from(events).where(eq(events.sessionId, row.id))
+  // `session_id` is not a public column of events: the session's people read it in `my_events`.
+  const [event] = await tx
+    .select({ id: myEventsView.id, slug: myEventsView.slug })
+    .from(myEventsView)
+    .where(eq(myEventsView.sessionId, row.id))
   if (!event) throw new DomainError('NOT_FOUND', 'The published event was not found.')
   return { eventId: event.id, slug: event.slug, sessionId: row.id }
 }

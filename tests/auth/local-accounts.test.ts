@@ -132,28 +132,29 @@ describeEachDatabase('local accounts', (kind) => {
 
   it('renews the session cookie once half of its lifetime has passed, and not before', async () => {
     const email = newEmail()
-    const { user } = await apiClient(server.url).auth.signIn.mutate(
+    const { user, accessToken } = await apiClient(server.url).auth.signIn.mutate(
       await apiClient(server.url)
         .auth.signUp.mutate({ email, password: PASSWORD })
         .then(() => ({ email, password: PASSWORD })),
     )
+    const { sid } = decodeJwt(accessToken)
     const cookieFor = async (token: string) =>
       (await server.app.auth.sessionCookie.serialize(token)).split(';')[0]!
 
     const fresh = await fetch(`${server.url}/organizations`, {
-      headers: { cookie: await cookieFor(await signTestToken({ sub: user.id, email }, { expiresIn: '50m' })) },
+      headers: { cookie: await cookieFor(await signTestToken({ sub: user.id, email, sid }, { expiresIn: '50m' })) },
     })
     expect(fresh.status).toBe(200)
     expect(fresh.headers.getSetCookie()).toEqual([])
 
     const ageing = await fetch(`${server.url}/organizations`, {
-      headers: { cookie: await cookieFor(await signTestToken({ sub: user.id, email }, { expiresIn: '20m' })) },
+      headers: { cookie: await cookieFor(await signTestToken({ sub: user.id, email, sid }, { expiresIn: '20m' })) },
     })
     expect(ageing.status).toBe(200)
     const renewed = ageing.headers.getSetCookie()[0] ?? ''
     expect(renewed).toMatch(/^ew_session=/)
     const token = await server.app.auth.sessionCookie.parse(renewed.split(';')[0]!)
-    expect(decodeJwt(token as string)).toMatchObject({ sub: user.id, email })
+    expect(decodeJwt(token as string)).toMatchObject({ sub: user.id, email, sid })
     expect((decodeJwt(token as string).exp ?? 0) * 1000).toBeGreaterThan(Date.now() + 50 * 60 * 1000)
   })
 })

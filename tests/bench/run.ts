@@ -37,8 +37,9 @@ const withDatabase = (url: string, name: string, user?: string) => {
   return parsed.toString()
 }
 
-async function tokenFor(user: { id: string; email: string }) {
-  return (await issueAccessToken(user, { secret: SECRET, issuer: 'event-wizard', ttlSeconds: 86_400, now: new Date() })).accessToken
+async function tokenFor(user: BenchUser) {
+  const options = { secret: SECRET, issuer: 'event-wizard', ttlSeconds: 86_400, now: new Date(), sessionId: user.signInSessionId }
+  return (await issueAccessToken(user, options)).accessToken
 }
 
 const getPath = (sessionId: string) =>

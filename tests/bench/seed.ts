@@ -9,6 +9,8 @@ export interface BenchUser {
   id: string
   email: string
   sessionId: string
+  /** The sign-in session its tokens name (`sid`). */
+  signInSessionId: string
 }
 
 /**
@@ -20,12 +22,18 @@ export async function seedUsers(exec: Exec, count: number): Promise<BenchUser[]>
     id: randomUUID(),
     email: `bench-${i}-${randomUUID().slice(0, 8)}@example.test`,
     sessionId: randomUUID(),
+    signInSessionId: randomUUID(),
   }))
   const rows = JSON.stringify(users)
   await exec(`insert into auth.users (id, email) select id, email from jsonb_to_recordset($1::text::jsonb) as u(id uuid, email text)`, [rows])
   await exec(
     `insert into event_wizard.wizard_sessions (id, user_id)
      select "sessionId", id from jsonb_to_recordset($1::text::jsonb) as u(id uuid, "sessionId" uuid)`,
+    [rows],
+  )
+  await exec(
+    `insert into event_wizard.auth_sessions (id, user_id, expires_at)
+     select "signInSessionId", id, now() + interval '1 day' from jsonb_to_recordset($1::text::jsonb) as u(id uuid, "signInSessionId" uuid)`,
     [rows],
   )
   return users

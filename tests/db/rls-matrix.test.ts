@@ -37,6 +37,7 @@ const everyone: readonly Actor[] = actors
 const members: readonly Actor[] = ['creator', 'member', 'owner', 'admin']
 const creatorAndManagers: readonly Actor[] = ['creator', 'owner', 'admin']
 const onlyCreator: readonly Actor[] = ['creator']
+const everyoneSignedIn: readonly Actor[] = ['creator', 'member', 'owner', 'admin', 'outsider']
 const nobody: readonly Actor[] = []
 
 interface Fixture {
@@ -54,6 +55,9 @@ interface Fixture {
   otherOrganizationId: string
   paymentAccountId: string
   stripeEventId: string
+  /** The creator's sign-in session and copilot thread (on the organization's session). */
+  signInSessionId: string
+  copilotThreadId: string
 }
 
 /** What an operation knows about who runs it; anon writes rows in the creator's name. */
@@ -88,6 +92,10 @@ const expectations = {
   'event_ticket_tiers (hidden, published event)': { select: members },
   payment_accounts: { select: nobody, insert: nobody, update: nobody, delete: nobody },
   stripe_events: { select: nobody, insert: nobody, update: nobody, delete: nobody },
+  // Each account its own: anyone signed in may start one for themselves, only the creator sees or ends theirs.
+  auth_sessions: { select: onlyCreator, insert: everyoneSignedIn, update: onlyCreator, delete: nobody },
+  // A thread on the organization's session: any member may start their own there, only its owner reads it.
+  copilot_threads: { select: onlyCreator, insert: members, update: nobody, delete: nobody },
 } satisfies Record<string, Partial<Record<Op, readonly Actor[]>>>
 
 type Subject = keyof typeof expectations
@@ -229,6 +237,32 @@ const operations: { [S in Subject]: { [O in keyof (typeof expectations)[S]]: Run
         .returning(),
     delete: (tx, { f }) => tx.delete(schema.stripeEvents).where(eq(schema.stripeEvents.id, f.stripeEventId)).returning(),
   },
+  auth_sessions: {
+    select: (tx, { f }) => tx.select().from(schema.authSessions).where(eq(schema.authSessions.id, f.signInSessionId)),
+    insert: (tx, { selfId }) =>
+      tx.insert(schema.authSessions).values({ userId: selfId, expiresAt: new Date(Date.now() + 3_600_000) }).returning(),
+    update: (tx, { f }) =>
+      tx
+        .update(schema.authSessions)
+        .set({ revokedAt: new Date() })
+        .where(eq(schema.authSessions.id, f.signInSessionId))
+        .returning(),
+    delete: (tx, { f }) => tx.delete(schema.authSessions).where(eq(schema.authSessions.id, f.signInSessionId)).returning(),
+  },
+  copilot_threads: {
+    select: (tx, { f }) =>
+      tx.select().from(schema.copilotThreads).where(eq(schema.copilotThreads.threadId, f.copilotThreadId)),
+    insert: (tx, { f, selfId }) =>
+      tx.insert(schema.copilotThreads).values({ threadId: `thread-${randomSuffix()}`, userId: selfId, sessionId: f.sessionId }).returning(),
+    update: (tx, { f, selfId }) =>
+      tx
+        .update(schema.copilotThreads)
+        .set({ userId: selfId })
+        .where(eq(schema.copilotThreads.threadId, f.copilotThreadId))
+        .returning(),
+    delete: (tx, { f }) =>
+      tx.delete(schema.copilotThreads).where(eq(schema.copilotThreads.threadId, f.copilotThreadId)).returning(),
+  },
 }
 
 const eventId = { id: schema.events.id }
@@ -337,6 +371,7 @@ async function buildFixture(db: TestDatabase['db']): Promise<Fixture> {
   )
   const otherOrganization = await createOrganization(db, users.outsider)
   const stripeEventId = `evt_${randomSuffix()}`
+  const copilotThreadId = `thread-${randomSuffix()}`
   const { actionId, paymentAccountId } = await asServiceRole(db, async (tx) => {
     const [action] = await tx
       .insert(schema.wizardActions)
@@ -347,6 +382,7 @@ async function buildFixture(db: TestDatabase['db']): Promise<Fixture> {
       .values({ organizationId: organization.id, stripeAccountId: `acct_${randomSuffix()}` })
       .returning({ id: schema.paymentAccounts.id })
     await tx.insert(schema.stripeEvents).values({ id: stripeEventId, type: 'account.updated', payload: {} })
+    await tx.insert(schema.copilotThreads).values({ threadId: copilotThreadId, userId: users.creator.id, sessionId: session.id })
     if (!action || !account) throw new Error('fixture not created')
     return { actionId: action.id, paymentAccountId: account.id }
   })
@@ -364,6 +400,8 @@ async function buildFixture(db: TestDatabase['db']): Promise<Fixture> {
     otherOrganizationId: otherOrganization.id,
     paymentAccountId,
     stripeEventId,
+    signInSessionId: users.creator.claims.sid!,
+    copilotThreadId,
   }
 }
 
@@ -388,6 +426,8 @@ describeEachDatabase('row level security matrix', (kind) => {
       const tables = new Set(cases.map((c) => c.table.split(' ')[0]))
       expect([...tables].sort()).toEqual(
         [
+          'auth_sessions',
+          'copilot_threads',
           'event_ticket_tiers',
           'events',
           'organization_members',
@@ -450,6 +490,28 @@ describeEachDatabase('row level security matrix', (kind) => {
         stripeEvents: await tx.select().from(schema.stripeEvents),
       }))
       expect(asOwner).toEqual({ paymentAccounts: [], stripeEvents: [] })
+    })
+  })
+
+  describe('rate-limit counters', () => {
+    it('are counted by the service role and not granted to anon or authenticated at all', async () => {
+      const key = `test-${randomSuffix()}`
+      await asServiceRole(database.db, (tx) => tx.insert(schema.rateLimits).values({ key, points: 1 }))
+      const seen = await asServiceRole(database.db, (tx) => tx.select().from(schema.rateLimits).where(eq(schema.rateLimits.key, key)))
+      expect(seen).toHaveLength(1)
+      for (const claims of [f.users.creator.claims, anonClaims]) {
+        for (const run of [
+          (tx: Transaction) => tx.select().from(schema.rateLimits),
+          (tx: Transaction) => tx.delete(schema.rateLimits).where(eq(schema.rateLimits.key, key)),
+        ]) {
+          const error = await asUserRolledBack(database.db, claims, run).then(
+            () => undefined,
+            (caught: unknown) => caught,
+          )
+          expect(sqlState(error)).toBe('42501')
+          expect(sqlMessage(error)).toMatch(/permission denied for table rate_limits/)
+        }
+      }
     })
   })
 
@@ -534,6 +596,55 @@ describeEachDatabase('row level security matrix', (kind) => {
         expect(sqlState(error)).toBe('42501')
         expect(sqlMessage(error)).toMatch(/permission denied for table events/)
       }
+    })
+  })
+
+  describe('private columns of events', () => {
+    const privateColumns = [schema.events.onlineUrl, schema.events.stripeAccountId, schema.events.userId, schema.events.sessionId, schema.events.organizationId]
+    const denial = (claims: Claims, run: (tx: Transaction) => Promise<unknown>) =>
+      asUserRolledBack(database.db, claims, run).then(
+        () => undefined,
+        (caught: unknown) => ({ code: sqlState(caught), message: sqlMessage(caught) }),
+      )
+
+    it('a signed-in user reads the public columns of a published event, as anon does, and none of its private ones', async () => {
+      const { outsider } = f.users
+      const publicColumns = await asUserRolledBack(database.db, outsider.claims, (tx) =>
+        tx.select({ title: schema.events.title, slug: schema.events.slug }).from(schema.events).where(eq(schema.events.id, f.publishedEventId)),
+      )
+      expect(publicColumns).toHaveLength(1)
+      for (const column of privateColumns) {
+        expect(
+          await denial(outsider.claims, (tx) => tx.select({ value: column }).from(schema.events).where(eq(schema.events.id, f.publishedEventId))),
+        ).toEqual({ code: '42501', message: expect.stringMatching(/permission denied for table events/) })
+      }
+      // Not through a filter either: a condition on a private column is a read of it.
+      expect(
+        await denial(outsider.claims, (tx) => tx.select({ id: schema.events.id }).from(schema.events).where(eq(schema.events.userId, f.users.creator.id))),
+      ).toEqual({ code: '42501', message: expect.stringMatching(/permission denied for table events/) })
+    })
+
+    it("the event's publisher and its organization's members read them through my_events; nobody else", async () => {
+      const readPrivate = (claims: Claims) =>
+        asUserRolledBack(database.db, claims, (tx) =>
+          tx
+            .select({ onlineUrl: schema.myEventsView.onlineUrl, userId: schema.myEventsView.userId, organizationId: schema.myEventsView.organizationId })
+            .from(schema.myEventsView)
+            .where(eq(schema.myEventsView.id, f.publishedEventId)),
+        )
+      const expected = [{ onlineUrl: 'https://meet.example.test/secret-room', userId: f.users.creator.id, organizationId: f.organizationId }]
+      for (const actor of ['creator', 'member', 'owner', 'admin'] as const) expect(await readPrivate(f.users[actor].claims), actor).toEqual(expected)
+      expect(await readPrivate(f.users.outsider.claims)).toEqual([])
+      expect(await denial(anonClaims, (tx) => tx.select({ id: schema.myEventsView.id }).from(schema.myEventsView))).toEqual({
+        code: '42501',
+        message: expect.stringMatching(/permission denied for view my_events/),
+      })
+    })
+
+    it('my_events cannot be written through, not even by the publisher', async () => {
+      expect(
+        await denial(f.users.creator.claims, (tx) => tx.execute(sql`update event_wizard.my_events set title = 'Renamed Runway'`)),
+      ).toEqual({ code: '42501', message: expect.stringMatching(/permission denied for view my_events/) })
     })
   })
 

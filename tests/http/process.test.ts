@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { createPostgresDatabase, databaseKinds, dropPostgresDatabase } from '../support/databases'
+import { createPostgresDatabase, databaseKinds, dropPostgresDatabase, MIGRATION_COUNT } from '../support/databases'
 import { migratePostgresUrl } from '../../db/migrate'
 import { TEST_JWT_SECRET } from '../support/server'
 import { startServerProcess, stopServerProcess } from '../support/server-process'
@@ -16,7 +16,7 @@ describe('npm start on an empty data folder', () => {
     const health = await fetch(`${first.url}/healthz`)
     expect(health.status).toBe(200)
     expect(await health.json()).toMatchObject({ ok: true, database: { kind: 'pglite' } })
-    expect(first.logs.find((entry) => entry.msg === 'embedded database ready')).toMatchObject({ applied: 5 })
+    expect(first.logs.find((entry) => entry.msg === 'embedded database ready')).toMatchObject({ applied: MIGRATION_COUNT })
     expect(existsSync(join(dataDir, 'pglite'))).toBe(true)
     // The local signing secret is generated once, never logged.
     expect(existsSync(join(dataDir, 'auth-jwt-secret'))).toBe(true)

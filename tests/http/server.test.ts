@@ -4,7 +4,8 @@ import superjson from 'superjson'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openDatabase } from '../../db/client'
 import type { AppRouter } from '../../server/trpc/root'
-import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../support/databases'
+import { describeEachDatabase, openTestDatabase, type TestDatabase, MIGRATION_COUNT } from '../support/databases'
+import { createUser } from '../support/fixtures'
 import { signTestToken, startTestServer, type TestServer } from '../support/server'
 
 describeEachDatabase('the HTTP server', (kind) => {
@@ -26,7 +27,7 @@ describeEachDatabase('the HTTP server', (kind) => {
     expect(await response.json()).toEqual({
       ok: true,
       database: { kind, reachable: true },
-      migrations: { applied: 5, expected: 5, pending: 0, upToDate: true },
+      migrations: { applied: MIGRATION_COUNT, expected: MIGRATION_COUNT, pending: 0, upToDate: true },
     })
   })
 
@@ -80,18 +81,18 @@ describeEachDatabase('the HTTP server', (kind) => {
       })
 
     it('gives a signed-in typed client its identity from the token, never from input', async () => {
-      const userId = randomUUID()
-      const token = await signTestToken({ sub: userId, email: 'ada@example.test' })
-      expect(await client(token).auth.me.query()).toEqual({ user: { id: userId, email: 'ada@example.test' }, organizations: [] })
+      const user = await createUser(database.db, 'ada')
+      const token = await signTestToken({ sub: user.id, email: 'ada@example.test', sid: user.claims.sid })
+      expect(await client(token).auth.me.query()).toEqual({ user: { id: user.id, email: 'ada@example.test' }, organizations: [] })
     })
 
     it('reads the same identity from the session cookie', async () => {
-      const userId = randomUUID()
-      const cookie = await server.app.auth.sessionCookie.serialize(await signTestToken({ sub: userId }))
+      const user = await createUser(database.db, 'cookie')
+      const cookie = await server.app.auth.sessionCookie.serialize(await signTestToken({ sub: user.id, sid: user.claims.sid }))
       const response = await fetch(`${server.url}/api/trpc/auth.me`, { headers: { cookie: cookie.split(';')[0]! } })
       expect(response.status).toBe(200)
       const body = (await response.json()) as { result: { data: { json: { user: { id: string } } } } }
-      expect(body.result.data.json.user.id).toBe(userId)
+      expect(body.result.data.json.user.id).toBe(user.id)
     })
 
     it.each([
@@ -129,7 +130,7 @@ describe('the HTTP server on a database that is not migrated', () => {
     try {
       const response = await fetch(`${server.url}/healthz`)
       expect(response.status).toBe(503)
-      expect(await response.json()).toMatchObject({ ok: false, migrations: { pending: 5 } })
+      expect(await response.json()).toMatchObject({ ok: false, migrations: { pending: MIGRATION_COUNT } })
     } finally {
       await server.close()
       await database.close()

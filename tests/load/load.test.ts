@@ -51,7 +51,7 @@ describeEachDatabase('under load', (kind) => {
   }
 
   it('merges from many users at once: no error, no lost write', { timeout: 60_000 }, async () => {
-    const tokens = await Promise.all(users.map((user) => signTestToken({ sub: user.id, email: user.email })))
+    const tokens = await Promise.all(users.map((user) => signTestToken({ sub: user.id, email: user.email, sid: user.claims.sid })))
     const result = await load({
       url: `${server.url}/api/trpc/wizard.merge`,
       method: 'POST',
@@ -69,7 +69,7 @@ describeEachDatabase('under load', (kind) => {
 
   it('merges into one session from many clients at once: every write counted once', { timeout: 60_000 }, async () => {
     const owner = users[0]!
-    const token = await signTestToken({ sub: owner.id, email: owner.email })
+    const token = await signTestToken({ sub: owner.id, email: owner.email, sid: owner.claims.sid })
     const sessionId = (await createSession(database.db, owner)).id
     const result = await load({
       url: `${server.url}/api/trpc/wizard.merge`,

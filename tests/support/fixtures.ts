@@ -5,20 +5,23 @@ import { queryRows } from '../../db/client'
 import { pgErrorCode } from '../../db/errors'
 import { asServiceRole, type Claims, withRls } from '../../db/rls'
 import * as schema from '../../db/schema'
+import { startSignInSession } from '../../server/auth/sign-in-sessions'
 import { randomSuffix } from './databases'
 
 export interface TestUser {
   id: string
   email: string
-  claims: Claims & { role: 'authenticated'; sub: string }
+  /** Its claims, `sid` included: a token signed with them is accepted like one sign-in issued. */
+  claims: Claims & { role: 'authenticated'; sub: string; sid?: string }
 }
 
-/** An account in auth.users, created by the server (service role) as sign-up would. */
+/** An account in auth.users, created by the server (service role) as sign-up would, signed in once. */
 export async function createUser(db: Database, label = 'user'): Promise<TestUser> {
   const id = randomUUID()
   const email = `${label}-${randomSuffix()}@example.test`
   await asServiceRole(db, (tx) => tx.execute(sql`insert into auth.users (id, email) values (${id}, ${email})`))
-  return { id, email, claims: { role: 'authenticated', sub: id, email, aud: 'authenticated' } }
+  const sid = await startSignInSession(db, id, new Date(Date.now() + 86_400_000))
+  return { id, email, claims: { role: 'authenticated', sub: id, email, aud: 'authenticated', sid } }
 }
 
 export async function createOrganization(

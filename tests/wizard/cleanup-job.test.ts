@@ -24,6 +24,33 @@ describeEachDatabase('the session cleanup job', (kind) => {
     expect(row?.status).toBe('expired')
   })
 
+  it('prunes sign-in sessions expired over a day ago and expired rate-limit counters, and keeps live ones', async () => {
+    const user = await createUser(database.db)
+    const now = new Date()
+    const [stale] = await asServiceRole(database.db, (tx) =>
+      tx.insert(schema.authSessions).values({ userId: user.id, expiresAt: new Date(now.getTime() - 2 * 86_400_000) }).returning(),
+    )
+    const staleKey = `stale-${user.id}`
+    const liveKey = `live-${user.id}`
+    await asServiceRole(database.db, (tx) =>
+      tx.insert(schema.rateLimits).values([
+        { key: staleKey, points: 3, expire: new Date(now.getTime() - 1000) },
+        { key: liveKey, points: 1, expire: new Date(now.getTime() + 600_000) },
+      ]),
+    )
+    const result = await cleanupExpiredSessions(database.db, now)
+    expect(result?.prunedSignInSessions).toBeGreaterThanOrEqual(1)
+    expect(result?.prunedRateLimits).toBeGreaterThanOrEqual(1)
+    const left = await asServiceRole(database.db, async (tx) => ({
+      sessions: (await tx.select().from(schema.authSessions).where(eq(schema.authSessions.userId, user.id))).map((row) => row.id),
+      counters: (await tx.select().from(schema.rateLimits)).map((row) => row.key).filter((key) => key.endsWith(user.id)),
+    }))
+    // The session createUser started is live; the stale one and the stale counter are gone.
+    expect(left.sessions).toEqual([user.claims.sid])
+    expect(left.sessions).not.toContain(stale!.id)
+    expect(left.counters).toEqual([liveKey])
+  })
+
   if (kind === 'postgres' && databaseKinds.includes('postgres')) {
     it('runs on one instance at a time: while another holds the lock, it skips', async () => {
       let release!: () => void

@@ -292,7 +292,7 @@ if (databaseKinds.includes('postgres')) {
 
       it('two raw POSTs of wizard.publish at once both answer 200 with the same event, and one event exists', async () => {
         const owner = await createUser(database.db, 'http-racer')
-        const token = await signTestToken({ sub: owner.id, email: owner.email })
+        const token = await signTestToken({ sub: owner.id, email: owner.email, sid: owner.claims.sid })
         const sessionId = await newWizard(owner)
         await fillThrough(deps(), actorOf(owner), sessionId, 'reviewPublish')
 

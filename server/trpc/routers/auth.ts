@@ -7,7 +7,7 @@ export const authRouter = createTrpcRouter({
   signUp: publicProcedure.input(SignUpSchema).mutation(({ ctx, input }) => signUp(ctx.app, ctx.http, input)),
   signIn: publicProcedure.input(SignInSchema).mutation(({ ctx, input }) => signIn(ctx.app, ctx.http, input)),
   signOut: publicProcedure.mutation(async ({ ctx }) => {
-    await signOut(ctx.app, ctx.http)
+    await signOut(ctx.app, ctx.http, ctx.identity)
     return { signedOut: true }
   }),
   sendSignInLink: publicProcedure.input(MagicLinkSchema).mutation(async ({ ctx, input }) => {
