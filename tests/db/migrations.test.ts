@@ -9,7 +9,7 @@ import { openAppDatabase } from '../../server/app-context'
 import { loadConfig } from '../../server/config'
 import { checkHealth } from '../../server/health'
 import { createLogger } from '../../server/logger'
-import { createPostgresDatabase, databaseKinds, dropPostgresDatabase } from '../support/databases'
+import { createPostgresDatabase, databaseKinds, dropPostgresDatabase, migrationCount } from '../support/databases'
 
 const logger = createLogger({ LOG_LEVEL: 'silent' })
 
@@ -21,7 +21,7 @@ describe('the embedded database', () => {
   it('is created and migrated on an empty data folder, and keeps its data across starts', async () => {
     const first = await openAppDatabase(config, logger)
     expect(first.kind).toBe('pglite')
-    expect(await checkHealth(first)).toMatchObject({ ok: true, migrations: { applied: 5, pending: 0 } })
+    expect(await checkHealth(first)).toMatchObject({ ok: true, migrations: { applied: migrationCount, pending: 0 } })
     await first.db.execute(sql`insert into auth.users (email) values ('kept@example.test')`)
     await first.close()
 
@@ -30,7 +30,7 @@ describe('the embedded database', () => {
     expect(rows.map((row) => row.email)).toEqual(['kept@example.test'])
     // Migrating again, bootstrap included, is a no-op.
     expect(await migrateEmbedded(second)).toEqual({ bootstrapped: true, applied: 0 })
-    expect(await migrationState(second.db)).toEqual({ applied: 5, expected: 5, pending: 0, upToDate: true })
+    expect(await migrationState(second.db)).toEqual({ applied: migrationCount, expected: migrationCount, pending: 0, upToDate: true })
     await second.close()
   })
 
@@ -40,7 +40,7 @@ describe('the embedded database', () => {
       expect(await checkHealth(unmigrated)).toEqual({
         ok: false,
         database: { kind: 'pglite', reachable: true },
-        migrations: { applied: 0, expected: 5, pending: 5, upToDate: false },
+        migrations: { applied: 0, expected: migrationCount, pending: migrationCount, upToDate: false },
       })
     } finally {
       await unmigrated.close()
@@ -54,7 +54,7 @@ if (databaseKinds.includes('postgres')) describe('a real Postgres database', () 
     const { admin, app } = await createPostgresDatabase()
     try {
       const reports = await Promise.all([migratePostgresUrl(admin), migratePostgresUrl(admin)])
-      expect(reports.map((report) => report.applied).sort()).toEqual([0, 5])
+      expect(reports.map((report) => report.applied).sort()).toEqual([0, migrationCount])
       expect(await migratePostgresUrl(admin)).toEqual({ bootstrapped: true, applied: 0 })
 
       // The app connects as its own role: not a superuser, cannot bypass RLS, and can read the journal.

@@ -38,6 +38,9 @@ const members: readonly Actor[] = ['creator', 'member', 'owner', 'admin']
 const creatorAndManagers: readonly Actor[] = ['creator', 'owner', 'admin']
 const onlyCreator: readonly Actor[] = ['creator']
 const nobody: readonly Actor[] = []
+/** O's members and the outsider, who bought the order as a signed-in buyer. */
+const membersAndBuyer: readonly Actor[] = [...members, 'outsider']
+const onlyOutsider: readonly Actor[] = ['outsider']
 
 interface Fixture {
   users: Record<UserActor, TestUser>
@@ -54,6 +57,15 @@ interface Fixture {
   otherOrganizationId: string
   paymentAccountId: string
   stripeEventId: string
+  /** The outsider's order for O's published event, its item and ticket. */
+  orderId: string
+  orderItemId: string
+  ticketId: string
+  /** An anonymous buyer's order for O's published event. */
+  anonymousOrderId: string
+  /** An anonymous buyer's order for an event of the outsider's organization. */
+  otherEventOrderId: string
+  emailId: string
 }
 
 /** What an operation knows about who runs it; anon writes rows in the creator's name. */
@@ -88,6 +100,12 @@ const expectations = {
   'event_ticket_tiers (hidden, published event)': { select: members },
   payment_accounts: { select: nobody, insert: nobody, update: nobody, delete: nobody },
   stripe_events: { select: nobody, insert: nobody, update: nobody, delete: nobody },
+  orders: { select: membersAndBuyer, insert: nobody, update: nobody, delete: nobody },
+  'orders (anonymous buyer)': { select: members },
+  "orders (another organization's event)": { select: onlyOutsider },
+  order_items: { select: membersAndBuyer, insert: nobody, update: nobody, delete: nobody },
+  tickets: { select: membersAndBuyer, insert: nobody, update: nobody, delete: nobody },
+  email_outbox: { select: nobody, insert: nobody, update: nobody, delete: nobody },
 } satisfies Record<string, Partial<Record<Op, readonly Actor[]>>>
 
 type Subject = keyof typeof expectations
@@ -229,6 +247,62 @@ const operations: { [S in Subject]: { [O in keyof (typeof expectations)[S]]: Run
         .returning(),
     delete: (tx, { f }) => tx.delete(schema.stripeEvents).where(eq(schema.stripeEvents.id, f.stripeEventId)).returning(),
   },
+  orders: {
+    select: (tx, { f }) => tx.select().from(schema.orders).where(eq(schema.orders.id, f.orderId)),
+    // A confirmed free order in the actor's own name, as if the actor had bypassed the core.
+    insert: (tx, { f, selfId }) =>
+      tx.insert(schema.orders).values(orderValues(f.publishedEventId, selfId)).returning(),
+    update: (tx, { f }) =>
+      tx.update(schema.orders).set({ status: 'cancelled' }).where(eq(schema.orders.id, f.orderId)).returning(),
+    delete: (tx, { f }) => tx.delete(schema.orders).where(eq(schema.orders.id, f.orderId)).returning(),
+  },
+  'orders (anonymous buyer)': {
+    select: (tx, { f }) => tx.select().from(schema.orders).where(eq(schema.orders.id, f.anonymousOrderId)),
+  },
+  "orders (another organization's event)": {
+    select: (tx, { f }) => tx.select().from(schema.orders).where(eq(schema.orders.id, f.otherEventOrderId)),
+  },
+  order_items: {
+    select: (tx, { f }) => tx.select().from(schema.orderItems).where(eq(schema.orderItems.id, f.orderItemId)),
+    insert: (tx, { f }) =>
+      tx.insert(schema.orderItems).values({ orderId: f.anonymousOrderId, tierId: f.publishedTierId, quantity: 5, unitPrice: 0 }).returning(),
+    update: (tx, { f }) =>
+      tx.update(schema.orderItems).set({ quantity: 9 }).where(eq(schema.orderItems.id, f.orderItemId)).returning(),
+    delete: (tx, { f }) => tx.delete(schema.orderItems).where(eq(schema.orderItems.id, f.orderItemId)).returning(),
+  },
+  tickets: {
+    select: (tx, { f }) => tx.select().from(schema.tickets).where(eq(schema.tickets.id, f.ticketId)),
+    insert: (tx, { f }) =>
+      tx.insert(schema.tickets).values(ticketValues(f.orderId, f.publishedTierId, f.publishedEventId)).returning(),
+    update: (tx, { f }) =>
+      tx.update(schema.tickets).set({ checkedInAt: new Date() }).where(eq(schema.tickets.id, f.ticketId)).returning(),
+    delete: (tx, { f }) => tx.delete(schema.tickets).where(eq(schema.tickets.id, f.ticketId)).returning(),
+  },
+  email_outbox: {
+    select: (tx, { f }) => tx.select().from(schema.emailOutbox).where(eq(schema.emailOutbox.id, f.emailId)),
+    insert: (tx) =>
+      tx.insert(schema.emailOutbox).values({ recipient: 'x@example.test', template: 'order-confirmation', payload: {} }).returning(),
+    update: (tx, { f }) =>
+      tx.update(schema.emailOutbox).set({ recipient: 'thief@example.test' }).where(eq(schema.emailOutbox.id, f.emailId)).returning(),
+    delete: (tx, { f }) => tx.delete(schema.emailOutbox).where(eq(schema.emailOutbox.id, f.emailId)).returning(),
+  },
+}
+
+function orderValues(eventId: string, userId: string | null): typeof schema.orders.$inferInsert {
+  return {
+    eventId,
+    userId,
+    buyerName: 'Ada Buyer',
+    buyerEmail: 'ada@example.test',
+    status: 'confirmed',
+    total: 0,
+    currency: 'EUR',
+    accessKeyHash: 'a'.repeat(64),
+  }
+}
+
+function ticketValues(orderId: string, tierId: string, eventId: string): typeof schema.tickets.$inferInsert {
+  return { orderId, tierId, eventId, code: `T${randomSuffix().toUpperCase()}${randomSuffix().toUpperCase()}` }
 }
 
 const eventId = { id: schema.events.id }
@@ -350,6 +424,29 @@ async function buildFixture(db: TestDatabase['db']): Promise<Fixture> {
     if (!action || !account) throw new Error('fixture not created')
     return { actionId: action.id, paymentAccountId: account.id }
   })
+  const otherEvent = await createEvent(db, users.outsider, { organizationId: otherOrganization.id })
+  const sales = await asServiceRole(db, async (tx) => {
+    const [order] = await tx.insert(schema.orders).values(orderValues(published.id, users.outsider.id)).returning()
+    const [anonymousOrder] = await tx.insert(schema.orders).values(orderValues(published.id, null)).returning()
+    const [otherEventOrder] = await tx.insert(schema.orders).values(orderValues(otherEvent.id, null)).returning()
+    const [item] = await tx
+      .insert(schema.orderItems)
+      .values({ orderId: order!.id, tierId: publishedTier.id, quantity: 1, unitPrice: 0 })
+      .returning()
+    const [ticket] = await tx.insert(schema.tickets).values(ticketValues(order!.id, publishedTier.id, published.id)).returning()
+    const [email] = await tx
+      .insert(schema.emailOutbox)
+      .values({ recipient: users.outsider.email, template: 'order-confirmation', payload: { orderId: order!.id } })
+      .returning()
+    return {
+      orderId: order!.id,
+      anonymousOrderId: anonymousOrder!.id,
+      otherEventOrderId: otherEventOrder!.id,
+      orderItemId: item!.id,
+      ticketId: ticket!.id,
+      emailId: email!.id,
+    }
+  })
   return {
     users,
     organizationId: organization.id,
@@ -364,6 +461,7 @@ async function buildFixture(db: TestDatabase['db']): Promise<Fixture> {
     otherOrganizationId: otherOrganization.id,
     paymentAccountId,
     stripeEventId,
+    ...sales,
   }
 }
 
@@ -388,12 +486,16 @@ describeEachDatabase('row level security matrix', (kind) => {
       const tables = new Set(cases.map((c) => c.table.split(' ')[0]))
       expect([...tables].sort()).toEqual(
         [
+          'email_outbox',
           'event_ticket_tiers',
           'events',
+          'order_items',
+          'orders',
           'organization_members',
           'organizations',
           'payment_accounts',
           'stripe_events',
+          'tickets',
           'wizard_actions',
           'wizard_sessions',
         ].sort(),

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
-import { createPostgresDatabase, databaseKinds, dropPostgresDatabase } from '../support/databases'
+import { createPostgresDatabase, databaseKinds, dropPostgresDatabase, migrationCount } from '../support/databases'
 import { migratePostgresUrl } from '../../db/migrate'
 import { TEST_JWT_SECRET } from '../support/server'
 
@@ -64,7 +64,7 @@ describe('npm start on an empty data folder', () => {
     const health = await fetch(`${first.url}/healthz`)
     expect(health.status).toBe(200)
     expect(await health.json()).toMatchObject({ ok: true, database: { kind: 'pglite' } })
-    expect(first.logs.find((entry) => entry.msg === 'embedded database ready')).toMatchObject({ applied: 5 })
+    expect(first.logs.find((entry) => entry.msg === 'embedded database ready')).toMatchObject({ applied: migrationCount })
     expect(existsSync(join(dataDir, 'pglite'))).toBe(true)
     // The local signing secret is generated once, never logged.
     expect(existsSync(join(dataDir, 'auth-jwt-secret'))).toBe(true)

@@ -4,7 +4,7 @@ import superjson from 'superjson'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openDatabase } from '../../db/client'
 import type { AppRouter } from '../../server/trpc/root'
-import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../support/databases'
+import { describeEachDatabase, openTestDatabase, migrationCount, type TestDatabase } from '../support/databases'
 import { signTestToken, startTestServer, type TestServer } from '../support/server'
 
 describeEachDatabase('the HTTP server', (kind) => {
@@ -26,7 +26,7 @@ describeEachDatabase('the HTTP server', (kind) => {
     expect(await response.json()).toEqual({
       ok: true,
       database: { kind, reachable: true },
-      migrations: { applied: 5, expected: 5, pending: 0, upToDate: true },
+      migrations: { applied: migrationCount, expected: migrationCount, pending: 0, upToDate: true },
     })
   })
 
@@ -129,7 +129,7 @@ describe('the HTTP server on a database that is not migrated', () => {
     try {
       const response = await fetch(`${server.url}/healthz`)
       expect(response.status).toBe(503)
-      expect(await response.json()).toMatchObject({ ok: false, migrations: { pending: 5 } })
+      expect(await response.json()).toMatchObject({ ok: false, migrations: { pending: migrationCount } })
     } finally {
       await server.close()
       await database.close()

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { createHash, randomBytes } from 'node:crypto'
 import postgres from 'postgres'
 import { describe } from 'vitest'
@@ -95,3 +96,8 @@ export function describeEachDatabase(name: string, body: (kind: DatabaseKind) =>
 export function randomSuffix(): string {
   return randomBytes(4).toString('hex')
 }
+
+/** How many migrations this checkout has (drizzle-kit's journal), so no test hard-codes the number. */
+export const migrationCount: number = (
+  JSON.parse(readFileSync(new URL('../../drizzle/meta/_journal.json', import.meta.url), 'utf8')) as { entries: unknown[] }
+).entries.length
