@@ -19,6 +19,8 @@ import { checkHealth, type HealthReport } from './health'
 import type { Logger } from './logger'
 import { type CopilotModel, copilotModelOf } from './copilot/model'
 import { ThreadOwners } from './copilot/thread-owners'
+import { orderAccessSecret } from './orders/access-keys'
+import { createOrderCookie, type OrderCookie } from './orders/order-cookie'
 import { createStripeConnect, type StripeConnect } from './payments/stripe-client'
 
 /**
@@ -39,6 +41,8 @@ export interface AppContext {
     issueLocalSession: (user: SessionUser) => Promise<IssuedSession>
   }
   rateLimits: RateLimits
+  /** Buyers' orders: the secret their access keys are derived with, and the cookie that remembers them. */
+  orders: { accessSecret: string; cookie: OrderCookie }
   /** Stripe Connect for paid tickets; null without STRIPE_SECRET_KEY. */
   stripe: StripeConnect | null
   /** The assistant's model (null without COPILOT_PROVIDER) and who owns each chat thread. */
@@ -74,7 +78,8 @@ export function createAppContext(options: {
   const now = options.now ?? (() => new Date())
   const sessionCookie = createSessionCookie({ secure: config.NODE_ENV === 'production' })
   const local = config.AUTH_MODE === 'local'
-  const secret = local ? resolveJwtSecret(config) : ''
+  // Local sessions and order keys both need a signing secret; Supabase sessions are signed by Supabase.
+  const secret = resolveJwtSecret(config)
   const verifyToken = local
     ? createLocalTokenVerifier({ secret, issuer: config.AUTH_JWT_ISSUER })
     : createSupabaseTokenVerifier(config)
@@ -96,6 +101,7 @@ export function createAppContext(options: {
         }),
     },
     rateLimits: createRateLimits(config),
+    orders: { accessSecret: orderAccessSecret(secret), cookie: createOrderCookie({ secure: config.NODE_ENV === 'production' }) },
     stripe: createStripeConnect(config),
     copilot: {
       model: options.copilotModel !== undefined ? options.copilotModel : copilotModelOf(config),

@@ -62,6 +62,9 @@ const EnvSchema = z
     RATE_LIMIT_AUTH_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
     RATE_LIMIT_MUTATIONS_PER_USER: z.coerce.number().int().min(1).default(120),
     RATE_LIMIT_MUTATIONS_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+    /** Orders placed per client IP and window: generous, since many buyers may share one address at an on-sale surge. */
+    RATE_LIMIT_ORDERS_PER_IP: z.coerce.number().int().min(1).default(600),
+    RATE_LIMIT_ORDERS_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
     /** How often each instance tries the session cleanup (one instance runs it at a time); 0 turns it off. */
     CLEANUP_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(60),
@@ -86,7 +89,8 @@ const EnvSchema = z
   .superRefine((env, ctx) => {
     // Several instances against one database must share the signing secret; only the embedded
     // database (one instance by nature) may generate its own.
-    if (env.DATABASE_URL && env.AUTH_MODE === 'local' && !env.AUTH_JWT_SECRET) {
+    // It also signs the keys of buyers' order links, in either auth mode.
+    if (env.DATABASE_URL && !env.AUTH_JWT_SECRET) {
       ctx.addIssue({
         code: 'custom',
         path: ['AUTH_JWT_SECRET'],

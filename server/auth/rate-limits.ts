@@ -4,13 +4,14 @@ import { DomainError } from '../errors'
 
 /**
  * Per-instance limits (memory store): sign-in and sign-up per client IP, failed sign-ins per account,
- * mutations and copilot runs per user. Limits come from config so a benchmark can raise them.
+ * mutations and copilot runs per user, orders per client IP. Limits come from config so a benchmark can raise them.
  */
 export interface RateLimits {
   authPerIp: RateLimiterMemory
   authFailuresPerAccount: RateLimiterMemory
   mutationsPerUser: RateLimiterMemory
   copilotRunsPerUser: RateLimiterMemory
+  ordersPerIp: RateLimiterMemory
 }
 
 export function createRateLimits(config: Config): RateLimits {
@@ -34,6 +35,11 @@ export function createRateLimits(config: Config): RateLimits {
       keyPrefix: 'copilot-user',
       points: config.RATE_LIMIT_COPILOT_RUNS_PER_USER,
       duration: config.RATE_LIMIT_MUTATIONS_WINDOW_SECONDS,
+    }),
+    ordersPerIp: new RateLimiterMemory({
+      keyPrefix: 'orders-ip',
+      points: config.RATE_LIMIT_ORDERS_PER_IP,
+      duration: config.RATE_LIMIT_ORDERS_WINDOW_SECONDS,
     }),
   }
 }
