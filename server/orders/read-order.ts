@@ -58,6 +58,7 @@ async function orderView(tx: Transaction, orderId: string) {
         id: events.id,
         title: events.title,
         slug: events.slug,
+        type: events.type,
         startsAt: events.startsAt,
         endsAt: events.endsAt,
         timezone: events.timezone,

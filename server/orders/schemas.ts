@@ -38,3 +38,18 @@ export const GetOrderInputSchema = z.object({
   accessKey: z.string().min(1).max(200).optional(),
 })
 export type GetOrderInput = z.infer<typeof GetOrderInputSchema>
+
+/**
+ * The event page's form: a quantity per tier (0 for the tiers not chosen), the buyer, and a nonce the
+ * page draws once so a double-submitted form places one order (it becomes the Idempotency-Key).
+ */
+export const RegistrationFormSchema = z.object({
+  // Coerced here: Conform turns form text into numbers for fields it knows, not for a record's values.
+  quantities: z.record(
+    z.uuid(),
+    z.coerce.number({ message: 'Choose how many tickets.' }).int({ message: 'Choose how many tickets.' }).min(0).max(MAX_TICKETS_PER_ORDER, { message: `At most ${MAX_TICKETS_PER_ORDER} tickets per order.` }),
+  ),
+  buyer: PlaceOrderInputSchema.shape.buyer,
+  nonce: z.string().regex(/^[\w-]{16,64}$/, { message: 'Reload the page and try again.' }),
+})
+export type RegistrationForm = z.infer<typeof RegistrationFormSchema>
