@@ -65,6 +65,14 @@ const EnvSchema = z
     /** Orders placed per client IP and window: generous, since many buyers may share one address at an on-sale surge. */
     RATE_LIMIT_ORDERS_PER_IP: z.coerce.number().int().min(1).default(600),
     RATE_LIMIT_ORDERS_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+    /** Where e-mail is sent (smtp:// or smtps://, credentials in the URL); unset, e-mails are logged and marked skipped. */
+    SMTP_URL: z
+      .url({ protocol: /^smtps?$/, message: 'must be an smtp:// or smtps:// URL such as smtp://user:pass@smtp.example.com:587' })
+      .optional(),
+    /** The sender of every e-mail. */
+    MAIL_FROM: z.string().trim().min(3).max(200).default('Event Wizard <no-reply@localhost>'),
+    /** How often each instance looks for e-mails to send; 0 turns the worker off. */
+    MAIL_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(10),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
     /** How often each instance tries the session cleanup (one instance runs it at a time); 0 turns it off. */
     CLEANUP_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(60),

@@ -7,6 +7,8 @@ import { createAppContext, openAppDatabase } from './app-context'
 import { ConfigError, loadConfig } from './config'
 import { scheduleCleanup } from './jobs/cleanup'
 import { createLogger } from './logger'
+import { createMailTransport } from './mail/transport'
+import { scheduleMailWorker } from './mail/worker'
 
 /** The Node server: `npm run dev` (Vite middleware, HMR) and `npm start` (the production build). */
 async function main() {
@@ -46,12 +48,28 @@ async function main() {
       ? scheduleCleanup({ db: database.db, now: app.now, logger, intervalMs: config.CLEANUP_INTERVAL_MINUTES * 60_000 })
       : () => {}
 
+  const stopMail =
+    config.MAIL_INTERVAL_SECONDS > 0
+      ? scheduleMailWorker(
+          {
+            db: database.db,
+            now: app.now,
+            logger,
+            transport: createMailTransport(config),
+            from: config.MAIL_FROM,
+            templates: { appUrl: config.APP_URL, accessSecret: app.orders.accessSecret },
+          },
+          config.MAIL_INTERVAL_SECONDS * 1000,
+        )
+      : () => {}
+
   let stopping = false
   const shutdown = async (signal: string) => {
     if (stopping) return
     stopping = true
     logger.info({ signal }, 'shutting down')
     stopCleanup()
+    stopMail()
     const force = setTimeout(() => {
       logger.warn('open connections did not finish in time; closing them')
       server.closeAllConnections()
