@@ -3,6 +3,7 @@ import { Link, useLoaderData } from '@remix-run/react'
 import ordersCss from '../styles/orders.css?url'
 import { pickLocale, presentEvent, venueFrom } from '../lib/event-presentation'
 import { loadOrder, qrSvgOf, withKey } from '../lib/order-page.server'
+import { orderStatusLabels } from '../lib/order-status'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: ordersCss }]
 
@@ -20,14 +21,6 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { name: 'robots', content: 'noindex' },
 ]
 
-const statusLabels: Record<string, string> = {
-  pending: 'Waiting for payment',
-  confirmed: 'Confirmed',
-  expired: 'Expired: the seats were released',
-  cancelled: 'Cancelled',
-  refunded: 'Refunded',
-}
-
 export async function loader(args: LoaderFunctionArgs) {
   const { order, key } = await loadOrder(args)
   const locale = pickLocale(args.request.headers.get('accept-language'))
@@ -38,7 +31,7 @@ export async function loader(args: LoaderFunctionArgs) {
   return {
     id: order.id,
     status: order.status,
-    statusLabel: statusLabels[order.status] ?? order.status,
+    statusLabel: orderStatusLabels[order.status] ?? order.status,
     buyerName: order.buyerName,
     buyerEmail: order.buyerEmail,
     event: { title: event.title, slug: order.event.slug, when: event.when, place: event.place },

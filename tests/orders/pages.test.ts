@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import superjson from 'superjson'
 import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../support/databases'
+import { browserCookie, signUp } from '../support/organizers'
 import { cookiesOf, postForm, startTestServer, type TestServer } from '../support/server'
 import { eventWithTiers, NOW, salesOf } from './support'
 
@@ -125,6 +126,29 @@ describeEachDatabase('registering from the event page, without JavaScript', (kin
 
     const after = await salesOf(database.db, eventId)
     expect({ orders: after.orders.length, reserved: after.reserved }).toEqual({ orders: before.orders.length, reserved: before.reserved })
+  })
+
+  it('prefills the signed-in buyer\'s e-mail and lists their order under My tickets', async () => {
+    const account = await signUp(server, 'buyer')
+    const cookie = await browserCookie(server, account.email)
+    expect((await page(`/e/${slug}`, cookie)).html).toContain(`value="${account.email}"`)
+    const response = await postForm(
+      server,
+      `/e/${slug}`,
+      { [`quantities.${tierIds.general}`]: '1', 'buyer.name': 'Ada', 'buyer.email': account.email, nonce: crypto.randomUUID() },
+      { cookie },
+    )
+    expect(response.status).toBe(302)
+    const orderPath = response.headers.get('location')!
+    const mine = await page('/orders', cookie)
+    expect(mine.status).toBe(200)
+    expect(mine.html).toContain(`href="${orderPath}"`)
+    expect(mine.html).toContain('Confirmed')
+    // Signed in, the order page opens by account alone (no order cookie sent).
+    expect((await page(orderPath, cookie)).status).toBe(200)
+    const signedOut = await fetch(`${server.url}/orders`, { redirect: 'manual' })
+    expect(signedOut.status).toBe(302)
+    expect(signedOut.headers.get('location')).toMatch(/^\/sign-in/)
   })
 
   it('opens the order page from the e-mailed key in any browser', async () => {
