@@ -42,6 +42,7 @@ function Header() {
       <nav aria-label="Account">
         {user ? (
           <>
+            <Link to="/orders">My tickets</Link>
             <Link to="/organizations">Organizations</Link>
             <span className="who">{user.email}</span>
             <Form method="post" action="/sign-out">

@@ -242,9 +242,13 @@ export const events = eventWizard.table(
     sponsors: jsonb('sponsors').notNull().default(sql`'[]'::jsonb`),
     status: text('status', { enum: eventStatuses }).notNull().default('published'),
     publishedAt: timestamp('published_at', { withTimezone: true }),
+    /** Seats held by pending and confirmed orders, across tiers: see "Registrations" below. */
+    reserved: integer('reserved').notNull().default(0),
     ...timestamps,
   },
   (t) => [
+    // Capacity is Postgres's invariant: an order that would pass it fails its conditional update.
+    check('events_reserved_within_capacity', sql`${t.reserved} >= 0 and (${t.capacity} is null or ${t.reserved} <= ${t.capacity})`),
     // One event per session: this is what makes publishing idempotent.
     unique('events_session_id_key').on(t.sessionId),
     unique('events_slug_key').on(t.slug),
@@ -339,9 +343,12 @@ export const eventTicketTiers = eventWizard.table(
     minPerOrder: integer('min_per_order'),
     maxPerOrder: integer('max_per_order'),
     hidden: boolean('hidden').notNull().default(false),
+    /** Seats of this tier held by pending and confirmed orders. */
+    reserved: integer('reserved').notNull().default(0),
     ...timestamps,
   },
   (t) => [
+    check('event_ticket_tiers_reserved_within_quantity', sql`${t.reserved} between 0 and ${t.quantity}`),
     unique('event_ticket_tiers_event_position_key').on(t.eventId, t.position),
     check('event_ticket_tiers_position_range', sql`${t.position} between 0 and 19`),
     check('event_ticket_tiers_name_length', sql`char_length(${t.name}) between 1 and 80`),
@@ -521,3 +528,173 @@ export const copilotThreads = eventWizard.table(
     }),
   ],
 )
+
+/*
+ * Registrations and ticket sales (DESIGN.md). Orders are written by the core only (as the service
+ * role: buyers may be anonymous, and the core checks every rule); users read them under RLS.
+ */
+
+export const orderStatuses = ['pending', 'confirmed', 'expired', 'cancelled', 'refunded'] as const
+export type OrderStatus = (typeof orderStatuses)[number]
+export const ticketStatuses = ['valid', 'void'] as const
+export const emailStatuses = ['pending', 'sent', 'failed', 'skipped'] as const
+
+/**
+ * Whoever may read an event's orders: its publisher and every member of its organization. Through
+ * the SECURITY DEFINER function: `authenticated` may not read who published an event (drizzle/0009).
+ */
+const canReadOrdersOfEvent = (eventId: AnyPgColumn) => isPublisherOrMember(eventId)
+
+export const orders = eventWizard.table(
+  'orders',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    eventId: uuid('event_id')
+      .notNull()
+      .references(() => events.id, { onDelete: 'cascade' }),
+    /** The signed-in buyer; null for a buyer without an account. */
+    userId: uuid('user_id').references(() => authUsers.id, { onDelete: 'set null' }),
+    buyerName: text('buyer_name').notNull(),
+    buyerEmail: text('buyer_email').notNull(),
+    status: text('status', { enum: orderStatuses }).notNull().default('pending'),
+    /** In minor units of `currency`. */
+    total: integer('total').notNull(),
+    currency: text('currency').notNull(),
+    applicationFee: integer('application_fee').notNull().default(0),
+    /** SHA-256 of the key in the buyer's link and cookie; the key itself is never stored. */
+    accessKeyHash: text('access_key_hash').notNull(),
+    stripeCheckoutSessionId: text('stripe_checkout_session_id'),
+    stripePaymentIntentId: text('stripe_payment_intent_id'),
+    /** When a pending order's hold ends. */
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    idempotencyKey: text('idempotency_key'),
+    confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
+    expiredAt: timestamp('expired_at', { withTimezone: true }),
+    cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
+    refundedAt: timestamp('refunded_at', { withTimezone: true }),
+    ...timestamps,
+  },
+  (t) => [
+    check('orders_status_valid', sql`${t.status} in (${sqlList(orderStatuses)})`),
+    check('orders_buyer_name_length', sql`char_length(${t.buyerName}) between 1 and 120`),
+    check('orders_buyer_email_format', sql`char_length(${t.buyerEmail}) <= 254 and ${t.buyerEmail} like '%_@_%'`),
+    check('orders_total_non_negative', sql`${t.total} >= 0`),
+    check('orders_currency_format', sql`${t.currency} ~ '^[A-Z]{3}$'`),
+    check('orders_application_fee_within_total', sql`${t.applicationFee} between 0 and ${t.total}`),
+    check('orders_idempotency_key_length', sql`char_length(${t.idempotencyKey}) between 1 and 255`),
+    check('orders_pending_has_expiry', sql`${t.status} <> 'pending' or ${t.expiresAt} is not null`),
+    unique('orders_event_idempotency_key_key').on(t.eventId, t.idempotencyKey),
+    unique('orders_stripe_checkout_session_id_key').on(t.stripeCheckoutSessionId),
+    unique('orders_stripe_payment_intent_id_key').on(t.stripePaymentIntentId),
+    // An organizer lists an event's orders newest first; a buyer lists their own.
+    index('orders_event_id_created_idx').on(t.eventId, t.createdAt.desc()),
+    index('orders_user_id_created_idx').on(t.userId, t.createdAt.desc()),
+    // The hold sweeper looks for pending orders past their expiry.
+    index('orders_pending_expires_idx').on(t.expiresAt).where(sql`${t.status} = 'pending'`),
+    pgPolicy('buyers can read their own orders', {
+      for: 'select',
+      to: authenticatedRole,
+      using: sql`${t.userId} = ${authUid}`,
+    }),
+    pgPolicy("publishers and organization members can read their events' orders", {
+      for: 'select',
+      to: authenticatedRole,
+      using: canReadOrdersOfEvent(t.eventId),
+    }),
+  ],
+)
+
+export const orderItems = eventWizard.table(
+  'order_items',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => orders.id, { onDelete: 'cascade' }),
+    // Restrict: a tier that has sold seats is not removed from under its orders.
+    tierId: uuid('tier_id')
+      .notNull()
+      .references(() => eventTicketTiers.id, { onDelete: 'restrict' }),
+    quantity: integer('quantity').notNull(),
+    /** The tier's price when the order was placed, in minor units. */
+    unitPrice: integer('unit_price').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    unique('order_items_order_tier_key').on(t.orderId, t.tierId),
+    check('order_items_quantity_range', sql`${t.quantity} between 1 and 50`),
+    check('order_items_unit_price_non_negative', sql`${t.unitPrice} >= 0`),
+    index('order_items_tier_id_idx').on(t.tierId),
+    pgPolicy('whoever can read an order can read its items', {
+      for: 'select',
+      to: authenticatedRole,
+      using: sql`exists (select 1 from event_wizard.orders o where o.id = ${t.orderId})`,
+    }),
+  ],
+)
+
+export const tickets = eventWizard.table(
+  'tickets',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => orders.id, { onDelete: 'cascade' }),
+    tierId: uuid('tier_id')
+      .notNull()
+      .references(() => eventTicketTiers.id, { onDelete: 'restrict' }),
+    eventId: uuid('event_id')
+      .notNull()
+      .references(() => events.id, { onDelete: 'cascade' }),
+    /** Printed and scanned at the door: random, never derived from anything guessable. */
+    code: text('code').notNull(),
+    holderName: text('holder_name'),
+    status: text('status', { enum: ticketStatuses }).notNull().default('valid'),
+    checkedInAt: timestamp('checked_in_at', { withTimezone: true }),
+    checkedInBy: uuid('checked_in_by').references(() => authUsers.id, { onDelete: 'set null' }),
+    ...timestamps,
+  },
+  (t) => [
+    unique('tickets_code_key').on(t.code),
+    check('tickets_status_valid', sql`${t.status} in (${sqlList(ticketStatuses)})`),
+    check('tickets_code_format', sql`${t.code} ~ '^[A-Z0-9]{12,32}$'`),
+    check('tickets_holder_name_length', sql`char_length(${t.holderName}) between 1 and 120`),
+    index('tickets_order_id_idx').on(t.orderId),
+    index('tickets_tier_id_idx').on(t.tierId),
+    index('tickets_event_id_idx').on(t.eventId),
+    index('tickets_checked_in_by_idx').on(t.checkedInBy),
+    pgPolicy('whoever can read an order can read its tickets', {
+      for: 'select',
+      to: authenticatedRole,
+      using: sql`exists (select 1 from event_wizard.orders o where o.id = ${t.orderId})`,
+    }),
+  ],
+)
+
+/**
+ * The transactional outbox: a row is written in the same transaction as the change that causes the
+ * e-mail, so a rolled-back change sends nothing. Server only: no policies.
+ */
+export const emailOutbox = eventWizard
+  .table(
+    'email_outbox',
+    {
+      id: uuid('id').primaryKey().defaultRandom(),
+      recipient: text('recipient').notNull(),
+      template: text('template').notNull(),
+      payload: jsonb('payload').notNull(),
+      status: text('status', { enum: emailStatuses }).notNull().default('pending'),
+      attempts: integer('attempts').notNull().default(0),
+      nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+      lastError: text('last_error'),
+      sentAt: timestamp('sent_at', { withTimezone: true }),
+      ...timestamps,
+    },
+    (t) => [
+      check('email_outbox_status_valid', sql`${t.status} in (${sqlList(emailStatuses)})`),
+      check('email_outbox_attempts_non_negative', sql`${t.attempts} >= 0`),
+      // The worker claims due rows oldest first.
+      index('email_outbox_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    ],
+  )
+  .enableRLS()

@@ -20,6 +20,8 @@ import type { Config } from './config'
 import { checkHealth, type HealthReport } from './health'
 import type { Logger } from './logger'
 import { type CopilotModel, copilotModelOf } from './copilot/model'
+import { orderAccessSecret } from './orders/access-keys'
+import { createOrderCookie, type OrderCookie } from './orders/order-cookie'
 import { createStripeConnect, type StripeConnect } from './payments/stripe-client'
 
 /**
@@ -44,6 +46,8 @@ export interface AppContext {
     endLocalSession: (claims: AuthenticatedClaims) => Promise<void>
   }
   rateLimits: RateLimits
+  /** Buyers' orders: the secret their access keys are derived with, and the cookie that remembers them. */
+  orders: { accessSecret: string; cookie: OrderCookie }
   /** Stripe Connect for paid tickets; null without STRIPE_SECRET_KEY. */
   stripe: StripeConnect | null
   /** The assistant's model (null without COPILOT_PROVIDER). */
@@ -79,7 +83,8 @@ export function createAppContext(options: {
   const now = options.now ?? (() => new Date())
   const sessionCookie = createSessionCookie({ secure: config.NODE_ENV === 'production' })
   const local = config.AUTH_MODE === 'local'
-  const secret = local ? resolveJwtSecret(config) : ''
+  // Local sessions and order keys both need a signing secret; Supabase sessions are signed by Supabase.
+  const secret = resolveJwtSecret(config)
   // Local tokens are ours to end: each names a sign-in session, checked on every request (briefly
   // remembered). Supabase tokens live until their `exp`, as Supabase's own API treats them.
   const signInSessions = createSignInSessionChecker(database.db, now)
@@ -118,6 +123,7 @@ export function createAppContext(options: {
       },
     },
     rateLimits: createRateLimits(config, database),
+    orders: { accessSecret: orderAccessSecret(secret), cookie: createOrderCookie({ secure: config.NODE_ENV === 'production' }) },
     stripe: createStripeConnect(config),
     copilot: {
       model: copilotModel,

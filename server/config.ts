@@ -65,6 +65,17 @@ const EnvSchema = z
     RATE_LIMIT_AUTH_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
     RATE_LIMIT_MUTATIONS_PER_USER: z.coerce.number().int().min(1).default(120),
     RATE_LIMIT_MUTATIONS_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+    /** Orders placed per client IP and window: generous, since many buyers may share one address at an on-sale surge. */
+    RATE_LIMIT_ORDERS_PER_IP: z.coerce.number().int().min(1).default(600),
+    RATE_LIMIT_ORDERS_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+    /** Where e-mail is sent (smtp:// or smtps://, credentials in the URL); unset, e-mails are logged and marked skipped. */
+    SMTP_URL: z
+      .url({ protocol: /^smtps?$/, message: 'must be an smtp:// or smtps:// URL such as smtp://user:pass@smtp.example.com:587' })
+      .optional(),
+    /** The sender of every e-mail. */
+    MAIL_FROM: z.string().trim().min(3).max(200).default('Event Wizard <no-reply@localhost>'),
+    /** How often each instance looks for e-mails to send; 0 turns the worker off. */
+    MAIL_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(10),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
     /** Workers of this instance (node:cluster), each a full server sharing the port: one per core. */
     WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
@@ -93,7 +104,8 @@ const EnvSchema = z
   .superRefine((env, ctx) => {
     // Several instances against one database must share the signing secret; only the embedded
     // database (one instance by nature) may generate its own.
-    if (env.DATABASE_URL && env.AUTH_MODE === 'local' && !env.AUTH_JWT_SECRET) {
+    // It also signs the keys of buyers' order links, in either auth mode.
+    if (env.DATABASE_URL && !env.AUTH_JWT_SECRET) {
       ctx.addIssue({
         code: 'custom',
         path: ['AUTH_JWT_SECRET'],

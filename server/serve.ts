@@ -6,6 +6,8 @@ import { createAppContext, openAppDatabase } from './app-context'
 import type { Config } from './config'
 import { scheduleCleanup } from './jobs/cleanup'
 import type { Logger } from './logger'
+import { createMailTransport } from './mail/transport'
+import { scheduleMailWorker } from './mail/worker'
 
 /**
  * One full server: the database, the app, the periodic jobs, and a graceful stop on SIGTERM/SIGINT.
@@ -38,12 +40,29 @@ export async function serve(config: Config, logger: Logger) {
       ? scheduleCleanup({ db: database.db, now: app.now, logger, intervalMs: config.CLEANUP_INTERVAL_MINUTES * 60_000 })
       : () => {}
 
+  // Every worker sends: rows are claimed with SKIP LOCKED, so none is sent twice.
+  const stopMail =
+    config.MAIL_INTERVAL_SECONDS > 0
+      ? scheduleMailWorker(
+          {
+            db: database.db,
+            now: app.now,
+            logger,
+            transport: createMailTransport(config),
+            from: config.MAIL_FROM,
+            templates: { appUrl: config.APP_URL, accessSecret: app.orders.accessSecret },
+          },
+          config.MAIL_INTERVAL_SECONDS * 1000,
+        )
+      : () => {}
+
   let stopping = false
   const shutdown = async (signal: string) => {
     if (stopping) return
     stopping = true
     logger.info({ signal }, 'shutting down')
     stopCleanup()
+    stopMail()
     const force = setTimeout(() => {
       logger.warn('open connections did not finish in time; closing them')
       server.closeAllConnections()

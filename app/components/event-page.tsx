@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react'
 import eventPageCss from '../styles/event-page.css?url'
 import type { PresentedEvent } from '../lib/event-presentation'
 
@@ -7,7 +8,16 @@ export const eventPageStylesheet = { rel: 'stylesheet', href: eventPageCss } as 
  * The event as the public sees it. `headingLevel` 1 on its own page; a preview inside another page
  * (the review stage, under its own h1) passes 2 so headings stay in order.
  */
-export function EventPage({ event, headingLevel = 1 }: { event: PresentedEvent; headingLevel?: 1 | 2 }) {
+export function EventPage({
+  event,
+  headingLevel = 1,
+  tickets,
+}: {
+  event: PresentedEvent
+  headingLevel?: 1 | 2
+  /** The live page's registration form, in place of the plain list of tiers. */
+  tickets?: ReactNode
+}) {
   const Title = headingLevel === 1 ? 'h1' : 'h2'
   const Section = headingLevel === 1 ? 'h2' : 'h3'
   const { when, place } = event
@@ -87,7 +97,9 @@ export function EventPage({ event, headingLevel = 1 }: { event: PresentedEvent; 
 
           <section className="event-page__section">
             <Section>Tickets</Section>
-            {event.tiers.length === 0 ? (
+            {tickets ? (
+              tickets
+            ) : event.tiers.length === 0 ? (
               <p className="hint">Tickets are not on sale yet.</p>
             ) : (
               <ul className="event-page__tiers">

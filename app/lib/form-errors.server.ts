@@ -4,7 +4,7 @@ import { TRPCError } from '@trpc/server'
 import { ZodError } from 'zod'
 import { DomainError } from '../../server/errors'
 
-const statusByCode: Record<string, number> = {
+export const statusByCode: Record<string, number> = {
   BAD_REQUEST: 400,
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,

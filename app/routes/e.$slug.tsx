@@ -1,10 +1,16 @@
-import type { HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { useLoaderData } from '@remix-run/react'
+import { randomUUID } from 'node:crypto'
+import { parseWithZod } from '@conform-to/zod/v4'
+import { type ActionFunctionArgs, data, type HeadersFunction, type LinksFunction, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
+import { useActionData, useLoaderData } from '@remix-run/react'
 import { TRPCError } from '@trpc/server'
+import { RegistrationFormSchema } from '../../server/orders/schemas'
 import { EventPage, eventPageStylesheet } from '../components/event-page'
 import { PublishedBanner } from '../components/published-banner'
-import { pickLocale, presentEvent, sponsorsFrom, venueFrom } from '../lib/event-presentation'
+import { RegistrationForm } from '../components/registration-form'
+import { eventDateFormats, pickLocale, presentEvent, sponsorsFrom, venueFrom } from '../lib/event-presentation'
 import { callerFor } from '../lib/caller.server'
+import { itemsOf, registrationErrorReply, registrationStates, withIdempotencyKey } from '../lib/registration.server'
+import { getUser } from '../lib/session.server'
 
 export const links: LinksFunction = () => [eventPageStylesheet]
 
@@ -22,21 +28,48 @@ export async function loader(args: LoaderFunctionArgs) {
     throw error
   })
   const locale = pickLocale(args.request.headers.get('accept-language'))
-  // "Your event is live" is for whoever published it (publishing redirects here with ?published=1).
-  const justPublished =
-    new URL(args.request.url).searchParams.get('published') === '1' &&
-    (await caller.events.mine().then((mine) => mine.some((own) => own.id === event.id)).catch(() => false))
-  return {
-    justPublished,
-    event: presentEvent(
+  const formats = eventDateFormats(locale, event.timezone)
+  const states = registrationStates(event.tiers, (date) => formats.short.format(date))
+  const presented = presentEvent(
       {
         ...event,
         venue: venueFrom(event.venue),
         sponsors: sponsorsFrom(event.sponsors),
       },
       { locale, now: args.context.app.now() },
-    ),
+    )
+  // "Your event is live" is for whoever published it (publishing redirects here with ?published=1).
+  const justPublished =
+    new URL(args.request.url).searchParams.get('published') === '1' &&
+    (await caller.events.mine().then((mine) => mine.some((own) => own.id === event.id)).catch(() => false))
+  return {
+    justPublished,
+    event: presented,
+    registration: {
+      tiers: presented.tiers.map((tier, index) => ({ ...tier, id: event.tiers[index]!.id, state: states[index]! })),
+      // Drawn per page view: a form posted twice (double click, resubmitted page) places one order.
+      nonce: randomUUID(),
+      email: (await getUser(args))?.email ?? null,
+    },
     url: `${args.context.app.config.APP_URL}/e/${encodeURIComponent(event.slug)}`,
+  }
+}
+
+/** Registers: the order is placed through the same procedure the typed API serves, then its page opens. */
+export async function action(args: ActionFunctionArgs) {
+  const submission = parseWithZod(await args.request.formData(), { schema: RegistrationFormSchema })
+  if (submission.status !== 'success') return data(submission.reply(), { status: 400 })
+  const items = itemsOf(submission.value)
+  if (items.length === 0) return data(submission.reply({ formErrors: ['Choose at least one ticket.'] }), { status: 400 })
+  const resHeaders = new Headers()
+  const caller = await callerFor({ request: withIdempotencyKey(args.request, submission.value.nonce), context: args.context }, resHeaders)
+  try {
+    const event = await caller.events.bySlug({ slug: args.params.slug ?? '' })
+    const placed = await caller.orders.place({ eventId: event.id, items, buyer: submission.value.buyer })
+    // The order cookie set by the procedure goes with the redirect: the order page opens without a key.
+    return redirect(`/orders/${placed.orderId}`, { headers: resHeaders })
+  } catch (error) {
+    return registrationErrorReply(submission, error, items)
   }
 }
 
@@ -63,11 +96,19 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
 }
 
 export default function PublicEvent() {
-  const { event, url, justPublished } = useLoaderData<typeof loader>()
+  const { event, registration, url, justPublished } = useLoaderData<typeof loader>()
+  const lastResult = useActionData<typeof action>()
   return (
     <main className="page">
       {justPublished ? <PublishedBanner url={url} title={event.title} /> : null}
-      <EventPage event={event} />
+      <EventPage
+        event={event}
+        tickets={
+          registration.tiers.length > 0 ? (
+            <RegistrationForm tiers={registration.tiers} nonce={registration.nonce} email={registration.email} lastResult={lastResult} />
+          ) : undefined
+        }
+      />
     </main>
   )
 }

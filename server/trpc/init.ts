@@ -95,16 +95,22 @@ export const publicProcedure = t.procedure.use(domainErrors)
 
 const idempotencyKeyPattern = /^[\x21-\x7e]{1,255}$/
 
+/** The client's Idempotency-Key, checked; undefined when it sent none. */
+export function idempotencyKeyOf(ctx: TrpcContext): string | undefined {
+  if (ctx.idempotencyKey === null) return undefined
+  if (!idempotencyKeyPattern.test(ctx.idempotencyKey)) {
+    throw new TRPCError({ code: 'BAD_REQUEST', message: 'The Idempotency-Key header must be 1–255 visible ASCII characters.' })
+  }
+  return ctx.idempotencyKey
+}
+
 /** Signed in; mutations are limited per user. `ctx.actor` is who acts, for the core and its audit. */
 export const protectedProcedure = publicProcedure.use(async ({ ctx, type, next }) => {
   if (ctx.identity.kind !== 'authenticated') {
     throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to continue.' })
   }
   if (type === 'mutation') await consumePoint(ctx.app.rateLimits.mutationsPerUser, ctx.identity.claims.sub)
-  if (ctx.idempotencyKey !== null && !idempotencyKeyPattern.test(ctx.idempotencyKey)) {
-    throw new TRPCError({ code: 'BAD_REQUEST', message: 'The Idempotency-Key header must be 1–255 visible ASCII characters.' })
-  }
   const claims = ctx.identity.claims
-  const actor: Actor = { claims, source: ctx.source, idempotencyKey: ctx.idempotencyKey ?? undefined }
+  const actor: Actor = { claims, source: ctx.source, idempotencyKey: idempotencyKeyOf(ctx) }
   return next({ ctx: { ...ctx, claims, actor, deps: { db: ctx.app.database.db, now: ctx.app.now } } })
 })

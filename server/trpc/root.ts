@@ -1,6 +1,7 @@
 import { createCallerFactory, createTrpcRouter } from './init'
 import { authRouter } from './routers/auth'
 import { eventsRouter } from './routers/events'
+import { ordersRouter } from './routers/orders'
 import { orgsRouter } from './routers/orgs'
 import { paymentsRouter } from './routers/payments'
 import { wizardRouter } from './routers/wizard'
@@ -11,6 +12,7 @@ export const appRouter = createTrpcRouter({
   wizard: wizardRouter,
   events: eventsRouter,
   payments: paymentsRouter,
+  orders: ordersRouter,
 })
 
 export type AppRouter = typeof appRouter

@@ -3,6 +3,7 @@ import { anonClaims, withRls } from '../../db/rls'
 import { eventTicketTiers, events, myEventsView, organizationMembers } from '../../db/schema'
 import type { AuthenticatedClaims } from '../auth/identity'
 import { notFound } from '../errors'
+import { remainingSeats, saleStateOf } from '../orders/sale-state'
 import { type Actor, audited } from './audit'
 import type { WizardDeps } from './session-state'
 
@@ -82,12 +83,14 @@ export async function eventBySlug(deps: WizardDeps, slug: string) {
         capacity: events.capacity,
         coverImageUrl: events.coverImageUrl,
         sponsors: events.sponsors,
+        reserved: events.reserved,
       })
       .from(events)
       .where(and(eq(events.slug, slug), eq(events.status, 'published')))
     if (!event) throw notFound('This event')
     const tiers = await tx
       .select({
+        id: eventTicketTiers.id,
         name: eventTicketTiers.name,
         description: eventTicketTiers.description,
         price: eventTicketTiers.price,
@@ -97,11 +100,21 @@ export async function eventBySlug(deps: WizardDeps, slug: string) {
         salesEnd: eventTicketTiers.salesEnd,
         minPerOrder: eventTicketTiers.minPerOrder,
         maxPerOrder: eventTicketTiers.maxPerOrder,
+        reserved: eventTicketTiers.reserved,
       })
       .from(eventTicketTiers)
       .where(eq(eventTicketTiers.eventId, event.id))
       .orderBy(asc(eventTicketTiers.position))
-    return { ...event, tiers }
+    const now = deps.now()
+    const { reserved: _eventReserved, ...shown } = event
+    return {
+      ...shown,
+      // Seats left and whether each tier sells now, by the rule placing an order applies; not the counters.
+      tiers: tiers.map(({ reserved: _tierReserved, ...tier }, index) => {
+        const saleState = saleStateOf(tiers[index]!, event, now)
+        return { ...tier, remaining: remainingSeats(tiers[index]!, event), saleState, onSale: saleState === 'on_sale' }
+      }),
+    }
   })
 }
 

@@ -8,6 +8,7 @@ import {
   createEvent,
   createOrganization,
   createSession,
+  createTier,
   createUser,
   eventValues,
   sqlMessage,
@@ -37,6 +38,43 @@ describeEachDatabase('the database itself rejects bad rows', (kind) => {
     expect(sqlState(error)).toBe(code)
     expect(sqlMessage(error)).toMatch(constraint)
   }
+
+  it('more seats reserved than a tier has, or fewer than none', async () => {
+    const event = await createEvent(database.db, owner)
+    const tier = await createTier(database.db, event.id)
+    for (const reserved of [tier.quantity + 1, -1]) {
+      await expectRejected(CHECK_VIOLATION, /event_ticket_tiers_reserved_within_quantity/, (tx) =>
+        tx.update(schema.eventTicketTiers).set({ reserved }).where(eq(schema.eventTicketTiers.id, tier.id)),
+      )
+    }
+  })
+
+  it('more seats reserved than the event holds; no limit without a capacity', async () => {
+    const limited = await createEvent(database.db, owner, { capacity: 10 })
+    await expectRejected(CHECK_VIOLATION, /events_reserved_within_capacity/, (tx) =>
+      tx.update(schema.events).set({ reserved: 11 }).where(eq(schema.events.id, limited.id)),
+    )
+    const open = await createEvent(database.db, owner)
+    const [row] = await asServiceRole(database.db, (tx) =>
+      tx.update(schema.events).set({ reserved: 5000 }).where(eq(schema.events.id, open.id)).returning({ reserved: schema.events.reserved }),
+    )
+    expect(row).toEqual({ reserved: 5000 })
+  })
+
+  it('two tickets with the same code', async () => {
+    const event = await createEvent(database.db, owner)
+    const tier = await createTier(database.db, event.id)
+    const insertTicket = (tx: Parameters<Parameters<typeof asServiceRole>[1]>[0]) =>
+      tx.transaction(async (inner) => {
+        const [order] = await inner
+          .insert(schema.orders)
+          .values({ eventId: event.id, buyerName: 'A', buyerEmail: 'a@example.test', status: 'confirmed', total: 0, currency: 'EUR', accessKeyHash: 'x' })
+          .returning()
+        await inner.insert(schema.tickets).values({ orderId: order!.id, tierId: tier.id, eventId: event.id, code: 'SAMECODE00000' })
+      })
+    await asServiceRole(database.db, insertTicket)
+    await expectRejected(UNIQUE_VIOLATION, /tickets_code_key/, insertTicket)
+  })
 
   it('a session status outside the known ones', async () => {
     const session = await createSession(database.db, owner)

@@ -39,6 +39,9 @@ const creatorAndManagers: readonly Actor[] = ['creator', 'owner', 'admin']
 const onlyCreator: readonly Actor[] = ['creator']
 const everyoneSignedIn: readonly Actor[] = ['creator', 'member', 'owner', 'admin', 'outsider']
 const nobody: readonly Actor[] = []
+/** O's members and the outsider, who bought the order as a signed-in buyer. */
+const membersAndBuyer: readonly Actor[] = [...members, 'outsider']
+const onlyOutsider: readonly Actor[] = ['outsider']
 
 interface Fixture {
   users: Record<UserActor, TestUser>
@@ -58,6 +61,15 @@ interface Fixture {
   /** The creator's sign-in session and copilot thread (on the organization's session). */
   signInSessionId: string
   copilotThreadId: string
+  /** The outsider's order for O's published event, its item and ticket. */
+  orderId: string
+  orderItemId: string
+  ticketId: string
+  /** An anonymous buyer's order for O's published event. */
+  anonymousOrderId: string
+  /** An anonymous buyer's order for an event of the outsider's organization. */
+  otherEventOrderId: string
+  emailId: string
 }
 
 /** What an operation knows about who runs it; anon writes rows in the creator's name. */
@@ -96,6 +108,12 @@ const expectations = {
   auth_sessions: { select: onlyCreator, insert: everyoneSignedIn, update: onlyCreator, delete: nobody },
   // A thread on the organization's session: any member may start their own there, only its owner reads it.
   copilot_threads: { select: onlyCreator, insert: members, update: nobody, delete: nobody },
+  orders: { select: membersAndBuyer, insert: nobody, update: nobody, delete: nobody },
+  'orders (anonymous buyer)': { select: members },
+  "orders (another organization's event)": { select: onlyOutsider },
+  order_items: { select: membersAndBuyer, insert: nobody, update: nobody, delete: nobody },
+  tickets: { select: membersAndBuyer, insert: nobody, update: nobody, delete: nobody },
+  email_outbox: { select: nobody, insert: nobody, update: nobody, delete: nobody },
 } satisfies Record<string, Partial<Record<Op, readonly Actor[]>>>
 
 type Subject = keyof typeof expectations
@@ -263,6 +281,62 @@ const operations: { [S in Subject]: { [O in keyof (typeof expectations)[S]]: Run
     delete: (tx, { f }) =>
       tx.delete(schema.copilotThreads).where(eq(schema.copilotThreads.threadId, f.copilotThreadId)).returning(),
   },
+  orders: {
+    select: (tx, { f }) => tx.select().from(schema.orders).where(eq(schema.orders.id, f.orderId)),
+    // A confirmed free order in the actor's own name, as if the actor had bypassed the core.
+    insert: (tx, { f, selfId }) =>
+      tx.insert(schema.orders).values(orderValues(f.publishedEventId, selfId)).returning(),
+    update: (tx, { f }) =>
+      tx.update(schema.orders).set({ status: 'cancelled' }).where(eq(schema.orders.id, f.orderId)).returning(),
+    delete: (tx, { f }) => tx.delete(schema.orders).where(eq(schema.orders.id, f.orderId)).returning(),
+  },
+  'orders (anonymous buyer)': {
+    select: (tx, { f }) => tx.select().from(schema.orders).where(eq(schema.orders.id, f.anonymousOrderId)),
+  },
+  "orders (another organization's event)": {
+    select: (tx, { f }) => tx.select().from(schema.orders).where(eq(schema.orders.id, f.otherEventOrderId)),
+  },
+  order_items: {
+    select: (tx, { f }) => tx.select().from(schema.orderItems).where(eq(schema.orderItems.id, f.orderItemId)),
+    insert: (tx, { f }) =>
+      tx.insert(schema.orderItems).values({ orderId: f.anonymousOrderId, tierId: f.publishedTierId, quantity: 5, unitPrice: 0 }).returning(),
+    update: (tx, { f }) =>
+      tx.update(schema.orderItems).set({ quantity: 9 }).where(eq(schema.orderItems.id, f.orderItemId)).returning(),
+    delete: (tx, { f }) => tx.delete(schema.orderItems).where(eq(schema.orderItems.id, f.orderItemId)).returning(),
+  },
+  tickets: {
+    select: (tx, { f }) => tx.select().from(schema.tickets).where(eq(schema.tickets.id, f.ticketId)),
+    insert: (tx, { f }) =>
+      tx.insert(schema.tickets).values(ticketValues(f.orderId, f.publishedTierId, f.publishedEventId)).returning(),
+    update: (tx, { f }) =>
+      tx.update(schema.tickets).set({ checkedInAt: new Date() }).where(eq(schema.tickets.id, f.ticketId)).returning(),
+    delete: (tx, { f }) => tx.delete(schema.tickets).where(eq(schema.tickets.id, f.ticketId)).returning(),
+  },
+  email_outbox: {
+    select: (tx, { f }) => tx.select().from(schema.emailOutbox).where(eq(schema.emailOutbox.id, f.emailId)),
+    insert: (tx) =>
+      tx.insert(schema.emailOutbox).values({ recipient: 'x@example.test', template: 'order-confirmation', payload: {} }).returning(),
+    update: (tx, { f }) =>
+      tx.update(schema.emailOutbox).set({ recipient: 'thief@example.test' }).where(eq(schema.emailOutbox.id, f.emailId)).returning(),
+    delete: (tx, { f }) => tx.delete(schema.emailOutbox).where(eq(schema.emailOutbox.id, f.emailId)).returning(),
+  },
+}
+
+function orderValues(eventId: string, userId: string | null): typeof schema.orders.$inferInsert {
+  return {
+    eventId,
+    userId,
+    buyerName: 'Ada Buyer',
+    buyerEmail: 'ada@example.test',
+    status: 'confirmed',
+    total: 0,
+    currency: 'EUR',
+    accessKeyHash: 'a'.repeat(64),
+  }
+}
+
+function ticketValues(orderId: string, tierId: string, eventId: string): typeof schema.tickets.$inferInsert {
+  return { orderId, tierId, eventId, code: `T${randomSuffix().toUpperCase()}${randomSuffix().toUpperCase()}` }
 }
 
 const eventId = { id: schema.events.id }
@@ -386,6 +460,29 @@ async function buildFixture(db: TestDatabase['db']): Promise<Fixture> {
     if (!action || !account) throw new Error('fixture not created')
     return { actionId: action.id, paymentAccountId: account.id }
   })
+  const otherEvent = await createEvent(db, users.outsider, { organizationId: otherOrganization.id })
+  const sales = await asServiceRole(db, async (tx) => {
+    const [order] = await tx.insert(schema.orders).values(orderValues(published.id, users.outsider.id)).returning()
+    const [anonymousOrder] = await tx.insert(schema.orders).values(orderValues(published.id, null)).returning()
+    const [otherEventOrder] = await tx.insert(schema.orders).values(orderValues(otherEvent.id, null)).returning()
+    const [item] = await tx
+      .insert(schema.orderItems)
+      .values({ orderId: order!.id, tierId: publishedTier.id, quantity: 1, unitPrice: 0 })
+      .returning()
+    const [ticket] = await tx.insert(schema.tickets).values(ticketValues(order!.id, publishedTier.id, published.id)).returning()
+    const [email] = await tx
+      .insert(schema.emailOutbox)
+      .values({ recipient: users.outsider.email, template: 'order-confirmation', payload: { orderId: order!.id } })
+      .returning()
+    return {
+      orderId: order!.id,
+      anonymousOrderId: anonymousOrder!.id,
+      otherEventOrderId: otherEventOrder!.id,
+      orderItemId: item!.id,
+      ticketId: ticket!.id,
+      emailId: email!.id,
+    }
+  })
   return {
     users,
     organizationId: organization.id,
@@ -402,6 +499,7 @@ async function buildFixture(db: TestDatabase['db']): Promise<Fixture> {
     stripeEventId,
     signInSessionId: users.creator.claims.sid!,
     copilotThreadId,
+    ...sales,
   }
 }
 
@@ -428,12 +526,16 @@ describeEachDatabase('row level security matrix', (kind) => {
         [
           'auth_sessions',
           'copilot_threads',
+          'email_outbox',
           'event_ticket_tiers',
           'events',
+          'order_items',
+          'orders',
           'organization_members',
           'organizations',
           'payment_accounts',
           'stripe_events',
+          'tickets',
           'wizard_actions',
           'wizard_sessions',
         ].sort(),

@@ -1,0 +1,105 @@
+import { getFormProps, type SubmissionResult, useForm } from '@conform-to/react'
+import { Form, useNavigation } from '@remix-run/react'
+import { ErrorList, Field } from './forms'
+
+/** A tier as the buyer chooses from it; prepared by the page's loader. */
+export interface RegistrationTier {
+  id: string
+  name: string
+  description: string | null
+  price: string
+  free: boolean
+  notes: string[]
+  /** What the buyer can do now, in words when they cannot buy. */
+  state: { kind: 'on_sale'; left: string; choices: number[] } | { kind: 'unavailable'; label: string }
+}
+
+/**
+ * The tickets of the public page as a plain form POST: a quantity picker per tier on sale (within its
+ * min and max and what is left), the buyer's name and e-mail, one button. Works without JavaScript.
+ */
+export function RegistrationForm({
+  tiers,
+  nonce,
+  email,
+  lastResult,
+}: {
+  tiers: RegistrationTier[]
+  nonce: string
+  email: string | null
+  lastResult: SubmissionResult<string[]> | undefined
+}) {
+  const busy = useNavigation().state === 'submitting'
+  const [form, fields] = useForm<{ buyer: { name: string; email: string } }>({
+    id: 'registration',
+    lastResult,
+    defaultValue: { buyer: { name: '', email: email ?? '' } },
+  })
+  const buyer = fields.buyer.getFieldset()
+  const onSale = tiers.filter((tier) => tier.state.kind === 'on_sale')
+  const chosen = (tierId: string) => {
+    const initial = lastResult?.initialValue as { quantities?: Record<string, string> } | undefined
+    return initial?.quantities?.[tierId] ?? (onSale.length === 1 ? undefined : '0')
+  }
+  const anyPaid = onSale.some((tier) => !tier.free)
+  return (
+    <Form method="post" className="registration" {...getFormProps(form)}>
+      <input type="hidden" name="nonce" value={nonce} />
+      <ErrorList id={form.errorId} errors={form.errors} />
+      <ul className="event-page__tiers">
+        {tiers.map((tier) => {
+          const errorId = `tier-${tier.id}-error`
+          const errors = lastResult?.error?.[`quantities.${tier.id}`] ?? undefined
+          return (
+            <li key={tier.id} className="event-page__tier">
+              <div className="event-page__tier-head">
+                <span className="event-page__tier-name">{tier.name}</span>
+                <span className={tier.free ? 'event-page__price event-page__price--free' : 'event-page__price'}>{tier.price}</span>
+              </div>
+              {tier.description ? <p className="event-page__tier-description">{tier.description}</p> : null}
+              {tier.notes.length > 0 ? (
+                <ul className="event-page__tier-notes">
+                  {tier.notes.map((note) => (
+                    <li key={note}>{note}</li>
+                  ))}
+                </ul>
+              ) : null}
+              {tier.state.kind === 'on_sale' ? (
+                <div className="registration__pick">
+                  <label htmlFor={`tier-${tier.id}`}>Tickets</label>
+                  <select
+                    id={`tier-${tier.id}`}
+                    name={`quantities.${tier.id}`}
+                    defaultValue={chosen(tier.id) ?? String(tier.state.choices[1] ?? 0)}
+                    aria-invalid={errors ? true : undefined}
+                    aria-describedby={errors ? errorId : undefined}
+                  >
+                    {tier.state.choices.map((count) => (
+                      <option key={count} value={count}>
+                        {count}
+                      </option>
+                    ))}
+                  </select>
+                  <span className="registration__left">{tier.state.left}</span>
+                </div>
+              ) : (
+                <p className="registration__state">{tier.state.label}</p>
+              )}
+              <ErrorList id={errorId} errors={errors} />
+            </li>
+          )
+        })}
+      </ul>
+      {onSale.length > 0 ? (
+        <div className="registration__buyer stack">
+          <Field label="Your name" type="text" field={buyer.name} inputProps={{ autoComplete: 'name' }} />
+          <Field label="E-mail" type="email" field={buyer.email} inputProps={{ autoComplete: 'email' }} hint="Your tickets are sent here." />
+          {anyPaid ? <p className="hint">Paid tickets cannot be bought online yet; free tickets can be booked now.</p> : null}
+          <button type="submit" className="button button--primary" disabled={busy}>
+            {busy ? 'Registering…' : 'Register'}
+          </button>
+        </div>
+      ) : null}
+    </Form>
+  )
+}

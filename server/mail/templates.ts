@@ -1,0 +1,48 @@
+import { eq } from 'drizzle-orm'
+import { renderToStaticMarkup } from 'react-dom/server'
+import { z } from 'zod'
+import type { Transaction } from '../../db/client'
+import { events, orders } from '../../db/schema'
+import { accessKeyOf } from '../orders/access-keys'
+import { OrderConfirmationEmail, orderConfirmationText } from './order-confirmation'
+
+/** The e-mails the app sends; the worker renders each from its payload when it sends it. */
+export const emailTemplates = ['order-confirmation'] as const
+export type EmailTemplate = (typeof emailTemplates)[number]
+
+export interface RenderedEmail {
+  subject: string
+  text: string
+  html: string
+  /** The links in the e-mail without their secrets, for the log when no SMTP server is configured. */
+  loggableLinks: string[]
+}
+
+export interface TemplateContext {
+  appUrl: string
+  accessSecret: string
+}
+
+const OrderPayloadSchema = z.object({ orderId: z.uuid() })
+
+/** Renders an outbox row from the data as it is now (the payload holds ids, not copies). */
+export async function renderEmail(tx: Transaction, context: TemplateContext, template: string, payload: unknown): Promise<RenderedEmail> {
+  if (template !== 'order-confirmation') throw new Error(`unknown e-mail template ${template}`)
+  const { orderId } = OrderPayloadSchema.parse(payload)
+  const [order] = await tx
+    .select({ id: orders.id, buyerName: orders.buyerName, title: events.title, startsAt: events.startsAt, timezone: events.timezone })
+    .from(orders)
+    .innerJoin(events, eq(events.id, orders.eventId))
+    .where(eq(orders.id, orderId))
+  if (!order) throw new Error(`order ${orderId} of a queued e-mail does not exist`)
+  const path = `/orders/${order.id}`
+  const link = `${context.appUrl}${path}?${new URLSearchParams({ key: accessKeyOf(context.accessSecret, order.id) })}`
+  const when = new Intl.DateTimeFormat('en', { dateStyle: 'full', timeStyle: 'short', timeZone: order.timezone }).format(order.startsAt)
+  const view = { buyerName: order.buyerName, eventTitle: order.title, when: `${when} (${order.timezone})`, link }
+  return {
+    subject: `Your tickets for ${order.title}`,
+    text: orderConfirmationText(view),
+    html: `<!doctype html>${renderToStaticMarkup(OrderConfirmationEmail(view))}`,
+    loggableLinks: [`${context.appUrl}${path}`],
+  }
+}

@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import superjson from 'superjson'
+import type { PlaceOrderInput } from '../../server/orders/schemas'
+import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/databases'
+import { startTestServer, type TestServer } from '../support/server'
+import { eventWithTiers, NOW, salesOf } from './support'
+
+/** One order over HTTP, as a buyer's browser or client sends it; the HTTP status and the error message. */
+async function place(server: TestServer, input: PlaceOrderInput) {
+  const response = await fetch(`${server.url}/api/trpc/orders.place`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(superjson.serialize(input)),
+  })
+  const body = (await response.json()) as { error?: { json: { message: string } } }
+  return { status: response.status, message: body.error?.json.message }
+}
+
+const buyerNumber = (n: number) => ({ name: `Buyer ${n}`, email: `buyer-${n}@example.test` })
+
+// Real Postgres only (always under CI), where requests really run at once; a plain `if`, so nothing is skipped.
+if (databaseKinds.includes('postgres')) describe('never oversold [postgres]', () => {
+  let database: TestDatabase
+  let server: TestServer
+  beforeAll(async () => {
+    database = await openTestDatabase('postgres', { poolMax: 20 })
+    server = await startTestServer(database, {}, { now: () => NOW })
+  })
+  afterAll(async () => {
+    await server?.close()
+    await database?.close()
+  })
+
+  it('300 buyers at once for a tier of 100 seats: tickets issued = seats reserved ≤ 100, the rest told it is sold out', async () => {
+    const { event, tiers } = await eventWithTiers(database.db, [{ name: 'Front row', quantity: 100 }])
+    const results = await Promise.all(
+      Array.from({ length: 300 }, (_, n) =>
+        place(server, { eventId: event.id, items: [{ tierId: tiers[0]!.id, quantity: (n % 3) + 1 }], buyer: buyerNumber(n) }),
+      ),
+    )
+    const statuses = results.map((result) => result.status)
+    expect(statuses.filter((status) => status >= 500)).toEqual([])
+    expect(statuses.every((status) => status === 200 || status === 409)).toBe(true)
+    for (const refused of results.filter((result) => result.status === 409)) expect(refused.message).toMatch(/Sold out: .*“Front row”/)
+
+    const sales = await salesOf(database.db, event.id)
+    expect(sales.tiers[0]!.reserved).toBe(sales.tickets.length)
+    expect(sales.reserved).toBe(sales.tickets.length)
+    expect(sales.tickets.length).toBeLessThanOrEqual(100)
+    // 300 orders of 1–3 seats ask for 600: the tier is sold to its last seat or nearly (the last asks may not fit).
+    expect(sales.tickets.length).toBeGreaterThanOrEqual(98)
+    expect(sales.orders).toHaveLength(statuses.filter((status) => status === 200).length)
+    expect(sales.emails).toHaveLength(sales.orders.length)
+    console.info(`300 concurrent orders for 100 seats: ${sales.orders.length} placed, ${sales.tickets.length} tickets, ${statuses.filter((s) => s === 409).length} sold out`)
+  })
+
+  it('an event capacity smaller than its tiers together: the event is never over capacity, each tier within its own', async () => {
+    const { event, tiers } = await eventWithTiers(
+      database.db,
+      [
+        { name: 'Seated', quantity: 40 },
+        { name: 'Standing', quantity: 40 },
+      ],
+      { capacity: 50 },
+    )
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, n) =>
+        place(server, { eventId: event.id, items: [{ tierId: tiers[n % 2]!.id, quantity: (n % 3) + 1 }], buyer: buyerNumber(n) }),
+      ),
+    )
+    expect(results.filter((result) => result.status !== 200 && result.status !== 409)).toEqual([])
+    const sales = await salesOf(database.db, event.id)
+    expect(sales.reserved).toBe(sales.tickets.length)
+    expect(sales.reserved).toBeLessThanOrEqual(50)
+    expect(sales.reserved).toBeGreaterThanOrEqual(48)
+    for (const tier of sales.tiers) {
+      expect(tier.reserved).toBe(sales.tickets.filter((ticket) => ticket.tierId === tier.id).length)
+      expect(tier.reserved).toBeLessThanOrEqual(40)
+    }
+  })
+})
