@@ -5,6 +5,7 @@
  */
 import { getCountry } from 'countries-and-timezones'
 import { z } from 'zod'
+import { storableString } from '../storable-text'
 import { canonicalTimeZone } from './times'
 
 /** 1000000 → "1,000,000": limits read better with separators. */
@@ -33,8 +34,7 @@ export function says(missing: string, invalid: string) {
 export function requiredText(options: { missing: string; max: number; min?: number }) {
   const { missing, max, min = 1 } = options
   const tooShort = min === 1 ? missing : `Use at least ${count(min)} characters.`
-  return z
-    .string(says(missing, 'Use text.'))
+  return storableString(says(missing, 'Use text.'))
     .min(min, tooShort)
     .max(max, `Use at most ${count(max)} characters.`)
     .superRefine((value, ctx) => {
@@ -46,7 +46,7 @@ export function requiredText(options: { missing: string; max: number; min?: numb
 
 /** Optional free text: only a length limit. */
 export const optionalText = (max: number) =>
-  z.string(says('', 'Use text.')).max(max, `Use at most ${count(max)} characters.`).optional()
+  storableString(says('', 'Use text.')).max(max, `Use at most ${count(max)} characters.`).optional()
 
 /** A whole number in `min`–`max`; `range` is the message for a value outside. */
 export function wholeNumber(options: { missing: string; min: number; max: number; range: string }) {
@@ -126,8 +126,7 @@ export function isHttpsUrl(value: string): boolean {
 }
 
 export const httpsUrl = (missing = HTTPS) =>
-  z
-    .string(says(missing, HTTPS))
+  storableString(says(missing, HTTPS))
     .max(MAX_URL_LENGTH, `Use a link of at most ${count(MAX_URL_LENGTH)} characters.`)
     .regex(HTTPS_PREFIX, HTTPS)
     .refine((value) => !HTTPS_PREFIX.test(value) || value.length > MAX_URL_LENGTH || isHttpsUrl(value), HTTPS)
