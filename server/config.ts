@@ -62,6 +62,9 @@ const EnvSchema = z
     RATE_LIMIT_AUTH_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
     RATE_LIMIT_MUTATIONS_PER_USER: z.coerce.number().int().min(1).default(120),
     RATE_LIMIT_MUTATIONS_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+    /** Typed-API queries per signed-in user, or per IP for visitors (a page view makes one or two). */
+    RATE_LIMIT_QUERIES_PER_CLIENT: z.coerce.number().int().min(1).default(600),
+    RATE_LIMIT_QUERIES_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
     /** How often each instance tries the session cleanup (one instance runs it at a time); 0 turns it off. */
     CLEANUP_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(60),

@@ -4,12 +4,14 @@ import { DomainError } from '../errors'
 
 /**
  * Per-instance limits (memory store): sign-in and sign-up per client IP, failed sign-ins per account,
- * mutations and copilot runs per user. Limits come from config so a benchmark can raise them.
+ * mutations and copilot runs per user, queries per user (or per IP when signed out). Limits come from
+ * config so a benchmark can raise them.
  */
 export interface RateLimits {
   authPerIp: RateLimiterMemory
   authFailuresPerAccount: RateLimiterMemory
   mutationsPerUser: RateLimiterMemory
+  queriesPerClient: RateLimiterMemory
   copilotRunsPerUser: RateLimiterMemory
 }
 
@@ -29,6 +31,11 @@ export function createRateLimits(config: Config): RateLimits {
       keyPrefix: 'mutations-user',
       points: config.RATE_LIMIT_MUTATIONS_PER_USER,
       duration: config.RATE_LIMIT_MUTATIONS_WINDOW_SECONDS,
+    }),
+    queriesPerClient: new RateLimiterMemory({
+      keyPrefix: 'queries-client',
+      points: config.RATE_LIMIT_QUERIES_PER_CLIENT,
+      duration: config.RATE_LIMIT_QUERIES_WINDOW_SECONDS,
     }),
     copilotRunsPerUser: new RateLimiterMemory({
       keyPrefix: 'copilot-user',

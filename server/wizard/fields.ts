@@ -125,11 +125,30 @@ export function isHttpsUrl(value: string): boolean {
   }
 }
 
+/**
+ * Why a parsed https link is not a public one, or null. These links are shown to every visitor and
+ * fetched by their browsers, so none may point into a network (an IP literal, localhost) or carry a
+ * password. The parser has already normalised the host: `2130706433`, `0x7f.1` and `127.1` are all
+ * `127.0.0.1` by now, and `ＬＯＣＡＬＨＯＳＴ` is `localhost`.
+ */
+export function publicLinkProblem(url: URL): string | null {
+  if (url.username || url.password) return 'Use a link without a user name or password in it.'
+  const host = url.hostname.replace(/\.$/, '')
+  if (host.startsWith('[') || /^\d+\.\d+\.\d+\.\d+$/.test(host)) return 'Use a link with a domain name, not an IP address.'
+  if (host === 'localhost' || host.endsWith('.localhost')) return 'Use a public link, not one to localhost.'
+  return null
+}
+
 export const httpsUrl = (missing = HTTPS) =>
   storableString(says(missing, HTTPS))
     .max(MAX_URL_LENGTH, `Use a link of at most ${count(MAX_URL_LENGTH)} characters.`)
     .regex(HTTPS_PREFIX, HTTPS)
-    .refine((value) => !HTTPS_PREFIX.test(value) || value.length > MAX_URL_LENGTH || isHttpsUrl(value), HTTPS)
+    .superRefine((value, ctx) => {
+      // One message per link: the format first, then whether it is public.
+      if (!HTTPS_PREFIX.test(value) || value.length > MAX_URL_LENGTH) return
+      const problem = isHttpsUrl(value) ? publicLinkProblem(new URL(value)) : HTTPS
+      if (problem) ctx.addIssue({ code: 'custom', message: problem })
+    })
 
 const DATETIME = 'Use a date and time with an offset, such as 2030-09-01T09:00:00+02:00.'
 
