@@ -76,6 +76,9 @@ const EnvSchema = z
     MAIL_FROM: z.string().trim().min(3).max(200).default('Event Wizard <no-reply@localhost>'),
     /** How often each instance looks for e-mails to send; 0 turns the worker off. */
     MAIL_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(10),
+    /** Typed-API queries per signed-in user, or per IP for visitors (a page view makes one or two). */
+    RATE_LIMIT_QUERIES_PER_CLIENT: z.coerce.number().int().min(1).default(600),
+    RATE_LIMIT_QUERIES_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
     /** Workers of this instance (node:cluster), each a full server sharing the port: one per core. */
     WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),

@@ -1,14 +1,6 @@
 import { type AppLoadContext, redirect } from '@remix-run/node'
 import type { AuthenticatedClaims } from '../../server/auth/identity'
 
-/** Only paths of this app: never another site, nor a protocol-relative `//host`. */
-export function safeRedirect(target: FormDataEntryValue | string | null | undefined, fallback = '/'): string {
-  if (typeof target !== 'string' || !target.startsWith('/') || target.startsWith('//') || target.startsWith('/\\')) {
-    return fallback
-  }
-  return target
-}
-
 /** The signed-in user, or null. */
 export async function getUser({ request, context }: { request: Request; context: AppLoadContext }) {
   const identity = await context.app.auth.readIdentity(request)

@@ -16,13 +16,18 @@ export const eventZoneOf = (data: Record<string, unknown>) => {
 
 /** The signed-in caller and the wizard named in the URL; a wizard they cannot see is a 404. */
 export async function loadWizard(args: LoaderFunctionArgs | ActionFunctionArgs) {
-  const user = await requireUser(args)
-  const { sessionId = '', stage } = args.params
+  const { stage } = args.params
   if (!isStage(stage)) throw new Response('Not found', { status: 404 })
+  return { ...(await requireWizard(args)), stage }
+}
+
+/** The signed-in caller and the wizard of `:sessionId`, without a stage; a wizard they cannot see is a 404. */
+export async function requireWizard(args: LoaderFunctionArgs | ActionFunctionArgs) {
+  const claims = await requireUser(args)
   const caller = await callerFor(args)
   try {
-    const state = await caller.wizard.get({ sessionId })
-    return { caller, state, stage, user }
+    const state = await caller.wizard.get({ sessionId: args.params.sessionId ?? '' })
+    return { caller, state, claims }
   } catch (error) {
     if (error instanceof TRPCError && (error.code === 'NOT_FOUND' || error.code === 'BAD_REQUEST')) {
       throw new Response('Not found', { status: 404 })

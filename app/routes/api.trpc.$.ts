@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch'
 import { DomainError } from '../../server/errors'
-import { createTrpcContext } from '../../server/trpc/init'
+import { checkBatchSize, createTrpcContext } from '../../server/trpc/init'
 import { appRouter } from '../../server/trpc/root'
 
 function handle({ request, context }: LoaderFunctionArgs | ActionFunctionArgs) {
@@ -9,15 +9,17 @@ function handle({ request, context }: LoaderFunctionArgs | ActionFunctionArgs) {
     endpoint: '/api/trpc',
     req: request,
     router: appRouter,
-    createContext: ({ resHeaders }) =>
-      createTrpcContext({
+    createContext: ({ resHeaders, info }) => {
+      checkBatchSize(info)
+      return createTrpcContext({
         app: context.app,
         request,
         requestId: context.requestId,
         clientIp: context.clientIp,
         resHeaders,
         source: 'api',
-      }),
+      })
+    },
     responseMeta({ errors }) {
       const retryAfter = errors
         .map((error) => (error.cause instanceof DomainError ? error.cause.retryAfterSeconds : undefined))

@@ -2,7 +2,7 @@ import { type LoaderFunctionArgs, redirect } from '@remix-run/node'
 import { Link } from '@remix-run/react'
 import { confirmSignInLink } from '../../server/auth/accounts'
 import { DomainError } from '../../server/errors'
-import { safeRedirect } from '../lib/session.server'
+import { safeRedirect } from '../../server/auth/safe-redirect'
 
 /** Where Supabase's sign-in e-mails lead: the link becomes a session in cookies. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -22,7 +22,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     if (error instanceof DomainError) return { problem: error.message }
     throw error
   }
-  return redirect(safeRedirect(url.searchParams.get('next')), { headers: resHeaders })
+  return redirect(safeRedirect(url.searchParams.get('next'), context.app.config.APP_URL), { headers: resHeaders })
 }
 
 export default function ConfirmSignIn() {

@@ -8,21 +8,22 @@ import { ErrorList, Field } from '../components/forms'
 import { callerFor } from '../lib/caller.server'
 import { forwardActionHeaders } from '../lib/headers'
 import { replyWithError } from '../lib/form-errors.server'
-import { getUser, safeRedirect } from '../lib/session.server'
+import { safeRedirect } from '../../server/auth/safe-redirect'
+import { getUser } from '../lib/session.server'
 
 export const meta: MetaFunction = () => [{ title: 'Sign in · Event Wizard' }]
 
 export const headers = forwardActionHeaders
 
 export async function loader(args: LoaderFunctionArgs) {
-  const redirectTo = safeRedirect(new URL(args.request.url).searchParams.get('redirectTo'))
+  const redirectTo = safeRedirect(new URL(args.request.url).searchParams.get('redirectTo'), args.context.app.config.APP_URL)
   if (await getUser(args)) throw redirect(redirectTo)
   return { signInLinks: args.context.app.config.AUTH_MODE === 'supabase' }
 }
 
 export async function action(args: ActionFunctionArgs) {
   const formData = await args.request.formData()
-  const redirectTo = safeRedirect(formData.get('redirectTo'))
+  const redirectTo = safeRedirect(formData.get('redirectTo'), args.context.app.config.APP_URL)
   const resHeaders = new Headers()
   const caller = await callerFor(args, resHeaders)
 

@@ -7,14 +7,15 @@ import { ErrorList, Field } from '../components/forms'
 import { callerFor } from '../lib/caller.server'
 import { forwardActionHeaders } from '../lib/headers'
 import { replyWithError } from '../lib/form-errors.server'
-import { getUser, safeRedirect } from '../lib/session.server'
+import { safeRedirect } from '../../server/auth/safe-redirect'
+import { getUser } from '../lib/session.server'
 
 export const meta: MetaFunction = () => [{ title: 'Create your account · Event Wizard' }]
 
 export const headers = forwardActionHeaders
 
 export async function loader(args: LoaderFunctionArgs) {
-  if (await getUser(args)) throw redirect(safeRedirect(new URL(args.request.url).searchParams.get('redirectTo')))
+  if (await getUser(args)) throw redirect(safeRedirect(new URL(args.request.url).searchParams.get('redirectTo'), args.context.app.config.APP_URL))
   return null
 }
 
@@ -31,7 +32,7 @@ export async function action(args: ActionFunctionArgs) {
   } catch (error) {
     return replyWithError(submission, error, ['password'])
   }
-  return redirect(safeRedirect(formData.get('redirectTo')), { headers: resHeaders })
+  return redirect(safeRedirect(formData.get('redirectTo'), args.context.app.config.APP_URL), { headers: resHeaders })
 }
 
 export default function SignUp() {

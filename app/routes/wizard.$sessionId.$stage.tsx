@@ -39,7 +39,7 @@ export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [
 ]
 
 export async function loader(args: LoaderFunctionArgs) {
-  const { caller, state, stage, user } = await loadWizard(args)
+  const { caller, state, stage, claims } = await loadWizard(args)
   if (state.status === 'completed') throw redirect(await publishedPlaceOf(caller, state.eventId))
   // The address always shows the current stage; moving between stages is a transition (a POST).
   if (stage !== state.currentStage) throw redirect(stagePath(state.sessionId, state.currentStage))
@@ -48,7 +48,7 @@ export async function loader(args: LoaderFunctionArgs) {
     stage,
     state,
     zone,
-    defaults: formDefaults(stage, state.data[stage], zone, { email: user.email }),
+    defaults: formDefaults(stage, state.data[stage], zone, { email: claims.email }),
     options: stageOptions(stage),
     paymentsConfigured: args.context.app.stripe !== null,
     copilotConfigured: args.context.app.copilot.model !== null,

@@ -25,7 +25,32 @@ export function checkOrigin(config: Pick<Config, 'APP_URL' | 'CORS_ORIGINS'>): R
       res.status(403).type('text/plain').send('This request came from another site and was refused.')
       return
     }
+    if (!req.path.startsWith('/api/') && !originMatchesHost(req.get('origin'), req.get('x-forwarded-host'), req.get('host'))) {
+      req.log.warn({ origin: req.get('origin') }, 'post whose Origin is not its Host refused')
+      res
+        .status(403)
+        .type('text/plain')
+        .send('This request was sent to another Host than its Origin and was refused. A proxy in front of the app must keep the Host header or send X-Forwarded-Host.')
+      return
+    }
     next()
+  }
+}
+
+/**
+ * Remix's own rule for page and data posts (`throwIfPotentialCSRFAttack`): the Origin's host must be
+ * the first X-Forwarded-Host, or else the Host. Remix enforces it by throwing, which the client sees as
+ * an empty 500, so it is checked here first. A proxy that rewrites Host makes an APP_URL origin pass
+ * the check above and fail this one. Routes under /api/ are resource routes, which Remix does not
+ * check and which CORS_ORIGINS may call.
+ */
+function originMatchesHost(origin: string | undefined, forwardedHost: string | undefined, host: string | undefined): boolean {
+  if (!origin) return true
+  const sentTo = forwardedHost?.split(',')[0]?.trim() || host
+  try {
+    return new URL(origin).host === sentTo
+  } catch {
+    return false
   }
 }
 

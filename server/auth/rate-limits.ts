@@ -7,7 +7,8 @@ import { PostgresRateLimiter } from './postgres-rate-limiter'
 /**
  * Sign-in and sign-up attempts per client IP; failed sign-ins per account from one IP (that IP is
  * refused) and per account from anywhere (every attempt on it is slowed down, never refused: an
- * attacker cannot lock the owner out); mutations, copilot requests and copilot runs per user; orders per client IP.
+ * attacker cannot lock the owner out); mutations, copilot requests and copilot runs per user; queries per user (or per IP when signed
+ * out); orders per client IP.
  * Counted in Postgres when the database is Postgres, so every instance shares them; in memory on the
  * embedded database, which one instance has to itself. Limits come from config so a benchmark can
  * raise them.
@@ -17,6 +18,7 @@ export interface RateLimits {
   authFailuresPerAccountFromIp: RateLimiterAbstract
   authFailuresPerAccount: RateLimiterAbstract
   mutationsPerUser: RateLimiterAbstract
+  queriesPerClient: RateLimiterAbstract
   copilotRequestsPerUser: RateLimiterAbstract
   copilotRunsPerUser: RateLimiterAbstract
   ordersPerIp: RateLimiterAbstract
@@ -35,6 +37,7 @@ export function createRateLimits(config: Config, database: DatabaseHandle): Rate
     // Only counted (penalty/get), never consumed: its points are the threshold of the slowdown.
     authFailuresPerAccount: limiter('auth-account', config.RATE_LIMIT_AUTH_FAILURES_PER_ACCOUNT, authWindow),
     mutationsPerUser: limiter('mutations-user', config.RATE_LIMIT_MUTATIONS_PER_USER, mutationsWindow),
+    queriesPerClient: limiter('queries-client', config.RATE_LIMIT_QUERIES_PER_CLIENT, config.RATE_LIMIT_QUERIES_WINDOW_SECONDS),
     copilotRequestsPerUser: limiter('copilot-requests-user', config.RATE_LIMIT_COPILOT_REQUESTS_PER_USER, mutationsWindow),
     copilotRunsPerUser: limiter('copilot-user', config.RATE_LIMIT_COPILOT_RUNS_PER_USER, mutationsWindow),
     ordersPerIp: limiter('orders-ip', config.RATE_LIMIT_ORDERS_PER_IP, config.RATE_LIMIT_ORDERS_WINDOW_SECONDS),

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { storableString } from '../storable-text'
 
 /** The most common passwords long enough to pass the length rule; refused outright. */
 const commonPasswords = new Set([
@@ -8,8 +9,7 @@ const commonPasswords = new Set([
   'princess12', 'dragon1234', 'monkey1234', 'trustno1234', 'changeme123', 'eventwizard', 'eventwizard1',
 ])
 
-export const EmailSchema = z
-  .string({ message: 'Enter your e-mail address.' })
+export const EmailSchema = storableString({ message: 'Enter your e-mail address.' })
   .trim()
   .min(1, { message: 'Enter your e-mail address.' })
   .max(254, { message: 'An e-mail address has at most 254 characters.' })

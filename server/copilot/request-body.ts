@@ -1,3 +1,5 @@
+import { readTextWithin } from '../request-body'
+
 /** A copilot request's JSON envelope (single-route mode): which method, on which thread. */
 export interface CopilotEnvelope {
   method: string
@@ -17,22 +19,9 @@ const MAX_COPILOT_BODY_BYTES = 2 * 1024 * 1024
 export class BodyTooLarge extends Error {}
 
 async function readLimited(request: Request, limit: number): Promise<string> {
-  if (Number(request.headers.get('content-length') ?? 0) > limit) throw new BodyTooLarge()
-  if (!request.body) return ''
-  const reader = request.body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > limit) {
-      await reader.cancel()
-      throw new BodyTooLarge()
-    }
-    chunks.push(value)
-  }
-  return Buffer.concat(chunks).toString('utf8')
+  const text = await readTextWithin(request, limit)
+  if (text === null) throw new BodyTooLarge()
+  return text
 }
 
 const textAt = (value: unknown, key: string): string | null => {

@@ -1,8 +1,8 @@
 import { z } from 'zod'
 import { EmailSchema } from '../auth/schemas'
+import { storableString } from '../storable-text'
 
-export const OrganizationNameSchema = z
-  .string({ message: 'Name your organization.' })
+export const OrganizationNameSchema = storableString({ message: 'Name your organization.' })
   .trim()
   .min(1, { message: 'Name your organization.' })
   .max(120, { message: 'An organization name has at most 120 characters.' })

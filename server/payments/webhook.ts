@@ -1,5 +1,6 @@
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm'
 import type Stripe from 'stripe'
+import { z } from 'zod'
 import type { Database, Transaction } from '../../db/client'
 import { asServiceRole } from '../../db/rls'
 import { paymentAccounts, stripeEvents } from '../../db/schema'
@@ -10,12 +11,27 @@ import { applyAccountToSessions } from './session-effects'
 /** What the webhook route answers Stripe: 2xx is done, anything else is delivered again later. */
 export type WebhookAnswer =
   | { status: 200; outcome: string }
-  | { status: 400 | 404; outcome: string }
+  | { status: 400 | 404 | 413; outcome: string }
   | { status: 500; outcome: string; error: unknown }
+
+/** Stripe's events are a few kilobytes; a larger body is refused while it streams in (413). */
+export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024
+
+/** How far a signature's timestamp may be from our clock, either way (Stripe's default tolerance). */
+const TOLERANCE_SECONDS = 300
+
+/** What storing and processing rely on; a signed body without it is refused, not half-stored. */
+const EventEnvelope = z.object({
+  id: z.string().min(1).max(255),
+  type: z.string().min(1).max(255),
+  created: z.int(),
+  account: z.string().max(255).nullish(),
+})
 
 /**
  * A Stripe webhook delivery (a Connect endpoint: `event.account` is the connected account):
- * 1. the signature of the raw body is checked — bad, missing or stale: 400, nothing written;
+ * 1. the signature of the raw body is checked — bad, missing, stale or dated in the future, or an
+ *    event without id, type or creation time: 400, nothing written;
  * 2. the event is stored in its own transaction (a repeat finds it stored);
  * 3. if not processed yet, it is processed with its row locked, the effect and `processed_at` in one
  *    transaction, so five deliveries at once still have one effect;
@@ -25,11 +41,17 @@ export type WebhookAnswer =
 export async function receiveStripeWebhook(deps: PaymentDeps, payload: string, signature: string | null): Promise<WebhookAnswer> {
   if (!deps.stripe) return { status: 404, outcome: 'payments are not configured on this server' }
   let event: Stripe.Event
+  const receivedAt = deps.now().getTime()
   try {
-    event = deps.stripe.client.webhooks.constructEvent(payload, signature ?? '', deps.stripe.webhookSecret)
+    event = deps.stripe.client.webhooks.constructEvent(payload, signature ?? '', deps.stripe.webhookSecret, TOLERANCE_SECONDS, undefined, receivedAt)
   } catch {
     return { status: 400, outcome: 'the signature is missing, wrong or too old' }
   }
+  // Stripe's check bounds only the age: a signature dated tomorrow would stay replayable until then.
+  if (signedAt(signature ?? '') > receivedAt / 1000 + TOLERANCE_SECONDS) {
+    return { status: 400, outcome: 'the signature is dated in the future' }
+  }
+  if (!EventEnvelope.safeParse(event).success) return { status: 400, outcome: 'the event has no id, type or creation time' }
   await storeEvent(deps.db, event, payload)
   try {
     return { status: 200, outcome: await processEvent(deps, event.id) }
@@ -37,6 +59,12 @@ export async function receiveStripeWebhook(deps: PaymentDeps, payload: string, s
     await recordFailure(deps.db, event.id, error).catch(() => {})
     return { status: 500, outcome: 'processing failed; Stripe will deliver it again', error }
   }
+}
+
+/** The `t=` of a verified `Stripe-Signature` header (the one the signature covers). */
+function signedAt(header: string): number {
+  const timestamp = header.split(',').find((part) => part.startsWith('t='))
+  return Number(timestamp?.slice(2))
 }
 
 async function storeEvent(db: Database, event: Stripe.Event, payload: string) {

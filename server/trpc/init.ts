@@ -1,4 +1,5 @@
 import { initTRPC, TRPCError } from '@trpc/server'
+import type { TRPCRequestInfo } from '@trpc/server/http'
 import superjson from 'superjson'
 import { ZodError } from 'zod'
 import type { AppContext } from '../app-context'
@@ -49,28 +50,50 @@ export async function createTrpcContext(options: {
 export const zodIssues = (error: ZodError): FieldIssue[] =>
   error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }))
 
+/** A batch's calls run at once: a larger one is a load, not a page. */
+export const MAX_BATCH_CALLS = 10
+
+/** Refuses a batch of more than MAX_BATCH_CALLS calls (the typed API's door calls it while making the context). */
+export function checkBatchSize(info: TRPCRequestInfo): void {
+  if (!info.isBatchCall || info.calls.length <= MAX_BATCH_CALLS) return
+  const message = `A batch may hold at most ${MAX_BATCH_CALLS} calls; this one has ${info.calls.length}.`
+  throw new TRPCError({ code: 'BAD_REQUEST', message, cause: new DomainError('BAD_REQUEST', message) })
+}
+
+/** What a request the libraries could not read (JSON, superjson's envelope, a batch's shape) is told. */
+export const UNREADABLE_INPUT =
+  'The request is not valid tRPC input: send what @trpc/client sends with the superjson transformer ({"json": …}).'
+
 /*
- * 2. Initialisation: superjson, and an error shape that exposes field issues and never a stack trace
- *    or an internal message.
+ * 2. Initialisation: superjson, and an error shape in our own words: field issues with paths, never a
+ *    stack trace, an internal message, or a library's wording about a request it could not read.
  */
 const t = initTRPC.context<TrpcContext>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
     const { stack: _stack, ...data } = shape.data
-    const internal = error.code === 'INTERNAL_SERVER_ERROR'
-    const issues =
-      error.cause instanceof ZodError
-        ? zodIssues(error.cause)
-        : error.cause instanceof DomainError && error.cause.issues.length > 0
-          ? error.cause.issues
-          : null
-    return {
-      ...shape,
-      message: internal ? 'Something went wrong on our side. Please try again.' : shape.message,
-      data: { ...data, issues },
-    }
+    const { message, issues } = publicFailure(error)
+    return { ...shape, message, data: { ...data, issues } }
   },
 })
+
+/**
+ * What a failed call tells the client. Our own refusals carry a DomainError or a ZodError; any other
+ * 400 was raised by tRPC or superjson while reading the request (bad JSON, no `json` envelope, an
+ * unknown class), and gets one message of ours instead of theirs.
+ */
+function publicFailure(error: TRPCError): { message: string; issues: FieldIssue[] | null } {
+  const cause = error.cause
+  if (error.code === 'INTERNAL_SERVER_ERROR') return { message: 'Something went wrong on our side. Please try again.', issues: null }
+  if (cause instanceof DomainError) return { message: cause.message, issues: cause.issues.length > 0 ? cause.issues : null }
+  if (cause instanceof ZodError) {
+    // An input that is not even an object: the envelope was wrong, not a field.
+    if (cause.issues.every((issue) => issue.path.length === 0)) return { message: UNREADABLE_INPUT, issues: null }
+    return { message: 'Some fields need attention.', issues: zodIssues(cause) }
+  }
+  if (error.code === 'BAD_REQUEST' || error.code === 'PARSE_ERROR') return { message: UNREADABLE_INPUT, issues: null }
+  return { message: error.message, issues: null }
+}
 
 /**
  * Domain errors thrown by the core become the tRPC error of the same code, in this one place; so do
@@ -91,7 +114,16 @@ const domainErrors = t.middleware(async ({ next }) => {
 /* 3. Procedure builders. */
 export const createTrpcRouter = t.router
 export const createCallerFactory = t.createCallerFactory
-export const publicProcedure = t.procedure.use(domainErrors)
+/** Queries are limited too: per user when signed in, else per client IP. */
+const queryLimit = t.middleware(async ({ ctx, type, next }) => {
+  if (type === 'query') {
+    const client = ctx.identity.kind === 'authenticated' ? `user:${ctx.identity.claims.sub}` : `ip:${ctx.http.clientIp}`
+    await consumePoint(ctx.app.rateLimits.queriesPerClient, client)
+  }
+  return next()
+})
+
+export const publicProcedure = t.procedure.use(domainErrors).use(queryLimit)
 
 const idempotencyKeyPattern = /^[\x21-\x7e]{1,255}$/
 
@@ -99,7 +131,7 @@ const idempotencyKeyPattern = /^[\x21-\x7e]{1,255}$/
 export function idempotencyKeyOf(ctx: TrpcContext): string | undefined {
   if (ctx.idempotencyKey === null) return undefined
   if (!idempotencyKeyPattern.test(ctx.idempotencyKey)) {
-    throw new TRPCError({ code: 'BAD_REQUEST', message: 'The Idempotency-Key header must be 1–255 visible ASCII characters.' })
+    throw new DomainError('BAD_REQUEST', 'The Idempotency-Key header must be 1–255 visible ASCII characters.')
   }
   return ctx.idempotencyKey
 }

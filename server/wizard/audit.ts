@@ -4,6 +4,7 @@ import { pgConstraint, pgErrorCode, pgErrorCodes } from '../../db/errors'
 import { withRls } from '../../db/rls'
 import { wizardActions } from '../../db/schema'
 import type { AuthenticatedClaims } from '../auth/identity'
+import { DomainError } from '../errors'
 import type { StageId } from './stages'
 
 export type ActionSource = (typeof wizardActions.source.enumValues)[number]
@@ -30,7 +31,8 @@ const IDEMPOTENCY_CONSTRAINT = 'wizard_actions_user_idempotency_key_key'
  * Runs one wizard action in one transaction under the actor's RLS, with its audit row written in the
  * same transaction. A failure is rolled back and then recorded in its own transaction, so failures
  * are audited too. With an idempotency key, a key this user already used successfully returns
- * `replay()` instead of acting again — also when two requests with the key race.
+ * `replay()` instead of acting again — also when two requests with the key race — provided the
+ * request is the same one; a different request under a used key is refused, as Stripe does.
  */
 export async function audited<T>(
   db: Database,
@@ -41,7 +43,8 @@ export async function audited<T>(
 ): Promise<T> {
   const started = performance.now()
   const key = actor.idempotencyKey
-  if (key && (await keyAlreadyUsed(db, actor, key))) return replay()
+  const earlier = key ? await earlierUseOf(db, actor, key) : undefined
+  if (earlier) return replayIfSame(earlier, entry, replay)
   try {
     return await withRls(db, actor.claims, async (tx) => {
       const value = await run(tx, entry)
@@ -50,22 +53,50 @@ export async function audited<T>(
     })
   } catch (error) {
     if (key && pgErrorCode(error) === pgErrorCodes.uniqueViolation && pgConstraint(error) === IDEMPOTENCY_CONSTRAINT) {
-      return replay()
+      const winner = await earlierUseOf(db, actor, key)
+      if (winner) return replayIfSame(winner, entry, replay)
     }
     await recordFailure(db, actor, entry, started, error)
     throw error
   }
 }
 
-async function keyAlreadyUsed(db: Database, actor: Actor, key: string): Promise<boolean> {
-  const rows = await withRls(db, actor.claims, (tx) =>
+type EarlierUse = Pick<typeof wizardActions.$inferSelect, 'actionName' | 'sessionId' | 'stage' | 'payload'>
+
+async function earlierUseOf(db: Database, actor: Actor, key: string): Promise<EarlierUse | undefined> {
+  const [row] = await withRls(db, actor.claims, (tx) =>
     tx
-      .select({ id: wizardActions.id })
+      .select({ actionName: wizardActions.actionName, sessionId: wizardActions.sessionId, stage: wizardActions.stage, payload: wizardActions.payload })
       .from(wizardActions)
       .where(and(eq(wizardActions.userId, actor.claims.sub), eq(wizardActions.idempotencyKey, key))),
   )
-  return rows.length > 0
+  return row
 }
+
+/**
+ * The same request is a replay; anything else under a used key is refused, since answering it with
+ * the earlier result would tell the client its new request was done. The session is compared only
+ * when the request names one (`unpublish` learns it while running; its event id is in the payload).
+ */
+function replayIfSame<T>(earlier: EarlierUse, entry: AuditEntry, replay: () => Promise<T>): Promise<T> {
+  const same =
+    earlier.actionName === entry.action &&
+    (entry.sessionId == null || earlier.sessionId === entry.sessionId) &&
+    (earlier.stage ?? null) === (entry.stage ?? null) &&
+    canonicalJson(earlier.payload) === canonicalJson(entry.payload)
+  if (!same) {
+    throw new DomainError('UNPROCESSABLE_CONTENT', 'This Idempotency-Key was already used for a different request. Send a new key with a new request.')
+  }
+  return replay()
+}
+
+/** JSON with every object's keys sorted: the stored payload comes back from jsonb in jsonb's own key order. */
+const canonicalJson = (value: unknown): string =>
+  JSON.stringify(value ?? null, (_key, item: unknown) =>
+    item && typeof item === 'object' && !Array.isArray(item)
+      ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : item,
+  )
 
 async function recordFailure(db: Database, actor: Actor, entry: AuditEntry, started: number, error: unknown) {
   const message = error instanceof Error ? error.message : String(error)

@@ -5,6 +5,7 @@
  */
 import { getCountry } from 'countries-and-timezones'
 import { z } from 'zod'
+import { storableString } from '../storable-text'
 import { canonicalTimeZone } from './times'
 
 /** 1000000 → "1,000,000": limits read better with separators. */
@@ -44,8 +45,7 @@ export function says(missing: string, invalid: string) {
 export function requiredText(options: { missing: string; max: number; min?: number }) {
   const { missing, max, min = 1 } = options
   const tooShort = min === 1 ? missing : `Use at least ${count(min)} characters.`
-  return z
-    .string(says(missing, 'Use text.'))
+  return storableString(says(missing, 'Use text.'))
     .min(min, tooShort)
     .max(max, `Use at most ${count(max)} characters.`)
     .superRefine((value, ctx) => {
@@ -57,7 +57,7 @@ export function requiredText(options: { missing: string; max: number; min?: numb
 
 /** Optional free text: only a length limit. */
 export const optionalText = (max: number) =>
-  z.string(says('', 'Use text.')).max(max, `Use at most ${count(max)} characters.`).optional()
+  storableString(says('', 'Use text.')).max(max, `Use at most ${count(max)} characters.`).optional()
 
 /** A whole number in `min`–`max`; `range` is the message for a value outside. */
 export function wholeNumber(options: { missing: string; min: number; max: number; range: string }) {
@@ -136,12 +136,30 @@ export function isHttpsUrl(value: string): boolean {
   }
 }
 
+/**
+ * Why a parsed https link is not a public one, or null. These links are shown to every visitor and
+ * fetched by their browsers, so none may point into a network (an IP literal, localhost) or carry a
+ * password. The parser has already normalised the host: `2130706433`, `0x7f.1` and `127.1` are all
+ * `127.0.0.1` by now, and `ＬＯＣＡＬＨＯＳＴ` is `localhost`.
+ */
+export function publicLinkProblem(url: URL): string | null {
+  if (url.username || url.password) return 'Use a link without a user name or password in it.'
+  const host = url.hostname.replace(/\.$/, '')
+  if (host.startsWith('[') || /^\d+\.\d+\.\d+\.\d+$/.test(host)) return 'Use a link with a domain name, not an IP address.'
+  if (host === 'localhost' || host.endsWith('.localhost')) return 'Use a public link, not one to localhost.'
+  return null
+}
+
 export const httpsUrl = (missing = HTTPS) =>
-  z
-    .string(says(missing, HTTPS))
+  storableString(says(missing, HTTPS))
     .max(MAX_URL_LENGTH, `Use a link of at most ${count(MAX_URL_LENGTH)} characters.`)
     .regex(HTTPS_PREFIX, HTTPS)
-    .refine((value) => !HTTPS_PREFIX.test(value) || value.length > MAX_URL_LENGTH || isHttpsUrl(value), HTTPS)
+    .superRefine((value, ctx) => {
+      // One message per link: the format first, then whether it is public.
+      if (!HTTPS_PREFIX.test(value) || value.length > MAX_URL_LENGTH) return
+      const problem = isHttpsUrl(value) ? publicLinkProblem(new URL(value)) : HTTPS
+      if (problem) ctx.addIssue({ code: 'custom', message: problem })
+    })
 
 const DATETIME = 'Use a date and time with an offset, such as 2030-09-01T09:00:00+02:00.'
 

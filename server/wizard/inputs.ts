@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { storableString } from '../storable-text'
 import { stageIds } from './stages'
 
 /** The typed API's inputs for the wizard; the stage data itself is checked by the core. */
@@ -22,7 +23,7 @@ export const MergeInput = z.object({
 
 export const TransitionInput = z.object({ sessionId: SessionId, from: Stage, to: Stage })
 
-export const EventSlugInput = z.object({ slug: z.string().min(1).max(200) })
+export const EventSlugInput = z.object({ slug: storableString().min(1).max(200) })
 export const EventIdInput = z.object({ eventId: z.uuid({ message: 'Give the id of an event.' }) })
 
 /** A page of the caller's events: the newest first, at most `limit` (a dashboard never needs them all). */

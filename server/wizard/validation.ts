@@ -5,6 +5,7 @@
  */
 import { z } from 'zod'
 import type { FieldIssue } from '../errors'
+import { isStorableText, UNSTORABLE_TEXT } from '../storable-text'
 import { count } from './fields'
 import { type EventSetup, EventSetupSchema, type PaymentSetup, stageSchemas, TicketSetupSchema, VenueSetupSchema } from './stage-schemas'
 import type { StageId } from './stages'
@@ -33,11 +34,15 @@ const TOO_DEEP = 'This value is nested too deeply.'
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
-/** Hard limits that hold for every field, known or not, so that no draft can grow without bound. */
+/**
+ * Hard limits that hold for every field, known or not, so that no draft can grow without bound, and
+ * text Postgres can store in every string and key.
+ */
 function sizeIssues(value: unknown, path: string[], out: FieldIssue[]): void {
   const at = path.join('.')
   if (typeof value === 'string') {
-    if (value.length > MAX_STRING_LENGTH) out.push({ path: at, message: 'Use at most 10,000 characters.' })
+    if (!isStorableText(value)) out.push({ path: at, message: UNSTORABLE_TEXT })
+    else if (value.length > MAX_STRING_LENGTH) out.push({ path: at, message: 'Use at most 10,000 characters.' })
     return
   }
   if (typeof value !== 'object' || value === null) return
@@ -46,7 +51,10 @@ function sizeIssues(value: unknown, path: string[], out: FieldIssue[]): void {
     return
   }
   if (Array.isArray(value) && value.length > MAX_ARRAY_LENGTH) out.push({ path: at, message: 'Use at most 100 items.' })
-  for (const [key, item] of Object.entries(value)) sizeIssues(item, [...path, key], out)
+  for (const [key, item] of Object.entries(value)) {
+    if (isStorableText(key)) sizeIssues(item, [...path, key], out)
+    else out.push({ path: [...path, key].join('.'), message: UNSTORABLE_TEXT })
+  }
 }
 
 function byteSize(data: unknown): number | null {

@@ -399,6 +399,17 @@ describeEachDatabase('Supabase sign-in', (kind) => {
       expect(me?.user.id).toBe(user.id)
     })
 
+    it('sends a confirmed link home when its next= would leave the app (a tab, a backslash, another host)', async () => {
+      for (const next of ['/\t/evil.example', '/\\evil.example', '//evil。example', 'https://evil.example/']) {
+        const user = await supabaseAccount('next')
+        await postForm(server, '/sign-in', { email: user.email, intent: 'link' })
+        const tokenHash = fake.otpRequests.at(-1)!.tokenHash
+        const confirmed = await fetch(`${server.url}/auth/confirm?${new URLSearchParams({ token_hash: tokenHash, type: 'email', next })}`, { redirect: 'manual' })
+        expect(confirmed.status, JSON.stringify(next)).toBe(302)
+        expect(confirmed.headers.get('location'), JSON.stringify(next)).toBe('/')
+      }
+    })
+
     it.each<[string, () => Promise<string>]>([
       ['a token hash Supabase never issued', async () => randomBytes(28).toString('hex')],
       [

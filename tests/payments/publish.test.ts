@@ -104,9 +104,20 @@ describeEachDatabase('paid tickets and the payment stage', (kind) => {
     expect(pending).toContain('a bank account for payouts')
     expect(pending).toContain('Set up payouts with Stripe')
 
-    // The link expired: refresh makes a new one and goes straight back to Stripe.
+    // The link expired: Stripe sends the browser to refresh with a GET, which changes nothing and
+    // shows a form that posts itself (a button without JavaScript); the post makes a new link.
     const linksBefore = fake.requestsTo('POST', '/v1/account_links').length
-    const refreshed = await fetch(`${server.url}/wizard/${sessionId}/payments/refresh`, { headers: { cookie }, redirect: 'manual' })
+    const accountsBefore = fake.requestsTo('POST', '/v1/accounts').length
+    const readsBefore = fake.requestsTo('GET', `/v1/accounts/${accountId}`).length
+    const refreshPage = await fetch(`${server.url}/wizard/${sessionId}/payments/refresh`, { headers: { cookie }, redirect: 'manual' })
+    expect(refreshPage.status).toBe(200)
+    const refreshHtml = await refreshPage.text()
+    expect(refreshHtml).toMatch(/<form[^>]*method="post"[^>]*>/)
+    expect(refreshHtml).toMatch(/<button[^>]*type="submit"[^>]*>Continue to Stripe<\/button>/)
+    expect(fake.requestsTo('POST', '/v1/account_links').length).toBe(linksBefore)
+    expect(fake.requestsTo('POST', '/v1/accounts').length).toBe(accountsBefore)
+    expect(fake.requestsTo('GET', `/v1/accounts/${accountId}`).length).toBe(readsBefore)
+    const refreshed = await postForm(server, `/wizard/${sessionId}/payments/refresh`, {}, { cookie })
     expect(refreshed.status).toBe(302)
     expect(refreshed.headers.get('location')).toMatch(new RegExp(`^https://connect\\.stripe\\.com/setup/e/${accountId}/`))
     expect(refreshed.headers.get('location')).not.toBe(location)
@@ -130,7 +141,7 @@ describeEachDatabase('paid tickets and the payment stage', (kind) => {
 
     // An old link's refresh once charges are enabled: back to the stage, no new link.
     const linksAfter = fake.requestsTo('POST', '/v1/account_links').length
-    const lateRefresh = await fetch(`${server.url}/wizard/${sessionId}/payments/refresh`, { headers: { cookie }, redirect: 'manual' })
+    const lateRefresh = await postForm(server, `/wizard/${sessionId}/payments/refresh`, {}, { cookie })
     expect(lateRefresh.status).toBe(302)
     expect(lateRefresh.headers.get('location')).toBe(`/wizard/${sessionId}/paymentSetup`)
     expect(fake.requestsTo('POST', '/v1/account_links').length).toBe(linksAfter)
@@ -148,5 +159,11 @@ describeEachDatabase('paid tickets and the payment stage', (kind) => {
       const response = await fetch(`${server.url}/wizard/${sessionId}/payments/${end}`, { headers: { cookie }, redirect: 'manual' })
       expect(response.status, end).toBe(404)
     }
+    const posted = await postForm(server, `/wizard/${sessionId}/payments/refresh`, {}, { cookie })
+    expect(posted.status).toBe(404)
+    // The post is a cookie-authenticated write like any other: another site cannot make it.
+    const ownerCookie = await browserCookie(server, owner.email)
+    const forged = await postForm(server, `/wizard/${sessionId}/payments/refresh`, {}, { cookie: ownerCookie, origin: 'https://evil.example' })
+    expect(forged.status).toBe(403)
   })
 })

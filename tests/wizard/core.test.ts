@@ -376,5 +376,32 @@ describeEachDatabase('the wizard core', (kind) => {
       expect(rows).toHaveLength(1)
       expect(rows[0]?.idempotencyKey).toBe(`merge-${wizard.sessionId}`)
     })
+
+    it('refuses a reused idempotency key with a different request (422, as Stripe does), and still replays the same one', async () => {
+      const wizard = await newWizard()
+      const key = `reused-${wizard.sessionId}`
+      const actor = actorOf(user, { idempotencyKey: key })
+      const input = { sessionId: wizard.sessionId, stage: 'organizerSetup' as const, data: { name: 'Ada', organization: 'Maison' }, validate: 'draft' as const }
+      const first = await mergeStage(deps(), actor, input)
+
+      const differentRequests = [
+        () => mergeStage(deps(), actor, { ...input, data: { name: 'Grace', organization: 'Maison' } }),
+        () => mergeStage(deps(), actor, { ...input, validate: 'strict' }),
+        () => mergeStage(deps(), actor, { ...input, expectedVersion: first.version }),
+        () => transitionStage(deps(), actor, { sessionId: wizard.sessionId, from: 'organizerSetup', to: 'eventSetup' }),
+        () => abandonWizard(deps(), actor, wizard.sessionId),
+      ]
+      for (const request of differentRequests) {
+        const refused = await refusal(request())
+        expect(refused.code).toBe('UNPROCESSABLE_CONTENT')
+        expect(refused.message).toBe('This Idempotency-Key was already used for a different request. Send a new key with a new request.')
+      }
+      // The same request, its keys in another order (jsonb keeps its own order), is a replay.
+      const repeat = await mergeStage(deps(), actor, { ...input, data: { organization: 'Maison', name: 'Ada' } })
+      expect(repeat.version).toBe(first.version)
+      const after = await getWizard(deps(), user.claims, wizard.sessionId)
+      expect(after).toMatchObject({ version: first.version, status: 'in_progress', currentStage: 'organizerSetup' })
+      expect(after.data.organizerSetup).toEqual({ name: 'Ada', organization: 'Maison' })
+    })
   })
 })

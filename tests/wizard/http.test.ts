@@ -179,6 +179,11 @@ describeEachDatabase('the wizard through the typed API', (kind) => {
     expect(repeat.version).toBe(first.version)
     expect(repeat.data).toEqual(first.data)
     expect((await organizer.api.wizard.get.query({ sessionId })).version).toBe(2)
+    // The key again with another body: refused as Stripe refuses it, rather than "done" with nothing done.
+    const reused = await failureOf(keyed.wizard.merge.mutate({ ...input, data: { name: 'Grace Hopper' } }))
+    expect(reused.data?.httpStatus).toBe(422)
+    expect(reused.message).toBe('This Idempotency-Key was already used for a different request. Send a new key with a new request.')
+    expect((await organizer.api.wizard.get.query({ sessionId })).data.organizerSetup).toEqual({ name: 'Ada Martin' })
 
     const withKey = await asServiceRole(database.db, (tx) =>
       tx

@@ -23,6 +23,9 @@ function issuesAfter<S extends UserStage>(stage: S, change: (data: any) => void)
 const issue = (path: string, message: string): FieldIssue[] => [{ path, message }]
 const long = (length: number) => 'x'.repeat(length)
 const HTTPS = 'Use an https:// link.'
+const NO_IP = 'Use a link with a domain name, not an IP address.'
+const NO_LOCALHOST = 'Use a public link, not one to localhost.'
+const NO_CREDENTIALS = 'Use a link without a user name or password in it.'
 
 function table<S extends UserStage>(stage: S, cases: Case<S>[]) {
   describe(stage, () => {
@@ -174,12 +177,28 @@ table('ticketSetup', [
 table('sponsorsMedia', [
   ['coverImageUrl http', (d) => (d.coverImageUrl = 'http://images.example.com/c.jpg'), issue('coverImageUrl', HTTPS)],
   ['coverImageUrl data', (d) => (d.coverImageUrl = 'data:image/png;base64,AAAA'), issue('coverImageUrl', HTTPS)],
+  ['coverImageUrl IPv4', (d) => (d.coverImageUrl = 'https://169.254.169.254/latest/meta-data'), issue('coverImageUrl', NO_IP)],
+  ['coverImageUrl IPv4 as one number', (d) => (d.coverImageUrl = 'https://2130706433/c.jpg'), issue('coverImageUrl', NO_IP)],
+  ['coverImageUrl IPv4 in hex', (d) => (d.coverImageUrl = 'https://0x7f.1/c.jpg'), issue('coverImageUrl', NO_IP)],
+  ['coverImageUrl IPv6', (d) => (d.coverImageUrl = 'https://[::1]/c.jpg'), issue('coverImageUrl', NO_IP)],
+  ['coverImageUrl IPv4-mapped IPv6', (d) => (d.coverImageUrl = 'https://[::ffff:10.0.0.1]:8443/c.jpg'), issue('coverImageUrl', NO_IP)],
+  ['coverImageUrl localhost', (d) => (d.coverImageUrl = 'https://localhost/c.jpg'), issue('coverImageUrl', NO_LOCALHOST)],
+  ['coverImageUrl LOCALHOST.', (d) => (d.coverImageUrl = 'https://LOCALHOST./c.jpg'), issue('coverImageUrl', NO_LOCALHOST)],
+  ['coverImageUrl *.localhost', (d) => (d.coverImageUrl = 'https://admin.localhost:3000/c.jpg'), issue('coverImageUrl', NO_LOCALHOST)],
+  ['coverImageUrl credentials', (d) => (d.coverImageUrl = 'https://user:secret@images.example.com/c.jpg'), issue('coverImageUrl', NO_CREDENTIALS)],
+  ['coverImageUrl user only', (d) => (d.coverImageUrl = 'https://user@images.example.com/c.jpg'), issue('coverImageUrl', NO_CREDENTIALS)],
+  ['coverImageUrl NUL', (d) => (d.coverImageUrl = 'https://images.example.com/\u0000.jpg'), issue('coverImageUrl', 'Remove the NUL character or the broken Unicode character from this text.')],
+  ['coverImageUrl a domain that merely starts with digits', (d) => (d.coverImageUrl = 'https://123.example.com/c.jpg'), []],
+  ['coverImageUrl a domain ending in localhost.example', (d) => (d.coverImageUrl = 'https://localhost.example.com/c.jpg'), []],
   ['sponsors not a list', (d) => (d.sponsors = 'Maison Textile'), issue('sponsors', 'Send the sponsors as a list.')],
   ['more than 30 sponsors', (d) => (d.sponsors = Array.from({ length: 31 }, (_, i) => ({ name: `Sponsor ${i}` }))), issue('sponsors', 'Use at most 30 sponsors.')],
   ['sponsor name missing', (d) => delete d.sponsors[0].name, issue('sponsors.0.name', "Add the sponsor's name.")],
   ['sponsor name too long', (d) => (d.sponsors[0].name = long(121)), issue('sponsors.0.name', 'Use at most 120 characters.')],
   ['sponsor url javascript', (d) => (d.sponsors[0].url = 'javascript:alert(1)'), issue('sponsors.0.url', HTTPS)],
   ['sponsor logoUrl http', (d) => (d.sponsors[0].logoUrl = 'http://images.example.com/mt.png'), issue('sponsors.0.logoUrl', HTTPS)],
+  ['sponsor url IP', (d) => (d.sponsors[0].url = 'https://10.0.0.5/'), issue('sponsors.0.url', NO_IP)],
+  ['sponsor logoUrl localhost', (d) => (d.sponsors[0].logoUrl = 'https://localhost/mt.png'), issue('sponsors.0.logoUrl', NO_LOCALHOST)],
+  ['sponsor url credentials', (d) => (d.sponsors[0].url = 'https://a:b@maison.example.com/'), issue('sponsors.0.url', NO_CREDENTIALS)],
   ['sponsor level too long', (d) => (d.sponsors[0].level = long(41)), issue('sponsors.0.level', 'Use at most 40 characters.')],
   ['skipped not a boolean', (d) => (d.skipped = 'no'), issue('skipped', 'Use true or false.')],
   ['unknown field', (d) => (d.gallery = []), issue('gallery', 'Unknown field "gallery".')],
