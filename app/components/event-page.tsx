@@ -105,20 +105,7 @@ export function EventPage({
               <ul className="event-page__tiers">
                 {event.tiers.map((tier, index) => (
                   <li key={`${index}-${tier.name}`} className="event-page__tier">
-                    <div className="event-page__tier-head">
-                      <span className="event-page__tier-name">{tier.name}</span>
-                      <span className={tier.free ? 'event-page__price event-page__price--free' : 'event-page__price'}>
-                        {tier.price}
-                      </span>
-                    </div>
-                    {tier.description ? <p className="event-page__tier-description">{tier.description}</p> : null}
-                    {tier.notes.length > 0 ? (
-                      <ul className="event-page__tier-notes">
-                        {tier.notes.map((note) => (
-                          <li key={note}>{note}</li>
-                        ))}
-                      </ul>
-                    ) : null}
+                    <TierSummary tier={tier} />
                   </li>
                 ))}
               </ul>
@@ -173,5 +160,25 @@ export function EventPage({
         </div>
       </div>
     </article>
+  )
+}
+
+/** A tier as the public reads it: name, price, description and its notes (sales window, limits). */
+export function TierSummary({ tier }: { tier: PresentedEvent['tiers'][number] }) {
+  return (
+    <>
+      <div className="event-page__tier-head">
+        <span className="event-page__tier-name">{tier.name}</span>
+        <span className={tier.free ? 'event-page__price event-page__price--free' : 'event-page__price'}>{tier.price}</span>
+      </div>
+      {tier.description ? <p className="event-page__tier-description">{tier.description}</p> : null}
+      {tier.notes.length > 0 ? (
+        <ul className="event-page__tier-notes">
+          {tier.notes.map((note) => (
+            <li key={note}>{note}</li>
+          ))}
+        </ul>
+      ) : null}
+    </>
   )
 }

@@ -1,5 +1,6 @@
 import { getFormProps, type SubmissionResult, useForm } from '@conform-to/react'
 import { Form, useNavigation } from '@remix-run/react'
+import { TierSummary } from './event-page'
 import { ErrorList, Field } from './forms'
 
 /** A tier as the buyer chooses from it; prepared by the page's loader. */
@@ -52,18 +53,7 @@ export function RegistrationForm({
           const errors = lastResult?.error?.[`quantities.${tier.id}`] ?? undefined
           return (
             <li key={tier.id} className="event-page__tier">
-              <div className="event-page__tier-head">
-                <span className="event-page__tier-name">{tier.name}</span>
-                <span className={tier.free ? 'event-page__price event-page__price--free' : 'event-page__price'}>{tier.price}</span>
-              </div>
-              {tier.description ? <p className="event-page__tier-description">{tier.description}</p> : null}
-              {tier.notes.length > 0 ? (
-                <ul className="event-page__tier-notes">
-                  {tier.notes.map((note) => (
-                    <li key={note}>{note}</li>
-                  ))}
-                </ul>
-              ) : null}
+              <TierSummary tier={tier} />
               {tier.state.kind === 'on_sale' ? (
                 <div className="registration__pick">
                   <label htmlFor={`tier-${tier.id}`}>Tickets</label>
