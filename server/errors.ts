@@ -21,9 +21,20 @@ export type DomainErrorCode =
  * What the core throws when a request cannot be done. Each door maps it once: tRPC to a TRPCError of
  * the same code, forms to a message beside the field, the copilot to a message for the model.
  */
+/** Marks a DomainError of any copy of this module (see `Symbol.hasInstance` below). */
+const DOMAIN_ERROR = Symbol.for('event-wizard.domain-error')
+
 export class DomainError extends Error {
   readonly issues: FieldIssue[]
   readonly retryAfterSeconds?: number
+
+  /**
+   * The server runs this module from source while Remix's build bundles a copy of its own: an error
+   * made by one copy (the identity reader, say) must be recognised by the other's `instanceof`.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && DOMAIN_ERROR in value
+  }
 
   constructor(
     readonly code: DomainErrorCode,
@@ -32,6 +43,7 @@ export class DomainError extends Error {
   ) {
     super(message, { cause: options.cause })
     this.name = 'DomainError'
+    Object.defineProperty(this, DOMAIN_ERROR, { value: true })
     this.issues = options.issues ?? []
     this.retryAfterSeconds = options.retryAfterSeconds
   }

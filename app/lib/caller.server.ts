@@ -1,4 +1,5 @@
 import type { AppLoadContext } from '@remix-run/node'
+import { TRPCError } from '@trpc/server'
 import { DomainError } from '../../server/errors'
 import { createTrpcContext } from '../../server/trpc/init'
 import { createCaller } from '../../server/trpc/root'
@@ -22,12 +23,21 @@ export async function callerFor(
     clientIp: context.clientIp,
     resHeaders,
     source: 'form',
+  }).catch((error: unknown) => {
+    throw unavailableResponse(error) ?? error
   })
   return createCaller(ctx, {
     onError({ error }) {
-      if (error.code !== 'SERVICE_UNAVAILABLE') return
-      const retryAfter = error.cause instanceof DomainError ? error.cause.retryAfterSeconds : undefined
-      throw new Response(error.message, { status: 503, headers: retryAfter ? { 'Retry-After': String(retryAfter) } : {} })
+      const unavailable = unavailableResponse(error)
+      if (unavailable) throw unavailable
     },
   })
+}
+
+/** The 503 with Retry-After a page answers when the database is away for a moment; null for anything else. */
+export function unavailableResponse(error: unknown): Response | null {
+  const cause = error instanceof TRPCError ? error.cause : error
+  if (!(cause instanceof DomainError) || cause.code !== 'SERVICE_UNAVAILABLE') return null
+  const retryAfter = cause.retryAfterSeconds
+  return new Response(cause.message, { status: 503, headers: retryAfter ? { 'Retry-After': String(retryAfter) } : {} })
 }

@@ -1,9 +1,12 @@
 import { type AppLoadContext, redirect } from '@remix-run/node'
 import type { AuthenticatedClaims } from '../../server/auth/identity'
+import { unavailableResponse } from './caller.server'
 
 /** The signed-in user, or null. */
 export async function getUser({ request, context }: { request: Request; context: AppLoadContext }) {
-  const identity = await context.app.auth.readIdentity(request)
+  const identity = await context.app.auth.readIdentity(request).catch((error: unknown) => {
+    throw unavailableResponse(error) ?? error
+  })
   return identity.kind === 'authenticated' ? identity.claims : null
 }
 

@@ -216,11 +216,16 @@ function StageEditor({ assistantSlot }: { assistantSlot: (element: HTMLElement |
     onValidate: inlineValidation.onValidate,
   })
   const formProps = getFormProps(form)
-  // Following a link away (the header, the dashboard) first sends what the debounce still holds.
+  // Following a link away (the header, the dashboard) first sends what the debounce still holds. Not
+  // on the way to another stage of this wizard (the assistant moved on): this stage is closed by then.
   const { flush } = autosave
+  const leaving =
+    navigation.state === 'loading' &&
+    navigation.formMethod === undefined &&
+    !navigation.location.pathname.startsWith(`/wizard/${state.sessionId}/`)
   useEffect(() => {
-    if (navigation.state === 'loading' && navigation.formMethod === undefined) flush()
-  }, [navigation.state, navigation.formMethod, flush])
+    if (leaving) flush()
+  }, [leaving, flush])
   const index = stageIds.indexOf(stage)
   const { title, lead } = stageTitles[stage]
   // Until paid tickets can be sold, Continue could only fail: the way on is payouts, or back to tickets.

@@ -1,3 +1,4 @@
+import { databaseUnavailableError } from '../errors'
 import { createRemoteJWKSet, errors, type JWTVerifyGetKey, jwtVerify } from 'jose'
 import type { Claims } from '../../db/rls'
 import type { Config } from '../config'
@@ -123,7 +124,14 @@ export const supabaseCookieToken =
 export function createIdentityReader(verify: TokenVerifier, cookieToken: CookieTokenReader): IdentityReader {
   return async (request) => {
     const token = bearerToken(request) ?? (await cookieToken(request))
-    return token ? verify(token) : { kind: 'anonymous' }
+    if (!token) return { kind: 'anonymous' }
+    try {
+      return await verify(token)
+    } catch (error) {
+      // A local token's sign-in session is looked up in the database: when that is away, the request
+      // is to be retried, like any other that needs it (503), never answered as a crash.
+      throw databaseUnavailableError(error) ?? error
+    }
   }
 }
 

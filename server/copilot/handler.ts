@@ -49,7 +49,15 @@ export async function handleCopilotRequest(request: Request, context: AppLoadCon
   if (model === null) return refused(503, 'COPILOT_NOT_CONFIGURED', COPILOT_NOT_CONFIGURED)
   if (request.method !== 'POST') return refused(405, 'METHOD_NOT_ALLOWED', 'Send copilot requests as POST.', { Allow: 'POST' })
 
-  const identity = await app.auth.readIdentity(request)
+  let identity
+  try {
+    identity = await app.auth.readIdentity(request)
+  } catch (error) {
+    if (error instanceof DomainError && error.code === 'SERVICE_UNAVAILABLE') {
+      return refused(503, error.code, error.message, { 'Retry-After': String(error.retryAfterSeconds) })
+    }
+    throw error
+  }
   if (identity.kind !== 'authenticated') return refused(401, 'UNAUTHORIZED', 'Sign in to use the assistant.')
   // Every method is counted, not only runs: each reads the database, and stop/connect name threads.
   const limited = await rateLimited(app.rateLimits.copilotRequestsPerUser, identity.claims.sub)

@@ -35,7 +35,11 @@ export async function createTrpcContext(options: {
 }): Promise<TrpcContext> {
   return {
     app: options.app,
-    identity: await options.app.auth.readIdentity(options.request),
+    identity: await options.app.auth.readIdentity(options.request).catch((error: unknown) => {
+      // Before any procedure runs, so the domain-error middleware cannot map it: the same code here.
+      if (error instanceof DomainError) throw new TRPCError({ code: error.code, message: error.message, cause: error })
+      throw error
+    }),
     requestId: options.requestId,
     source: options.source,
     idempotencyKey: options.request.headers.get('idempotency-key'),

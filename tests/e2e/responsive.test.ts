@@ -87,8 +87,9 @@ describe('every stage fits a phone and a desktop', { timeout: TEST_TIMEOUT }, ()
 
   it('a stage refused with messages beside its fields still fits', async () => {
     await checkAtEverySize(`/wizard/${sessionId}/organizerSetup`, 'organizerSetup-errors', async (page) => {
+      // The e-mail comes prefilled from the account: the name and the organization are refused.
       await intentButton(page, 'continue').click()
-      await expect.poll(() => page.locator('ul.errors').count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(3)
+      await expect.poll(() => page.locator('ul.errors').count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(2)
     })
   })
 

@@ -80,7 +80,7 @@ export function useAutosave(formId: string, stage: StageId, state: { sessionId: 
     return () => {
       window.removeEventListener('pagehide', flush)
       document.removeEventListener('visibilitychange', onHidden)
-      flush()
+      clearTimeout(timer.current)
     }
   }, [flush])
 
