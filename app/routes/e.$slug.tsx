@@ -9,6 +9,7 @@ import { PublishedBanner } from '../components/published-banner'
 import { RegistrationForm } from '../components/registration-form'
 import { eventDateFormats, pickLocale, presentEvent, sponsorsFrom, venueFrom } from '../lib/event-presentation'
 import { callerFor } from '../lib/caller.server'
+import { ownEvent } from '../lib/own-event.server'
 import { itemsOf, registrationErrorReply, registrationStates, withIdempotencyKey } from '../lib/registration.server'
 import { getUser } from '../lib/session.server'
 
@@ -39,9 +40,7 @@ export async function loader(args: LoaderFunctionArgs) {
       { locale, now: args.context.app.now() },
     )
   // "Your event is live" is for whoever published it (publishing redirects here with ?published=1).
-  const justPublished =
-    new URL(args.request.url).searchParams.get('published') === '1' &&
-    (await caller.events.mine().then((mine) => mine.some((own) => own.id === event.id)).catch(() => false))
+  const justPublished = new URL(args.request.url).searchParams.get('published') === '1' && (await ownEvent(caller, event.id)) !== null
   return {
     justPublished,
     event: presented,

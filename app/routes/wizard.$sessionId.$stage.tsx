@@ -25,6 +25,7 @@ import { stageOptions } from '../lib/stage-options.server'
 import { eventPageStylesheet } from '../components/event-page'
 import { pickLocale } from '../lib/event-presentation'
 import { previewOf } from '../lib/review-preview.server'
+import { ownEvent } from '../lib/own-event.server'
 import { eventZoneOf, isStage, loadWizard, stagePath } from '../lib/wizard-route.server'
 import { DomainError, type FieldIssue } from '../../server/errors'
 import { type StageId, stageAfter, stageIds } from '../../server/wizard/stages'
@@ -63,8 +64,7 @@ export async function loader(args: LoaderFunctionArgs) {
  * as its organizer saw it then; the dashboard when that event is no longer public.
  */
 async function publishedPlaceOf(caller: Awaited<ReturnType<typeof loadWizard>>['caller'], eventId: string | null): Promise<string> {
-  if (eventId === null) return '/'
-  const event = (await caller.events.mine()).find((own) => own.id === eventId)
+  const event = eventId === null ? null : await ownEvent(caller, eventId)
   return event?.status === 'published' ? `/e/${event.slug}?published=1` : '/'
 }
 

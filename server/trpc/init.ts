@@ -36,9 +36,8 @@ export async function createTrpcContext(options: {
   return {
     app: options.app,
     identity: await options.app.auth.readIdentity(options.request).catch((error: unknown) => {
-      // Before any procedure runs, so the domain-error middleware cannot map it: the same code here.
-      if (error instanceof DomainError) throw new TRPCError({ code: error.code, message: error.message, cause: error })
-      throw error
+      // Before any procedure runs, so the domain-error middleware cannot map it: the same mapping here.
+      throw trpcErrorOf(error) ?? error
     }),
     requestId: options.requestId,
     source: options.source,
@@ -103,15 +102,19 @@ function publicFailure(error: TRPCError): { message: string; issues: FieldIssue[
  * Domain errors thrown by the core become the tRPC error of the same code, in this one place; so do
  * the database failures a request may meet (a deleted account, the database gone for a moment).
  */
-const domainErrors = t.middleware(async ({ next }) => {
-  const result = await next()
-  if (result.ok) return result
-  const failure = result.error.cause
+function trpcErrorOf(failure: unknown): TRPCError | null {
   const cause =
     failure instanceof DomainError
       ? failure
       : (accountGoneError(failure, pgErrorCode(failure), pgConstraint(failure)) ?? databaseUnavailableError(failure))
-  if (cause) throw new TRPCError({ code: cause.code, message: cause.message, cause })
+  return cause ? new TRPCError({ code: cause.code, message: cause.message, cause }) : null
+}
+
+const domainErrors = t.middleware(async ({ next }) => {
+  const result = await next()
+  if (result.ok) return result
+  const mapped = trpcErrorOf(result.error.cause)
+  if (mapped) throw mapped
   return result
 })
 

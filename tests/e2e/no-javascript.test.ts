@@ -11,7 +11,6 @@ import {
   field,
   fillThroughApi,
   fillFields,
-  formErrors,
   formValues,
   intentButton,
   launchBrowser,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { describeEachDatabase, openTestDatabase, randomSuffix, type TestDatabase } from '../support/databases'
+import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../support/databases'
 import { browserCookie, signUp } from '../support/organizers'
 import { postForm, startTestServer, type TestServer } from '../support/server'
 
