@@ -1,8 +1,10 @@
+import { type AddressInfo, connect, createServer, type Socket } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { sql } from 'drizzle-orm'
 import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type DatabaseHandle, openDatabase, queryRows } from '../../db/client'
+import { isDatabaseUnavailable } from '../../db/errors'
 import { asServiceRole } from '../../db/rls'
 import { createPostgresDatabase, databaseKinds, dropPostgresDatabase, TEMPLATE_DATABASE } from '../support/databases'
 import { createSession, createUser } from '../support/fixtures'
@@ -133,4 +135,81 @@ if (databaseKinds.includes('postgres')) {
       expect(health.status).toBe(200)
     })
   })
+
+  describe('a connection reset inside a transaction [postgres]', () => {
+    let urls: { app: string; admin: string; name: string }
+    let proxy: Awaited<ReturnType<typeof startResettingProxy>>
+    let admin: postgres.Sql
+    let sql: postgres.Sql
+
+    beforeAll(async () => {
+      urls = await createPostgresDatabase(TEMPLATE_DATABASE)
+      admin = postgres(urls.admin, { max: 1, onnotice: () => {} })
+      const target = new URL(urls.app)
+      proxy = await startResettingProxy({ host: target.hostname, port: Number(target.port || 5432) })
+      const proxied = new URL(urls.app)
+      proxied.port = String(proxy.port)
+      // One connection: the queries after the reset reach the very connection that was reset.
+      sql = postgres(proxied.toString(), { max: 1, backoff: () => 0, onnotice: () => {} })
+    })
+    afterAll(async () => {
+      await sql?.end({ timeout: 1 })
+      await proxy?.close()
+      await admin?.end()
+      if (urls) await dropPostgresDatabase(urls.admin)
+    })
+
+    /** A query's rows, or a failure naming it when it has not answered within a few seconds. */
+    const answered = <T>(query: Promise<T>, what: string) =>
+      Promise.race([query, sleep(5_000).then(() => Promise.reject(new Error(`${what} never answered`)))])
+
+    // The socket fails (ECONNRESET) before it closes; the transaction's rollback, issued in between,
+    // once stayed queued on the connection and took the answers of the queries after the reconnect.
+    it('leaves nothing of the old connection to the queries after it', async () => {
+      const transaction = sql.begin(async (tx) => {
+        await tx`select 1`
+        const slow = tx`select pg_sleep(10)`.execute()
+        while ((await admin`select 1 from pg_stat_activity where datname = ${urls.name} and query = 'select pg_sleep(10)'`).length === 0) {
+          await sleep(20)
+        }
+        proxy.reset()
+        await slow
+      })
+      const failure: unknown = await answered(transaction, 'the transaction').catch((error: unknown) => error)
+      expect(isDatabaseUnavailable(failure)).toBe(true)
+
+      for (const n of [1, 2, 3]) {
+        expect(await answered(sql`select ${n}::int as n`, `query ${n} after the reset`)).toEqual([{ n }])
+      }
+      const together = await answered(Promise.all([4, 5, 6].map((n) => sql`select ${n}::int as n`)).then((all) => all.flat()), 'queries together')
+      expect(together).toEqual([{ n: 4 }, { n: 5 }, { n: 6 }])
+    })
+  })
+}
+
+/** A TCP proxy in front of Postgres that resets (RST) the connections it carries, as a failing network does. */
+async function startResettingProxy(target: { host: string; port: number }) {
+  const clients = new Set<Socket>()
+  const server = createServer((client) => {
+    const upstream = connect(target.port, target.host)
+    clients.add(client)
+    client.on('error', () => upstream.destroy())
+    client.on('close', () => {
+      clients.delete(client)
+      upstream.destroy()
+    })
+    upstream.on('error', () => client.destroy())
+    client.pipe(upstream).pipe(client)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {
+    port: (server.address() as AddressInfo).port,
+    reset() {
+      for (const client of clients) client.resetAndDestroy()
+    },
+    close() {
+      for (const client of clients) client.destroy()
+      return new Promise<void>((resolve) => server.close(() => resolve()))
+    },
+  }
 }
