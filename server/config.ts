@@ -86,8 +86,18 @@ const EnvSchema = z
     CLEANUP_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(60),
     /** Stripe Connect for paid tickets; unset, only free events can be published. */
     STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_\w+$/, { message: 'must be a Stripe secret key (sk_… or rk_…)' }).optional(),
-    /** Signs the webhook deliveries to /api/webhooks/stripe (the endpoint's `whsec_…`). */
-    STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_\w+$/, { message: 'must be a webhook signing secret (whsec_…)' }).optional(),
+    /**
+     * Signs the webhook deliveries to /api/webhooks/stripe: the endpoints' `whsec_…`, comma-separated
+     * (the Connect endpoint's for account events, the platform endpoint's for Checkout's).
+     */
+    STRIPE_WEBHOOK_SECRET: z
+      .string()
+      .regex(/^whsec_\w+(,\s*whsec_\w+)*$/, { message: 'must be webhook signing secrets (whsec_…), separated by commas' })
+      .optional(),
+    /** The platform's fee on each paid order, in basis points of its total (250 = 2.5%). */
+    PLATFORM_FEE_BPS: z.coerce.number().int().min(0).max(10_000).default(0),
+    /** How often each instance looks for payment holds past their expiry (one runs at a time); 0 turns it off. */
+    HOLD_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
     /** Where the Stripe client sends its requests instead of api.stripe.com: a local test server. */
     STRIPE_API_BASE: z
       .url({ protocol: /^https?$/, message: 'must be an http(s) URL such as http://127.0.0.1:12111' })

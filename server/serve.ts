@@ -7,6 +7,7 @@ import type { Config } from './config'
 import { scheduleCleanup } from './jobs/cleanup'
 import type { Logger } from './logger'
 import { createMailTransport } from './mail/transport'
+import { scheduleHoldSweeper } from './orders/hold-sweeper'
 import { scheduleMailWorker } from './mail/worker'
 
 /**
@@ -56,6 +57,11 @@ export async function serve(config: Config, logger: Logger) {
         )
       : () => {}
 
+  const stopHoldSweeper =
+    config.HOLD_SWEEP_INTERVAL_SECONDS > 0
+      ? scheduleHoldSweeper({ db: database.db, now: app.now, logger, intervalMs: config.HOLD_SWEEP_INTERVAL_SECONDS * 1000 })
+      : () => {}
+
   let stopping = false
   const shutdown = async (signal: string) => {
     if (stopping) return
@@ -63,6 +69,7 @@ export async function serve(config: Config, logger: Logger) {
     logger.info({ signal }, 'shutting down')
     stopCleanup()
     stopMail()
+    stopHoldSweeper()
     const force = setTimeout(() => {
       logger.warn('open connections did not finish in time; closing them')
       server.closeAllConnections()

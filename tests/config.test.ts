@@ -82,7 +82,13 @@ describe('configuration', () => {
     expect(problemsOf({ STRIPE_API_BASE: 'http://127.0.0.1:12111/v1' })[0]).toMatch(/^STRIPE_API_BASE must be an origin/)
     const config = loadConfig({ STRIPE_SECRET_KEY: 'sk_test_123', STRIPE_WEBHOOK_SECRET: 'whsec_123' })
     expect(config.STRIPE_API_BASE).toBeUndefined()
-    expect(createStripeConnect(config)?.webhookSecret).toBe('whsec_123')
+    expect(createStripeConnect(config)?.webhookSecrets).toEqual(['whsec_123'])
+    // The Connect endpoint's and the platform endpoint's secrets, both accepted.
+    const both = loadConfig({ STRIPE_SECRET_KEY: 'sk_test_123', STRIPE_WEBHOOK_SECRET: 'whsec_connect, whsec_platform' })
+    expect(createStripeConnect(both)?.webhookSecrets).toEqual(['whsec_connect', 'whsec_platform'])
+    expect(problemsOf({ STRIPE_WEBHOOK_SECRET: 'whsec_1,,whsec_2' })[0]).toMatch(/^STRIPE_WEBHOOK_SECRET must be webhook signing secrets/)
+    expect(problemsOf({ PLATFORM_FEE_BPS: '10001' })[0]).toMatch(/^PLATFORM_FEE_BPS /)
+    expect(loadConfig({}).PLATFORM_FEE_BPS).toBe(0)
   })
 
   it("builds the copilot's model only from a complete provider configuration", () => {

@@ -1,4 +1,5 @@
 import { getFormProps, type SubmissionResult, useForm } from '@conform-to/react'
+import { useState } from 'react'
 import { Form, useNavigation } from '@remix-run/react'
 import { TierSummary } from './event-page'
 import { ErrorList, Field } from './forms'
@@ -42,7 +43,13 @@ export function RegistrationForm({
     const initial = lastResult?.initialValue as { quantities?: Record<string, string> } | undefined
     return initial?.quantities?.[tierId] ?? (onSale.length === 1 ? undefined : '0')
   }
-  const anyPaid = onSale.some((tier) => !tier.free)
+  const initialQuantities = Object.fromEntries(
+    onSale.map((tier) => [tier.id, Number(chosen(tier.id) ?? (tier.state.kind === 'on_sale' ? (tier.state.choices[1] ?? 0) : 0))]),
+  )
+  // The button says what happens next: free tickets are booked, paid ones go on to Stripe's payment page.
+  const [quantities, setQuantities] = useState<Record<string, number>>(initialQuantities)
+  const noneChosen = onSale.every((tier) => !quantities[tier.id])
+  const paying = onSale.some((tier) => !tier.free && (noneChosen || (quantities[tier.id] ?? 0) > 0))
   return (
     <Form method="post" className="registration" {...getFormProps(form)}>
       <input type="hidden" name="nonce" value={nonce} />
@@ -60,7 +67,8 @@ export function RegistrationForm({
                   <select
                     id={`tier-${tier.id}`}
                     name={`quantities.${tier.id}`}
-                    defaultValue={chosen(tier.id) ?? String(tier.state.choices[1] ?? 0)}
+                    defaultValue={String(initialQuantities[tier.id] ?? 0)}
+                    onChange={(event) => setQuantities((current) => ({ ...current, [tier.id]: Number(event.target.value) }))}
                     aria-invalid={errors ? true : undefined}
                     aria-describedby={errors ? errorId : undefined}
                   >
@@ -84,9 +92,9 @@ export function RegistrationForm({
         <div className="registration__buyer stack">
           <Field label="Your name" type="text" field={buyer.name} inputProps={{ autoComplete: 'name' }} />
           <Field label="E-mail" type="email" field={buyer.email} inputProps={{ autoComplete: 'email' }} hint="Your tickets are sent here." />
-          {anyPaid ? <p className="hint">Paid tickets cannot be bought online yet; free tickets can be booked now.</p> : null}
+          {paying ? <p className="hint">You pay on Stripe's secure page; your seats are held for 30 minutes meanwhile.</p> : null}
           <button type="submit" className="button button--primary" disabled={busy}>
-            {busy ? 'Registering…' : 'Register'}
+            {busy ? (paying ? 'Opening payment…' : 'Registering…') : paying ? 'Continue to payment' : 'Register'}
           </button>
         </div>
       ) : null}

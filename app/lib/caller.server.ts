@@ -1,5 +1,6 @@
 import type { AppLoadContext } from '@remix-run/node'
 import { TRPCError } from '@trpc/server'
+import { isDatabaseUnavailable } from '../../db/errors'
 import { DomainError } from '../../server/errors'
 import { createTrpcContext } from '../../server/trpc/init'
 import { createCaller } from '../../server/trpc/root'
@@ -34,10 +35,13 @@ export async function callerFor(
   })
 }
 
-/** The 503 with Retry-After a page answers when the database is away for a moment; null for anything else. */
+/**
+ * The 503 with Retry-After a page answers when the database is away for a moment; null for anything
+ * else (the payment service being away is told beside the form that called it).
+ */
 export function unavailableResponse(error: unknown): Response | null {
   const cause = error instanceof TRPCError ? error.cause : error
-  if (!(cause instanceof DomainError) || cause.code !== 'SERVICE_UNAVAILABLE') return null
+  if (!(cause instanceof DomainError) || cause.code !== 'SERVICE_UNAVAILABLE' || !isDatabaseUnavailable(cause.cause)) return null
   const retryAfter = cause.retryAfterSeconds
   return new Response(cause.message, { status: 503, headers: retryAfter ? { 'Retry-After': String(retryAfter) } : {} })
 }

@@ -13,6 +13,8 @@ export const statusByCode: Record<string, number> = {
   PRECONDITION_FAILED: 412,
   UNPROCESSABLE_CONTENT: 422,
   TOO_MANY_REQUESTS: 429,
+  // Only a service other than the database gets here (the payment service); the database's is a 503 page.
+  SERVICE_UNAVAILABLE: 503,
 }
 
 /**

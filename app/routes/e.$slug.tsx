@@ -66,7 +66,8 @@ export async function action(args: ActionFunctionArgs) {
     const event = await caller.events.bySlug({ slug: args.params.slug ?? '' })
     const placed = await caller.orders.place({ eventId: event.id, items, buyer: submission.value.buyer })
     // The order cookie set by the procedure goes with the redirect: the order page opens without a key.
-    return redirect(`/orders/${placed.orderId}`, { headers: resHeaders })
+    // A paid order goes to Stripe Checkout first, which sends the buyer back to that page.
+    return redirect(placed.checkoutUrl ?? `/orders/${placed.orderId}`, { headers: resHeaders })
   } catch (error) {
     return registrationErrorReply(submission, error, items)
   }

@@ -1,5 +1,6 @@
 import type { HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { Link, useLoaderData } from '@remix-run/react'
+import { useEffect } from 'react'
+import { Link, useLoaderData, useRevalidator } from '@remix-run/react'
 import ordersCss from '../styles/orders.css?url'
 import { pickLocale, presentEvent, venueFrom } from '../lib/event-presentation'
 import { loadOrder, qrSvgOf, withKey } from '../lib/order-page.server'
@@ -31,7 +32,8 @@ export async function loader(args: LoaderFunctionArgs) {
   return {
     id: order.id,
     status: order.status,
-    statusLabel: orderStatusLabels[order.status] ?? order.status,
+    statusLabel: order.status === 'confirmed' && order.total > 0 ? 'Confirmed: payment received' : (orderStatusLabels[order.status] ?? order.status),
+    refreshHref: new URL(args.request.url).pathname + new URL(args.request.url).search,
     buyerName: order.buyerName,
     buyerEmail: order.buyerEmail,
     event: { title: event.title, slug: order.event.slug, when: event.when, place: event.place },
@@ -43,14 +45,33 @@ export async function loader(args: LoaderFunctionArgs) {
   }
 }
 
+/** While a payment is on its way, how often the page asks again (with JavaScript). */
+const PAYMENT_POLL_MS = 2000
+
 export default function OrderPage() {
   const order = useLoaderData<typeof loader>()
   const { when, place } = order.event
+  const pending = order.status === 'pending'
+  const { revalidate, state } = useRevalidator()
+  // "Payment received" only once Stripe's webhook has confirmed it: until then the page asks again by itself.
+  useEffect(() => {
+    if (!pending || state !== 'idle') return
+    const timer = setTimeout(revalidate, PAYMENT_POLL_MS)
+    return () => clearTimeout(timer)
+  }, [pending, state, revalidate])
   return (
     <main className="page order-page">
       <p className="order-page__status" role="status">
         {order.statusLabel}
       </p>
+      {pending ? (
+        <p className="order-page__pending">
+          Your seats are held while the payment is confirmed; this takes a few seconds once you have paid.{' '}
+          <a href={order.refreshHref} className="button">
+            Refresh
+          </a>
+        </p>
+      ) : null}
       <h1>{order.event.title}</h1>
       <p>
         {`${order.buyerName} · ${order.buyerEmail}`}
@@ -82,19 +103,23 @@ export default function OrderPage() {
           </a>
         </p>
       </section>
-      <h2>{order.tickets.length === 1 ? 'Your ticket' : `Your ${order.tickets.length} tickets`}</h2>
-      <ul className="order-page__tickets">
-        {order.tickets.map((ticket) => (
-          <li key={ticket.code} className="card order-page__ticket">
-            <div className="order-page__qr" role="img" aria-label={`QR code of ticket ${ticket.code}`} dangerouslySetInnerHTML={{ __html: ticket.qrSvg }} />
-            <div>
-              <p className="order-page__tier">{ticket.tierName}</p>
-              <p className="order-page__code">{ticket.code}</p>
-              {ticket.status === 'void' ? <p className="errors">This ticket is void.</p> : null}
-            </div>
-          </li>
-        ))}
-      </ul>
+      {order.tickets.length > 0 ? (
+        <>
+          <h2>{order.tickets.length === 1 ? 'Your ticket' : `Your ${order.tickets.length} tickets`}</h2>
+          <ul className="order-page__tickets">
+            {order.tickets.map((ticket) => (
+              <li key={ticket.code} className="card order-page__ticket">
+                <div className="order-page__qr" role="img" aria-label={`QR code of ticket ${ticket.code}`} dangerouslySetInnerHTML={{ __html: ticket.qrSvg }} />
+                <div>
+                  <p className="order-page__tier">{ticket.tierName}</p>
+                  <p className="order-page__code">{ticket.code}</p>
+                  {ticket.status === 'void' ? <p className="errors">This ticket is void.</p> : null}
+                </div>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
       <p>
         <Link to={`/e/${order.event.slug}`}>Back to the event</Link>
       </p>

@@ -2,7 +2,12 @@ import { and, eq, sql } from 'drizzle-orm'
 import type { Transaction } from '../../db/client'
 import { eventTicketTiers, events } from '../../db/schema'
 import { DomainError } from '../errors'
-import type { OrderLine } from './rules'
+
+/** Seats of one tier in an order: what reserving, releasing and issuing tickets need of it. */
+export interface SeatLine {
+  tier: { id: string; name: string }
+  quantity: number
+}
 
 /**
  * Takes the order's seats inside its transaction: one conditional UPDATE per tier and one for the
@@ -11,7 +16,7 @@ import type { OrderLine } from './rules'
  * Tiers are taken in id order and the event last, so two orders never wait for each other in a cycle.
  * Nothing taken survives a refusal: the caller's transaction rolls back.
  */
-export async function reserveSeats(tx: Transaction, eventId: string, lines: OrderLine[]): Promise<void> {
+export async function reserveSeats(tx: Transaction, eventId: string, lines: SeatLine[]): Promise<void> {
   const ordered = [...lines].sort((a, b) => (a.tier.id < b.tier.id ? -1 : 1))
   for (const { tier, quantity } of ordered) {
     const [taken] = await tx

@@ -1,7 +1,7 @@
 import type { Transaction } from '../../db/client'
 import { tickets } from '../../db/schema'
 import { queueEmail } from '../mail/outbox'
-import type { OrderLine } from './rules'
+import type { SeatLine } from './capacity'
 import { newTicketCode } from './ticket-codes'
 
 export interface ConfirmedOrder {
@@ -15,7 +15,7 @@ export interface ConfirmedOrder {
  * What confirming an order does, in the transaction that confirms it: one ticket per seat, and the
  * confirmation e-mail queued in the outbox, so a rollback takes both back and a commit forgets neither.
  */
-export async function issueTicketsAndConfirmation(tx: Transaction, order: ConfirmedOrder, lines: OrderLine[]): Promise<void> {
+export async function issueTicketsAndConfirmation(tx: Transaction, order: ConfirmedOrder, lines: SeatLine[]): Promise<void> {
   await tx.insert(tickets).values(
     lines.flatMap((line) =>
       Array.from({ length: line.quantity }, () => ({

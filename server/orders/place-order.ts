@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto'
-import { and, eq, inArray } from 'drizzle-orm'
+import { and, eq, inArray, isNull } from 'drizzle-orm'
 import type { Transaction } from '../../db/client'
 import { pgConstraint, pgErrorCode, pgErrorCodes } from '../../db/errors'
 import { asServiceRole } from '../../db/rls'
-import { eventTicketTiers, events, orderItems, orders, type OrderStatus } from '../../db/schema'
+import { eventTicketTiers, events, orderItems, orders, type OrderStatus, paymentAccounts } from '../../db/schema'
 import { DomainError, notFound } from '../errors'
 import { accessKeyOf, hashAccessKey } from './access-keys'
 import { reserveSeats } from './capacity'
 import { issueTicketsAndConfirmation } from './confirm-order'
 import type { OrderDeps } from './deps'
-import { checkOrder } from './rules'
+import { applicationFeeOf, checkoutUrlOf, HOLD_MS, type OrderToPay, startCheckout } from './checkout'
+import { checkOrder, type PaymentReadiness } from './rules'
 import type { PlaceOrderInput } from './schemas'
 
 export interface PlaceOrderOptions {
@@ -30,8 +31,9 @@ export interface PlacedOrder {
 
 /**
  * Places an order: every rule checked against the rows as they are, the seats taken by conditional
- * updates, and a free order confirmed with its tickets and e-mail, all in one transaction. Runs as the
- * service role because buyers may be anonymous; this function is what checks them.
+ * updates, and a free order confirmed with its tickets and e-mail, all in one transaction; a paid one
+ * holds its seats and, once that has committed, gets its Checkout page. Runs as the service role
+ * because buyers may be anonymous; this function is what checks them.
  */
 export async function placeOrder(deps: OrderDeps, input: PlaceOrderInput, options: PlaceOrderOptions = {}): Promise<PlacedOrder> {
   const { idempotencyKey } = options
@@ -39,8 +41,9 @@ export async function placeOrder(deps: OrderDeps, input: PlaceOrderInput, option
     const earlier = await findRetried(deps, input, idempotencyKey)
     if (earlier) return earlier
   }
+  let placed: PlacedInTransaction
   try {
-    return await asServiceRole(deps.db, (tx) => placeInTransaction(tx, deps, input, options))
+    placed = await asServiceRole(deps.db, (tx) => placeInTransaction(tx, deps, input, options))
   } catch (error) {
     // Two requests with one key at once: the second finds the first's order.
     const sameKey = pgErrorCode(error) === pgErrorCodes.uniqueViolation && pgConstraint(error) === 'orders_event_idempotency_key_key'
@@ -50,61 +53,95 @@ export async function placeOrder(deps: OrderDeps, input: PlaceOrderInput, option
     }
     throw error
   }
+  const { toPay, ...order } = placed
+  if (!toPay) return { ...order, checkoutUrl: null }
+  return { ...order, checkoutUrl: await startCheckout(deps, deps.payments!, toPay) }
 }
 
-async function placeInTransaction(tx: Transaction, deps: OrderDeps, input: PlaceOrderInput, options: PlaceOrderOptions): Promise<PlacedOrder> {
+type PlacedInTransaction = Omit<PlacedOrder, 'checkoutUrl'> & { toPay: OrderToPay | null }
+
+async function placeInTransaction(tx: Transaction, deps: OrderDeps, input: PlaceOrderInput, options: PlaceOrderOptions): Promise<PlacedInTransaction> {
   const now = deps.now()
   const [event] = await tx
     .select({
       id: events.id,
+      title: events.title,
       status: events.status,
       startsAt: events.startsAt,
       endsAt: events.endsAt,
       capacity: events.capacity,
       reserved: events.reserved,
       paymentEnabled: events.paymentEnabled,
+      stripeAccountId: events.stripeAccountId,
+      chargesEnabled: paymentAccounts.chargesEnabled,
     })
     .from(events)
+    .leftJoin(paymentAccounts, and(eq(paymentAccounts.stripeAccountId, events.stripeAccountId), isNull(paymentAccounts.disconnectedAt)))
     .where(eq(events.id, input.eventId))
   if (!event) throw notFound('This event')
   const tiers = await tx
     .select()
     .from(eventTicketTiers)
     .where(and(eq(eventTicketTiers.eventId, event.id), inArray(eventTicketTiers.id, input.items.map((item) => item.tierId))))
-  const lines = checkOrder(event, tiers, input.items, now)
+  const lines = checkOrder({ ...event, payments: paymentReadiness(deps, event) }, tiers, input.items, now)
   await reserveSeats(tx, event.id, lines)
 
   const orderId = randomUUID()
   const accessKey = accessKeyOf(deps.accessSecret, orderId)
   const buyer = { buyerName: input.buyer.name, buyerEmail: input.buyer.email }
+  const total = lines.reduce((sum, line) => sum + line.tier.price * line.quantity, 0)
+  const currency = lines[0]!.tier.currency
+  const paid = total > 0
+  const applicationFee = paid ? applicationFeeOf(total, deps.payments!.platformFeeBps) : 0
   await tx.insert(orders).values({
     id: orderId,
     eventId: event.id,
     userId: options.buyerUserId ?? null,
     ...buyer,
-    // Only free orders get this far (rules.ts refuses paid ones for now): confirmed at once.
-    status: 'confirmed',
-    confirmedAt: now,
-    total: 0,
-    currency: lines[0]!.tier.currency,
+    // Free: confirmed at once. Paid: the seats are held until Checkout confirms the payment or the hold ends.
+    ...(paid ? { status: 'pending', expiresAt: new Date(now.getTime() + HOLD_MS) } : { status: 'confirmed', confirmedAt: now }),
+    total,
+    currency,
+    applicationFee,
     accessKeyHash: hashAccessKey(accessKey),
     idempotencyKey: options.idempotencyKey ?? null,
   })
   await tx
     .insert(orderItems)
     .values(lines.map((line) => ({ orderId, tierId: line.tier.id, quantity: line.quantity, unitPrice: line.tier.price })))
-  await issueTicketsAndConfirmation(tx, { id: orderId, eventId: event.id, ...buyer }, lines)
-  return { orderId, status: 'confirmed', accessKey, checkoutUrl: null }
+  if (!paid) {
+    await issueTicketsAndConfirmation(tx, { id: orderId, eventId: event.id, ...buyer }, lines)
+    return { orderId, status: 'confirmed', accessKey, toPay: null }
+  }
+  const toPay: OrderToPay = {
+    id: orderId,
+    eventId: event.id,
+    eventTitle: event.title,
+    currency,
+    applicationFee,
+    buyerEmail: buyer.buyerEmail,
+    destination: event.stripeAccountId!,
+    accessKey,
+    lines: lines.map((line) => ({ tierName: line.tier.name, unitPrice: line.tier.price, quantity: line.quantity })),
+  }
+  return { orderId, status: 'pending', accessKey, toPay }
+}
+
+function paymentReadiness(deps: OrderDeps, event: { paymentEnabled: boolean; stripeAccountId: string | null; chargesEnabled: boolean | null }): PaymentReadiness {
+  if (!event.paymentEnabled) return 'off'
+  if (!deps.payments) return 'not_configured'
+  return event.stripeAccountId && event.chargesEnabled ? 'ready' : 'account_not_ready'
 }
 
 /**
  * The order an earlier request with this key placed, if any. The key is the client's secret for this
  * one purchase; a different buyer behind the same key is refused rather than shown someone's order.
+ * A pending order gets its Checkout page again while that is open.
  */
 async function findRetried(deps: OrderDeps, input: PlaceOrderInput, idempotencyKey: string): Promise<PlacedOrder | null> {
   const [earlier] = await asServiceRole(deps.db, (tx) =>
     tx
-      .select({ id: orders.id, status: orders.status, buyerEmail: orders.buyerEmail })
+      .select({ id: orders.id, status: orders.status, buyerEmail: orders.buyerEmail, sessionId: orders.stripeCheckoutSessionId })
       .from(orders)
       .where(and(eq(orders.eventId, input.eventId), eq(orders.idempotencyKey, idempotencyKey))),
   )
@@ -112,5 +149,6 @@ async function findRetried(deps: OrderDeps, input: PlaceOrderInput, idempotencyK
   if (earlier.buyerEmail.toLowerCase() !== input.buyer.email.toLowerCase()) {
     throw new DomainError('CONFLICT', 'This Idempotency-Key was already used for another order.')
   }
-  return { orderId: earlier.id, status: earlier.status, accessKey: accessKeyOf(deps.accessSecret, earlier.id), checkoutUrl: null }
+  const checkoutUrl = earlier.status === 'pending' && deps.payments ? await checkoutUrlOf(deps.payments, earlier.sessionId) : null
+  return { orderId: earlier.id, status: earlier.status, accessKey: accessKeyOf(deps.accessSecret, earlier.id), checkoutUrl }
 }

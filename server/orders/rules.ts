@@ -2,10 +2,13 @@ import { DomainError, type FieldIssue } from '../errors'
 import { type EventSales, saleStateOf, type TierSales } from './sale-state'
 import { MAX_TICKETS_PER_ORDER, type PlaceOrderInput } from './schemas'
 
+/** Whether an event can take a payment now: on, and its organizer's Stripe account able to charge. */
+export type PaymentReadiness = 'ready' | 'off' | 'not_configured' | 'account_not_ready'
+
 export interface OrderableEvent extends EventSales {
   status: string
   endsAt: Date | null
-  paymentEnabled: boolean
+  payments: PaymentReadiness
 }
 
 export interface OrderableTier extends TierSales {
@@ -70,11 +73,13 @@ export function checkOrder(event: OrderableEvent, tiers: OrderableTier[], items:
   if (unsold.length > 0) throw new DomainError('PRECONDITION_FAILED', unsold[0]!.message, { issues: unsold })
 
   const paid = lines.filter((line) => line.tier.price > 0)
-  if (paid.length > 0) {
-    // Paid orders (hold + Stripe Checkout) are the next step of issue 15; until then they are refused.
-    const message = event.paymentEnabled
-      ? `“${paid[0]!.tier.name}” cannot be bought online yet: paid tickets are not on sale on this server.`
-      : `“${paid[0]!.tier.name}” cannot be bought: this event does not take payments.`
+  if (paid.length > 0 && event.payments !== 'ready') {
+    const name = `“${paid[0]!.tier.name}”`
+    const message = {
+      off: `${name} cannot be bought: this event does not take payments.`,
+      not_configured: `${name} cannot be bought online: payments are not configured on this server.`,
+      account_not_ready: `${name} cannot be bought right now: the organizer's payment account cannot take payments yet.`,
+    }[event.payments]
     throw new DomainError('PRECONDITION_FAILED', message, {
       issues: paid.map((line) => ({ path: `items.${lines.indexOf(line)}.tierId`, message })),
     })

@@ -1,10 +1,11 @@
 import Stripe from 'stripe'
 import type { Config } from '../config'
 
-/** Stripe as this server uses it: the API client and the secret webhook deliveries are signed with. */
+/** Stripe as this server uses it: the API client and the secrets webhook deliveries are signed with. */
 export interface StripeConnect {
   client: Stripe
-  webhookSecret: string
+  /** One per endpoint: Connect's (account events) and the platform's (Checkout, refunds). */
+  webhookSecrets: string[]
 }
 
 /** Null without STRIPE_SECRET_KEY: only free events can be published then. */
@@ -20,7 +21,7 @@ export function createStripeConnect(
       timeout: 20_000,
       appInfo: { name: 'event-wizard' },
     }),
-    webhookSecret: config.STRIPE_WEBHOOK_SECRET,
+    webhookSecrets: config.STRIPE_WEBHOOK_SECRET.split(',').map((secret) => secret.trim()),
   }
 }
 

@@ -5,7 +5,9 @@ import type { Database, Transaction } from '../../db/client'
 import { asServiceRole } from '../../db/rls'
 import { paymentAccounts, stripeEvents } from '../../db/schema'
 import { accountSnapshot } from './accounts'
+import { applyOrderPaymentEvent } from '../orders/payment-events'
 import type { PaymentDeps } from './deps'
+import type { StripeConnect } from './stripe-client'
 import { applyAccountToSessions } from './session-effects'
 
 /** What the webhook route answers Stripe: 2xx is done, anything else is delivered again later. */
@@ -40,13 +42,9 @@ const EventEnvelope = z.object({
  */
 export async function receiveStripeWebhook(deps: PaymentDeps, payload: string, signature: string | null): Promise<WebhookAnswer> {
   if (!deps.stripe) return { status: 404, outcome: 'payments are not configured on this server' }
-  let event: Stripe.Event
   const receivedAt = deps.now().getTime()
-  try {
-    event = deps.stripe.client.webhooks.constructEvent(payload, signature ?? '', deps.stripe.webhookSecret, TOLERANCE_SECONDS, undefined, receivedAt)
-  } catch {
-    return { status: 400, outcome: 'the signature is missing, wrong or too old' }
-  }
+  const event = verifiedEvent(deps.stripe, payload, signature ?? '', receivedAt)
+  if (!event) return { status: 400, outcome: 'the signature is missing, wrong or too old' }
   // Stripe's check bounds only the age: a signature dated tomorrow would stay replayable until then.
   if (signedAt(signature ?? '') > receivedAt / 1000 + TOLERANCE_SECONDS) {
     return { status: 400, outcome: 'the signature is dated in the future' }
@@ -59,6 +57,18 @@ export async function receiveStripeWebhook(deps: PaymentDeps, payload: string, s
     await recordFailure(deps.db, event.id, error).catch(() => {})
     return { status: 500, outcome: 'processing failed; Stripe will deliver it again', error }
   }
+}
+
+/** The event, if its signature matches one of the endpoints' secrets. */
+function verifiedEvent(stripe: StripeConnect, payload: string, signature: string, receivedAt: number): Stripe.Event | null {
+  for (const secret of stripe.webhookSecrets) {
+    try {
+      return stripe.client.webhooks.constructEvent(payload, signature, secret, TOLERANCE_SECONDS, undefined, receivedAt)
+    } catch {
+      // Signed for another endpoint, or not by Stripe: the next secret may match.
+    }
+  }
+  return null
 }
 
 /** The `t=` of a verified `Stripe-Signature` header (the one the signature covers). */
@@ -83,14 +93,14 @@ async function processEvent(deps: PaymentDeps, eventId: string): Promise<string>
     if (!row) throw new Error(`stripe event ${eventId} is not stored`)
     if (row.processedAt) return 'already processed'
     const now = deps.now()
-    const outcome = await applyEvent(tx, row.payload as Stripe.Event, now)
+    const outcome = await applyEvent(tx, deps.stripe!.client, row.payload as Stripe.Event, now)
     await tx.update(stripeEvents).set({ processedAt: now, attempts: row.attempts + 1 }).where(eq(stripeEvents.id, eventId))
     return outcome
   })
 }
 
 /** The effect of one event; types the app does not act on are only stored. */
-async function applyEvent(tx: Transaction, event: Stripe.Event, now: Date): Promise<string> {
+async function applyEvent(tx: Transaction, stripe: Stripe, event: Stripe.Event, now: Date): Promise<string> {
   switch (event.type) {
     case 'account.updated': {
       const account = event.data.object
@@ -122,7 +132,7 @@ async function applyEvent(tx: Transaction, event: Stripe.Event, now: Date): Prom
       return `account disconnected; ${sessions} session(s) changed`
     }
     default:
-      return 'stored; nothing to do for this type'
+      return (await applyOrderPaymentEvent(tx, stripe, event, now)) ?? 'stored; nothing to do for this type'
   }
 }
 

@@ -1,13 +1,15 @@
 import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { deliver, signed, stripeEvent } from './stripe-webhooks'
 
 /**
- * A stand-in for the few Stripe API endpoints the app calls — `POST /v1/accounts`,
- * `GET /v1/accounts/:id`, `POST /v1/account_links` — on 127.0.0.1, for the real `stripe` client
- * (pointed here by STRIPE_API_BASE). It deduplicates nothing, not even requests with the same
- * Idempotency-Key: every create creates, so the app's own guards are what tests see. Every request
- * is recorded, headers included.
+ * A stand-in for the Stripe API endpoints the app calls — accounts and account links (Connect),
+ * Checkout Sessions (create, retrieve, expire) and refunds — on 127.0.0.1, for the real `stripe`
+ * client (pointed here by STRIPE_API_BASE), plus a hosted payment page standing in for Checkout's,
+ * which sends the signed `checkout.session.completed` webhook to the app when "paid". It deduplicates
+ * nothing, not even requests with the same Idempotency-Key: every create creates, so the app's own
+ * guards are what tests see. Every request is recorded, headers included.
  */
 
 export interface RecordedStripeRequest {
@@ -39,10 +41,53 @@ export interface FakeAccount {
   created: number
 }
 
+export interface FakeCheckoutSession {
+  id: string
+  object: 'checkout.session'
+  mode: 'payment'
+  status: 'open' | 'complete' | 'expired'
+  payment_status: 'unpaid' | 'paid'
+  url: string | null
+  amount_total: number
+  currency: string
+  customer_email: string | null
+  client_reference_id: string | null
+  metadata: Record<string, string>
+  payment_intent: string | null
+  expires_at: number
+  success_url: string
+  cancel_url: string | null
+  created: number
+  /** Not in Stripe's object (it lives on the payment intent): kept for tests to read. */
+  application_fee_amount: number
+  destination: string
+}
+
+export interface FakeRefund {
+  id: string
+  object: 'refund'
+  payment_intent: string
+  amount: number
+  status: 'succeeded'
+  reverse_transfer: boolean
+  refund_application_fee: boolean
+  metadata: Record<string, string>
+}
+
 export interface FakeStripe {
   /** `http://127.0.0.1:PORT`, for STRIPE_API_BASE. */
   url: string
   accounts: Map<string, FakeAccount>
+  checkoutSessions: Map<string, FakeCheckoutSession>
+  refunds: FakeRefund[]
+  /** Answers every API request whose `METHOD path` starts with `prefix` with this status, until cleared (null). */
+  failing: { prefix: string; status: number } | null
+  /** Where the hosted payment page delivers its webhook, signed with `secret` (the platform endpoint's). */
+  deliverWebhooksTo(url: string, secret: string): void
+  /** What the hosted payment page does on "Pay": the session complete and paid, with a payment intent. */
+  pay(sessionId: string): FakeCheckoutSession
+  /** Webhook deliveries of the hosted page so far (each settles once the app answered). */
+  deliveries: Promise<Response>[]
   requests: RecordedStripeRequest[]
   requestsTo(method: string, path: string): RecordedStripeRequest[]
   /** Marks an account as Stripe would once onboarding is done: charges and payouts enabled, nothing due. */
@@ -88,9 +133,40 @@ export function verifiedAccount(account: FakeAccount): FakeAccount {
   }
 }
 
+/** The indexed groups of a form-encoded list: `line_items[0][quantity]` → `[{ '[quantity]': … }]`. */
+function listOf(params: Record<string, string>, name: string): Record<string, string>[] {
+  const items: Record<string, string>[] = []
+  for (const [key, value] of Object.entries(params)) {
+    const match = new RegExp(`^${name.replace(/[[\]]/g, '\\$&')}\\[(\\d+)\\](.*)$`).exec(key)
+    if (match) (items[Number(match[1])] ??= {})[match[2]!] = value
+  }
+  return items
+}
+
+const mapOf = (params: Record<string, string>, name: string) =>
+  Object.fromEntries(
+    Object.entries(params)
+      .filter(([key]) => key.startsWith(`${name}[`))
+      .map(([key, value]) => [key.slice(name.length + 1, -1), value]),
+  )
+
 export async function startFakeStripe(): Promise<FakeStripe> {
   const accounts = new Map<string, FakeAccount>()
+  const checkoutSessions = new Map<string, FakeCheckoutSession>()
+  const refunds: FakeRefund[] = []
   const requests: RecordedStripeRequest[] = []
+  const deliveries: Promise<Response>[] = []
+  let webhookTarget: { url: string; secret: string } | null = null
+  let baseUrl = ''
+  const fake = { failing: null as FakeStripe['failing'] }
+
+  function pay(sessionId: string): FakeCheckoutSession {
+    const session = checkoutSessions.get(sessionId)
+    if (!session) throw new Error(`the fake has no checkout session ${sessionId}`)
+    const paid: FakeCheckoutSession = { ...session, status: 'complete', payment_status: 'paid', url: null, payment_intent: `pi_${randomBytes(8).toString('hex')}` }
+    checkoutSessions.set(sessionId, paid)
+    return paid
+  }
 
   type Reply = { status: number; body: unknown }
   const error = (status: number, message: string): Reply => ({
@@ -128,7 +204,93 @@ export async function startFakeStripe(): Promise<FakeStripe> {
         },
       }
     }
+    if (method === 'POST' && path === '/v1/checkout/sessions') {
+      const lines = listOf(params, 'line_items')
+      if (lines.length === 0) return error(400, 'Missing required param: line_items.')
+      const destination = params['payment_intent_data[transfer_data][destination]'] ?? ''
+      if (!accounts.get(destination)?.charges_enabled) return error(400, `No such destination: '${destination}'`)
+      const id = `cs_test_${randomBytes(12).toString('hex')}`
+      const session: FakeCheckoutSession = {
+        id,
+        object: 'checkout.session',
+        mode: 'payment',
+        status: 'open',
+        payment_status: 'unpaid',
+        url: `${baseUrl}/checkout/${id}`,
+        amount_total: lines.reduce((sum, line) => sum + Number(line['[quantity]']) * Number(line['[price_data][unit_amount]']), 0),
+        currency: lines[0]!['[price_data][currency]'] ?? 'eur',
+        customer_email: params.customer_email ?? null,
+        client_reference_id: params.client_reference_id ?? null,
+        metadata: mapOf(params, 'metadata'),
+        payment_intent: null,
+        expires_at: Number(params.expires_at),
+        success_url: params.success_url ?? '',
+        cancel_url: params.cancel_url ?? null,
+        created: Math.floor(Date.now() / 1000),
+        application_fee_amount: Number(params['payment_intent_data[application_fee_amount]'] ?? 0),
+        destination,
+      }
+      checkoutSessions.set(id, session)
+      return { status: 200, body: session }
+    }
+    const sessionPath = /^\/v1\/checkout\/sessions\/(cs_\w+)(\/expire)?$/.exec(path)
+    if (sessionPath) {
+      const session = checkoutSessions.get(sessionPath[1]!)
+      if (!session) return error(404, `No such checkout.session: '${sessionPath[1]}'`)
+      if (method === 'GET' && !sessionPath[2]) return { status: 200, body: session }
+      if (method === 'POST' && sessionPath[2]) {
+        if (session.status !== 'open') return error(400, `Only Checkout Sessions with a status of open can be expired.`)
+        const expired: FakeCheckoutSession = { ...session, status: 'expired', url: null }
+        checkoutSessions.set(session.id, expired)
+        return { status: 200, body: expired }
+      }
+    }
+    if (method === 'POST' && path === '/v1/refunds') {
+      const session = [...checkoutSessions.values()].find((candidate) => candidate.payment_intent === params.payment_intent)
+      if (!session) return error(400, `No such payment_intent: '${params.payment_intent}'`)
+      if (refunds.some((refund) => refund.payment_intent === session.payment_intent)) {
+        return error(400, `Charge for ${session.payment_intent} has already been refunded.`)
+      }
+      const refund: FakeRefund = {
+        id: `re_${randomBytes(8).toString('hex')}`,
+        object: 'refund',
+        payment_intent: session.payment_intent!,
+        amount: session.amount_total,
+        status: 'succeeded',
+        reverse_transfer: params.reverse_transfer === 'true',
+        refund_application_fee: params.refund_application_fee === 'true',
+        metadata: mapOf(params, 'metadata'),
+      }
+      refunds.push(refund)
+      return { status: 200, body: refund }
+    }
     return error(404, `No fake for ${method} ${path}`)
+  }
+
+  /** The hosted payment page: what the buyer sees instead of Stripe's, and its "Pay" button. */
+  async function hostedCheckout(req: IncomingMessage, res: ServerResponse, sessionId: string, action: string | undefined) {
+    const session = checkoutSessions.get(sessionId)
+    if (!session || session.status !== 'open') {
+      res.writeHead(410, { 'content-type': 'text/html' })
+      res.end('<!doctype html><title>Expired</title><h1>This payment page has expired.</h1>')
+      return
+    }
+    if (req.method === 'POST' && action === '/pay') {
+      const paid = pay(sessionId)
+      if (webhookTarget) {
+        const { body, signature } = signed(stripeEvent('checkout.session.completed', paid), { secret: webhookTarget.secret })
+        deliveries.push(deliver({ url: webhookTarget.url }, { body, signature }))
+      }
+      res.writeHead(303, { location: paid.success_url })
+      res.end()
+      return
+    }
+    const amount = new Intl.NumberFormat('en', { style: 'currency', currency: session.currency.toUpperCase() }).format(session.amount_total / 100)
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+    res.end(`<!doctype html><meta name="viewport" content="width=device-width"><title>Pay · Stripe test</title>
+<h1>Pay ${amount}</h1><p>${session.customer_email ?? ''}</p>
+<form method="post" action="/checkout/${session.id}/pay"><button type="submit">Pay ${amount}</button></form>
+${session.cancel_url ? `<a href="${session.cancel_url}">Back</a>` : ''}`)
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
@@ -138,8 +300,11 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     const params = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')))
     const headers = Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : value]))
     const method = req.method ?? 'GET'
+    const hosted = /^\/checkout\/(cs_\w+)(\/pay)?$/.exec(url.pathname)
+    if (hosted) return hostedCheckout(req, res, hosted[1]!, hosted[2])
     requests.push({ method, path: url.pathname, headers, params })
-    const reply = route(method, url.pathname, params)
+    const failing = fake.failing && `${method} ${url.pathname}`.startsWith(fake.failing.prefix) ? fake.failing : null
+    const reply = failing ? error(failing.status, 'The fake is failing this request on purpose.') : route(method, url.pathname, params)
     res.writeHead(reply.status, { 'content-type': 'application/json', 'request-id': `req_${randomBytes(6).toString('hex')}` })
     res.end(JSON.stringify(reply.body))
   }
@@ -152,10 +317,24 @@ export async function startFakeStripe(): Promise<FakeStripe> {
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
+  baseUrl = `http://127.0.0.1:${port}`
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: baseUrl,
     accounts,
+    checkoutSessions,
+    refunds,
+    get failing() {
+      return fake.failing
+    },
+    set failing(value) {
+      fake.failing = value
+    },
+    deliverWebhooksTo(url, secret) {
+      webhookTarget = { url, secret }
+    },
+    pay,
+    deliveries,
     requests,
     requestsTo: (method, path) => requests.filter((request) => request.method === method && request.path === path),
     verify(accountId) {

@@ -1,11 +1,13 @@
 import { consumePoint } from '../../auth/rate-limits'
+import { orderDepsOf } from '../../orders/deps'
 import { placeOrder } from '../../orders/place-order'
 import { getOrder, myOrders } from '../../orders/read-order'
+import { refundOrder, RefundOrderInputSchema } from '../../orders/refund-order'
 import { rememberedKey, rememberOrder } from '../../orders/order-cookie'
 import { GetOrderInputSchema, PlaceOrderInputSchema } from '../../orders/schemas'
 import { createTrpcRouter, idempotencyKeyOf, protectedProcedure, publicProcedure, type TrpcContext } from '../init'
 
-const orderDeps = (ctx: TrpcContext) => ({ db: ctx.app.database.db, now: ctx.app.now, accessSecret: ctx.app.orders.accessSecret })
+const orderDeps = (ctx: TrpcContext) => orderDepsOf(ctx.app)
 const signedIn = (ctx: TrpcContext) => (ctx.identity.kind === 'authenticated' ? ctx.identity.claims : undefined)
 
 export const ordersRouter = createTrpcRouter({
@@ -28,4 +30,6 @@ export const ordersRouter = createTrpcRouter({
     }),
   ),
   mine: protectedProcedure.query(({ ctx }) => myOrders(orderDeps(ctx), ctx.claims)),
+  /** The organizer's: a paid order refunded through Stripe, a free or unpaid one cancelled; seats released. */
+  refund: protectedProcedure.input(RefundOrderInputSchema).mutation(({ ctx, input }) => refundOrder(orderDeps(ctx), ctx.claims, input)),
 })
