@@ -1,7 +1,7 @@
 import { getFormProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, data, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
-import { Link, useActionData, useFetcher, useLoaderData } from '@remix-run/react'
+import { Link, type ShouldRevalidateFunction, useActionData, useFetcher, useLoaderData } from '@remix-run/react'
 import { useRef } from 'react'
 import { CheckInFormSchema } from '../../server/orders/check-in'
 import { CameraScanner } from '../components/camera-scanner'
@@ -35,6 +35,10 @@ async function theirEvent(args: LoaderFunctionArgs | ActionFunctionArgs) {
   return { user, caller, event, locale: pickLocale(args.request.headers.get('accept-language')) }
 }
 
+/** A check-in changes nothing the page's loader shows: one request per scan at a busy door, not two. */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formMethod, defaultShouldRevalidate }) =>
+  formMethod === 'POST' ? false : defaultShouldRevalidate
+
 export async function loader(args: LoaderFunctionArgs) {
   const { event, locale } = await theirEvent(args)
   const starts = dateTimeFormat(locale, { timeZone: event.timezone, dateStyle: 'full', timeStyle: 'short' }).format(event.startsAt)
@@ -44,7 +48,8 @@ export async function loader(args: LoaderFunctionArgs) {
 /** One code, typed or scanned: checked in through the same procedure the typed API serves. */
 export async function action(args: ActionFunctionArgs) {
   const { user, caller, event, locale } = await theirEvent(args)
-  const submission = parseWithZod(await args.request.formData(), { schema: CheckInFormSchema })
+  // The schema reads the text itself (blank is "type a code"), so no coercion of blanks to "missing".
+  const submission = parseWithZod(await args.request.formData(), { schema: CheckInFormSchema, disableAutoCoercion: true })
   if (submission.status !== 'success') return data({ submission: submission.reply(), outcome: null }, { status: 400 })
   const { code } = submission.value
   // Cleared either way: the field is ready for the next ticket.
@@ -86,6 +91,8 @@ export default function CheckIn() {
       <h1>Check-in</h1>
       <p className="hint">{event.starts}</p>
       <Outcome outcome={answer?.outcome ?? null} />
+      {/* Above the form: on a phone, the camera's view and the answer fit on one screen. */}
+      <CameraScanner onCode={submitScanned} paused={busy} />
       <fetcher.Form method="post" ref={formRef} className="card check-in__form" {...getFormProps(form)}>
         <ErrorList id={form.errorId} errors={form.errors} />
         <Field
@@ -99,7 +106,6 @@ export default function CheckIn() {
           {busy ? 'Checking…' : 'Check in'}
         </button>
       </fetcher.Form>
-      <CameraScanner onCode={submitScanned} paused={busy} />
     </main>
   )
 }

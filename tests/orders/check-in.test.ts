@@ -8,8 +8,8 @@ import { placeOrder } from '../../server/orders/place-order'
 import { normaliseTicketCode } from '../../server/orders/ticket-codes'
 import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../support/databases'
 import { createOrganization, createUser, type TestUser } from '../support/fixtures'
-import { signUp } from '../support/organizers'
-import { apiClient, failureOf, startTestServer, type TestServer } from '../support/server'
+import { browserCookie, signUp } from '../support/organizers'
+import { apiClient, failureOf, postForm, startTestServer, type TestServer } from '../support/server'
 import { eventWithTiers, NOW, orderDeps } from './support'
 
 const buyer = { name: 'Ada Lovelace', email: 'ada@example.test' }
@@ -227,6 +227,36 @@ describeEachDatabase('tickets.checkIn through the typed API', (kind) => {
       checkedInAt: NOW,
       checkedInBy: { userId: organizer.id, email: organizer.email },
     })
+  })
+
+  it("the check-in page is for the event's people only: 404 for anyone else, sign-in for a visitor", async () => {
+    const organizer = await signUp(server, 'organizer')
+    const publisher: TestUser = { id: organizer.id, email: organizer.email, claims: { role: 'authenticated', sub: organizer.id } }
+    const { event, tiers } = await eventWithTiers(database.db, [{ name: 'General' }], {}, publisher)
+    const placed = await apiClient(server.url).orders.place.mutate({ eventId: event.id, items: [{ tierId: tiers[0]!.id, quantity: 1 }], buyer })
+    const [ticket] = await asServiceRole(database.db, (tx) => tx.select().from(schema.tickets).where(eq(schema.tickets.orderId, placed.orderId)))
+    const path = `/events/${event.id}/check-in`
+    const get = (to: string, cookie?: string) => fetch(`${server.url}${to}`, { headers: cookie ? { cookie } : {}, redirect: 'manual' })
+
+    const stranger = await signUp(server, 'stranger')
+    const strangerCookie = await browserCookie(server, stranger.email)
+    expect((await get(path, strangerCookie)).status).toBe(404)
+    expect((await postForm(server, path, { code: ticket!.code }, { cookie: strangerCookie })).status).toBe(404)
+    expect((await ticketRow(database, ticket!.code)).checkedInAt).toBeNull()
+
+    const visitor = await get(path)
+    expect(visitor.status).toBe(302)
+    expect(visitor.headers.get('location')).toBe(`/sign-in?${new URLSearchParams({ redirectTo: path })}`)
+
+    const cookie = await browserCookie(server, organizer.email)
+    expect((await get('/events/not-an-event/check-in', cookie)).status).toBe(404)
+    const page = await get(path, cookie)
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('Ticket code')
+    const posted = await postForm(server, path, { code: ticket!.code }, { cookie })
+    expect(posted.status).toBe(200)
+    expect(await posted.text()).toContain('✓ Admitted')
+    expect((await ticketRow(database, ticket!.code)).checkedInBy).toBe(organizer.id)
   })
 
   it('answers bad input with BAD_REQUEST and field issues', async () => {
