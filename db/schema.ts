@@ -545,6 +545,9 @@ export const emailStatuses = ['pending', 'sent', 'failed', 'skipped'] as const
  */
 const canReadOrdersOfEvent = (eventId: AnyPgColumn) => isPublisherOrMember(eventId)
 
+/** Whoever may refund or cancel an event's orders: its publisher and its organization's managers. */
+const canManageOrdersOfEvent = (eventId: AnyPgColumn) => isPublisherOrMember(eventId, managers)
+
 export const orders = eventWizard.table(
   'orders',
   {
@@ -600,6 +603,14 @@ export const orders = eventWizard.table(
       for: 'select',
       to: authenticatedRole,
       using: canReadOrdersOfEvent(t.eventId),
+    }),
+    // Refunds and cancels. Column grants (drizzle/0014) keep the rest of the order (buyer, amounts,
+    // event, Stripe ids) out of reach; an order is only ever moved to an end state this way.
+    pgPolicy("publishers and organization managers can cancel or refund their events' orders", {
+      for: 'update',
+      to: authenticatedRole,
+      using: canManageOrdersOfEvent(t.eventId),
+      withCheck: sql`${canManageOrdersOfEvent(t.eventId)} and ${t.status} in ('cancelled', 'refunded')`,
     }),
   ],
 )
@@ -667,6 +678,14 @@ export const tickets = eventWizard.table(
       for: 'select',
       to: authenticatedRole,
       using: sql`exists (select 1 from event_wizard.orders o where o.id = ${t.orderId})`,
+    }),
+    // Check-in at the door, by anyone of the event's people. Column grants (drizzle/0014) limit it to
+    // the check-in columns; a check-in is recorded in the checker's own name, never another's.
+    pgPolicy('publishers and organization members can check tickets in', {
+      for: 'update',
+      to: authenticatedRole,
+      using: isPublisherOrMember(t.eventId),
+      withCheck: sql`${isPublisherOrMember(t.eventId)} and ${t.checkedInAt} is not null and ${t.checkedInBy} = ${authUid}`,
     }),
   ],
 )

@@ -10,3 +10,11 @@ export function newTicketCode(): string {
   for (const byte of bytes) code += ALPHABET[byte % ALPHABET.length]
   return code
 }
+
+/**
+ * A code as someone typed or scanned it, in the form it is stored: spaces and dashes (a printout may
+ * group the characters) dropped, letters upper-cased.
+ */
+export function normaliseTicketCode(typed: string): string {
+  return typed.replace(/[\s-]+/g, '').toUpperCase()
+}

@@ -4,6 +4,7 @@ import { eventsRouter } from './routers/events'
 import { ordersRouter } from './routers/orders'
 import { orgsRouter } from './routers/orgs'
 import { paymentsRouter } from './routers/payments'
+import { ticketsRouter } from './routers/tickets'
 import { wizardRouter } from './routers/wizard'
 
 export const appRouter = createTrpcRouter({
@@ -13,6 +14,7 @@ export const appRouter = createTrpcRouter({
   events: eventsRouter,
   payments: paymentsRouter,
   orders: ordersRouter,
+  tickets: ticketsRouter,
 })
 
 export type AppRouter = typeof appRouter

@@ -67,8 +67,9 @@ interface Fixture {
   ticketId: string
   /** An anonymous buyer's order for O's published event. */
   anonymousOrderId: string
-  /** An anonymous buyer's order for an event of the outsider's organization. */
+  /** An anonymous buyer's order for an event of the outsider's organization, and its ticket. */
   otherEventOrderId: string
+  otherEventTicketId: string
   emailId: string
 }
 
@@ -108,11 +109,15 @@ const expectations = {
   auth_sessions: { select: onlyCreator, insert: everyoneSignedIn, update: onlyCreator, delete: nobody },
   // A thread on the organization's session: any member may start their own there, only its owner reads it.
   copilot_threads: { select: onlyCreator, insert: members, update: nobody, delete: nobody },
-  orders: { select: membersAndBuyer, insert: nobody, update: nobody, delete: nobody },
+  // Refunds and cancels: the event's publisher and O's managers, not a plain member, not the buyer.
+  orders: { select: membersAndBuyer, insert: nobody, update: creatorAndManagers, delete: nobody },
   'orders (anonymous buyer)': { select: members },
-  "orders (another organization's event)": { select: onlyOutsider },
+  // The outsider owns the other organization: its event's orders are theirs to manage, not O's.
+  "orders (another organization's event)": { select: onlyOutsider, update: onlyOutsider },
   order_items: { select: membersAndBuyer, insert: nobody, update: nobody, delete: nobody },
-  tickets: { select: membersAndBuyer, insert: nobody, update: nobody, delete: nobody },
+  // Check-in: any of the event's people, plain members included; not the buyer.
+  tickets: { select: membersAndBuyer, insert: nobody, update: members, delete: nobody },
+  "tickets (another organization's event)": { select: onlyOutsider, update: onlyOutsider },
   email_outbox: { select: nobody, insert: nobody, update: nobody, delete: nobody },
 } satisfies Record<string, Partial<Record<Op, readonly Actor[]>>>
 
@@ -295,6 +300,8 @@ const operations: { [S in Subject]: { [O in keyof (typeof expectations)[S]]: Run
   },
   "orders (another organization's event)": {
     select: (tx, { f }) => tx.select().from(schema.orders).where(eq(schema.orders.id, f.otherEventOrderId)),
+    update: (tx, { f }) =>
+      tx.update(schema.orders).set({ status: 'cancelled' }).where(eq(schema.orders.id, f.otherEventOrderId)).returning(),
   },
   order_items: {
     select: (tx, { f }) => tx.select().from(schema.orderItems).where(eq(schema.orderItems.id, f.orderItemId)),
@@ -308,9 +315,15 @@ const operations: { [S in Subject]: { [O in keyof (typeof expectations)[S]]: Run
     select: (tx, { f }) => tx.select().from(schema.tickets).where(eq(schema.tickets.id, f.ticketId)),
     insert: (tx, { f }) =>
       tx.insert(schema.tickets).values(ticketValues(f.orderId, f.publishedTierId, f.publishedEventId)).returning(),
-    update: (tx, { f }) =>
-      tx.update(schema.tickets).set({ checkedInAt: new Date() }).where(eq(schema.tickets.id, f.ticketId)).returning(),
+    // A check-in in the actor's own name (anon: in the creator's).
+    update: (tx, { f, selfId }) =>
+      tx.update(schema.tickets).set(checkIn(selfId)).where(eq(schema.tickets.id, f.ticketId)).returning(),
     delete: (tx, { f }) => tx.delete(schema.tickets).where(eq(schema.tickets.id, f.ticketId)).returning(),
+  },
+  "tickets (another organization's event)": {
+    select: (tx, { f }) => tx.select().from(schema.tickets).where(eq(schema.tickets.id, f.otherEventTicketId)),
+    update: (tx, { f, selfId }) =>
+      tx.update(schema.tickets).set(checkIn(selfId)).where(eq(schema.tickets.id, f.otherEventTicketId)).returning(),
   },
   email_outbox: {
     select: (tx, { f }) => tx.select().from(schema.emailOutbox).where(eq(schema.emailOutbox.id, f.emailId)),
@@ -334,6 +347,8 @@ function orderValues(eventId: string, userId: string | null): typeof schema.orde
     accessKeyHash: 'a'.repeat(64),
   }
 }
+
+const checkIn = (userId: string) => ({ checkedInAt: new Date(), checkedInBy: userId })
 
 function ticketValues(orderId: string, tierId: string, eventId: string): typeof schema.tickets.$inferInsert {
   return { orderId, tierId, eventId, code: `T${randomSuffix().toUpperCase()}${randomSuffix().toUpperCase()}` }
@@ -461,6 +476,7 @@ async function buildFixture(db: TestDatabase['db']): Promise<Fixture> {
     return { actionId: action.id, paymentAccountId: account.id }
   })
   const otherEvent = await createEvent(db, users.outsider, { organizationId: otherOrganization.id })
+  const otherEventTier = await createTier(db, otherEvent.id)
   const sales = await asServiceRole(db, async (tx) => {
     const [order] = await tx.insert(schema.orders).values(orderValues(published.id, users.outsider.id)).returning()
     const [anonymousOrder] = await tx.insert(schema.orders).values(orderValues(published.id, null)).returning()
@@ -470,6 +486,10 @@ async function buildFixture(db: TestDatabase['db']): Promise<Fixture> {
       .values({ orderId: order!.id, tierId: publishedTier.id, quantity: 1, unitPrice: 0 })
       .returning()
     const [ticket] = await tx.insert(schema.tickets).values(ticketValues(order!.id, publishedTier.id, published.id)).returning()
+    const [otherEventTicket] = await tx
+      .insert(schema.tickets)
+      .values(ticketValues(otherEventOrder!.id, otherEventTier.id, otherEvent.id))
+      .returning()
     const [email] = await tx
       .insert(schema.emailOutbox)
       .values({ recipient: users.outsider.email, template: 'order-confirmation', payload: { orderId: order!.id } })
@@ -478,6 +498,7 @@ async function buildFixture(db: TestDatabase['db']): Promise<Fixture> {
       orderId: order!.id,
       anonymousOrderId: anonymousOrder!.id,
       otherEventOrderId: otherEventOrder!.id,
+      otherEventTicketId: otherEventTicket!.id,
       orderItemId: item!.id,
       ticketId: ticket!.id,
       emailId: email!.id,
@@ -661,6 +682,58 @@ describeEachDatabase('row level security matrix', (kind) => {
           tx.update(schema.events).set({ userId: outsider.id }).where(eq(schema.events.id, f.unpublishedEventId)),
         ),
       ).toEqual(ownerChange)
+    })
+
+    const notGranted = (table: string) => ({ code: '42501', message: expect.stringMatching(new RegExp(`permission denied for table ${table}`)) })
+
+    it("a ticket is checked in in the checker's own name, and nothing else of it changes", async () => {
+      const { member, creator } = f.users
+      const ticket = eq(schema.tickets.id, f.ticketId)
+      expect(
+        await refusal(member.claims, (tx) => tx.update(schema.tickets).set(checkIn(creator.id)).where(ticket)),
+      ).toEqual(rlsRefusal)
+      expect(
+        await refusal(member.claims, (tx) => tx.update(schema.tickets).set({ checkedInAt: null, checkedInBy: null }).where(ticket)),
+      ).toEqual(rlsRefusal)
+      const otherColumns: Partial<typeof schema.tickets.$inferInsert>[] = [
+        { status: 'void' },
+        { code: 'FORGEDCODE234567' },
+        { holderName: 'Mallory' },
+        { orderId: f.anonymousOrderId },
+        { eventId: f.unpublishedEventId },
+      ]
+      for (const change of otherColumns) {
+        expect(await refusal(creator.claims, (tx) => tx.update(schema.tickets).set(change).where(ticket)), JSON.stringify(change)).toEqual(
+          notGranted('tickets'),
+        )
+      }
+    })
+
+    it("an order's managers only cancel or refund it, and change nothing else of it", async () => {
+      const { admin, owner } = f.users
+      const order = eq(schema.orders.id, f.orderId)
+      for (const status of ['confirmed', 'pending', 'expired'] as const) {
+        const changes = status === 'pending' ? { status, expiresAt: new Date() } : { status }
+        expect(await refusal(admin.claims, (tx) => tx.update(schema.orders).set(changes).where(order)), status).toEqual(
+          status === 'pending' ? notGranted('orders') : rlsRefusal,
+        )
+      }
+      const otherColumns: Partial<typeof schema.orders.$inferInsert>[] = [
+        { buyerEmail: 'thief@example.test' },
+        { total: 1 },
+        { accessKeyHash: 'b'.repeat(64) },
+        { eventId: f.unpublishedEventId },
+        { userId: admin.id },
+        { stripePaymentIntentId: 'pi_forged' },
+      ]
+      for (const change of otherColumns) {
+        expect(await refusal(owner.claims, (tx) => tx.update(schema.orders).set(change).where(order)), JSON.stringify(change)).toEqual(
+          notGranted('orders'),
+        )
+      }
+      expect(await asUserRolledBack(database.db, admin.claims, (tx) =>
+        tx.update(schema.orders).set({ status: 'refunded', refundedAt: new Date() }).where(order).returning({ status: schema.orders.status }),
+      )).toEqual([{ status: 'refunded' }])
     })
 
     it('an audit row names the organization of its session, never another one', async () => {

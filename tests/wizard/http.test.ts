@@ -151,6 +151,7 @@ describeEachDatabase('the wizard through the typed API', (kind) => {
       ['wizard.get (published)', () => stranger.api.wizard.get.query({ sessionId: publishedSession })],
       ['wizard.abandon (published)', () => stranger.api.wizard.abandon.mutate({ sessionId: publishedSession })],
       ['events.unpublish', () => stranger.api.events.unpublish.mutate({ eventId: event.eventId })],
+      ['tickets.checkIn', () => stranger.api.tickets.checkIn.mutate({ eventId: event.eventId, code: 'ABCDEFGHJKLMNPQR' })],
     ]
     for (const [name, attempt] of attempts) {
       const error = await failureOf(attempt())
