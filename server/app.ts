@@ -40,7 +40,14 @@ export function createHttpApp({ app, build, vite }: HttpAppOptions) {
       },
     }),
   )
-  server.use(securityHeaders({ development: Boolean(vite), https: config.APP_URL.startsWith('https:') }))
+  server.use(
+    securityHeaders({
+      development: Boolean(vite),
+      https: config.APP_URL.startsWith('https:'),
+      // A local stand-in of Stripe's API (STRIPE_API_BASE) serves its stand-in of the Checkout page too.
+      stripePages: config.STRIPE_API_BASE ? [new URL(config.STRIPE_API_BASE).origin] : [],
+    }),
+  )
 
   if (vite) {
     server.use(vite.middlewares)
@@ -103,7 +110,7 @@ const assignRequestId: RequestHandler = (req, res, next) => {
  * nonce (Remix's inline hydration scripts), no plugins, no framing. Development adds what Vite's HMR
  * needs (its websocket and injected styles); HSTS only when the app is served over https.
  */
-function securityHeaders({ development, https }: { development: boolean; https: boolean }): RequestHandler {
+function securityHeaders({ development, https, stripePages }: { development: boolean; https: boolean; stripePages: string[] }): RequestHandler {
   const nonce: RequestHandler = (_req, res, next) => {
     res.locals.cspNonce = randomBytes(16).toString('base64')
     next()
@@ -120,9 +127,9 @@ function securityHeaders({ development, https }: { development: boolean; https: 
         'connect-src': development ? ["'self'", 'ws:'] : ["'self'"],
         'object-src': ["'none'"],
         'base-uri': ["'self'"],
-        // The payment stage's form redirects to Stripe's onboarding; Chrome applies form-action to
-        // the redirect too.
-        'form-action': ["'self'", 'https://connect.stripe.com'],
+        // The payment stage's form redirects to Stripe's onboarding, the event page's to Checkout;
+        // Chrome applies form-action to the redirect too.
+        'form-action': ["'self'", 'https://connect.stripe.com', 'https://checkout.stripe.com', ...stripePages],
         'frame-ancestors': ["'none'"],
         ...(https ? { 'upgrade-insecure-requests': [] } : {}),
       },

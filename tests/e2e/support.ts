@@ -57,11 +57,11 @@ export interface E2eApp {
  * The real Express app and production build on a fresh PGlite database. Limits are raised so that a
  * test's own clicks and autosaves never meet the per-user mutation limit.
  */
-export async function startApp(options: { copilotModel?: CopilotModel | null } = {}): Promise<E2eApp> {
+export async function startApp(options: { copilotModel?: CopilotModel | null; env?: Record<string, string> } = {}): Promise<E2eApp> {
   const database = await openTestDatabase('pglite')
   const server = await startTestServer(
     database,
-    { RATE_LIMIT_MUTATIONS_PER_USER: '1000', RATE_LIMIT_AUTH_PER_IP: '200' },
+    { RATE_LIMIT_MUTATIONS_PER_USER: '1000', RATE_LIMIT_AUTH_PER_IP: '200', ...options.env },
     { copilotModel: options.copilotModel ?? null },
   )
   let closed = false
@@ -84,20 +84,22 @@ const PLACEHOLDER_SVG =
   '<stop offset="1" stop-color="#d9a441"/></linearGradient></defs><rect width="1600" height="900" fill="url(#g)"/></svg>'
 
 /**
- * A browser context that talks to the app only: https images (cover, logos) get a placeholder, any other
- * request off the app's origin is refused, so nothing leaves the machine.
+ * A browser context that talks to the app only (and the local stand-ins in `alsoAllowed`, such as the
+ * Stripe Checkout page): https images (cover, logos) get a placeholder, any other request off those
+ * origins is refused, so nothing leaves the machine.
  */
 export async function newContext(
   browser: Browser,
   server: TestServer,
-  options: Parameters<Browser['newContext']>[0] = {},
+  { alsoAllowed = [], ...options }: Parameters<Browser['newContext']>[0] & { alsoAllowed?: string[] } = {},
 ): Promise<BrowserContext> {
+  const allowed = new Set([new URL(server.url).origin, ...alsoAllowed.map((url) => new URL(url).origin)])
   const context = await browser.newContext({ locale: 'en-US', timezoneId: 'Europe/Paris', ...options })
   // Generous: these tests share a small machine with builds and other suites.
   context.setDefaultTimeout(20_000)
   context.setDefaultNavigationTimeout(30_000)
   await context.route(
-    (url) => url.origin !== new URL(server.url).origin,
+    (url) => !allowed.has(url.origin),
     (route) =>
       route.request().resourceType() === 'image'
         ? route.fulfill({ status: 200, contentType: 'image/svg+xml', body: PLACEHOLDER_SVG })

@@ -82,7 +82,11 @@ export interface FakeStripe {
   refunds: FakeRefund[]
   /** Answers every API request whose `METHOD path` starts with `prefix` with this status, until cleared (null). */
   failing: { prefix: string; status: number } | null
-  /** Where the hosted payment page delivers its webhook, signed with `secret` (the platform endpoint's). */
+  /**
+   * Where the hosted payment page delivers its webhook, signed with `secret` (the platform endpoint's),
+   * and sends the buyer back to: the app under test listens on a port its APP_URL does not name, so
+   * the origin of the return address is replaced with `url`'s.
+   */
   deliverWebhooksTo(url: string, secret: string): void
   /** What the hosted payment page does on "Pay": the session complete and paid, with a payment intent. */
   pay(sessionId: string): FakeCheckoutSession
@@ -279,9 +283,12 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       const paid = pay(sessionId)
       if (webhookTarget) {
         const { body, signature } = signed(stripeEvent('checkout.session.completed', paid), { secret: webhookTarget.secret })
-        deliveries.push(deliver({ url: webhookTarget.url }, { body, signature }))
+        // Sent after the buyer is on their way back, as Stripe's may arrive after them: the page must wait for it.
+        const target = webhookTarget
+        deliveries.push(new Promise((resolve) => setTimeout(resolve, 300)).then(() => deliver({ url: target.url }, { body, signature })))
       }
-      res.writeHead(303, { location: paid.success_url })
+      const back = new URL(paid.success_url)
+      res.writeHead(303, { location: webhookTarget ? `${webhookTarget.url}${back.pathname}${back.search}` : paid.success_url })
       res.end()
       return
     }
