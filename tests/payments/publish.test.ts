@@ -95,7 +95,7 @@ describeEachDatabase('paid tickets and the payment stage', (kind) => {
     expect(location).toMatch(/^https:\/\/connect\.stripe\.com\/setup\/e\/acct_/)
     // …which the page's Content-Security-Policy lets a form go to.
     const csp = posted.headers.get('content-security-policy') ?? ''
-    expect(csp).toMatch(/form-action 'self' https:\/\/connect\.stripe\.com(;|$)/)
+    expect(csp).toMatch(/form-action 'self' https:\/\/connect\.stripe\.com https:\/\/checkout\.stripe\.com http:\/\/127\.0\.0\.1:\d+(;|$)/)
     const accountId = await accountOfSession(sessionId)
 
     const pending = await stagePage(sessionId, cookie)
