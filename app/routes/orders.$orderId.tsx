@@ -42,6 +42,7 @@ export async function loader(args: LoaderFunctionArgs) {
       order.tickets.map(async (ticket) => ({ ...ticket, qrSvg: await qrSvgOf(ticket.code) })),
     ),
     calendarHref: withKey(`/orders/${order.id}/calendar.ics`, key),
+    payHref: withKey(`/orders/${order.id}/pay`, key),
   }
 }
 
@@ -69,6 +70,9 @@ export default function OrderPage() {
           Your seats are held while the payment is confirmed; this takes a few seconds once you have paid.{' '}
           <a href={order.refreshHref} className="button">
             Refresh
+          </a>{' '}
+          <a href={order.payHref} className="button button--primary">
+            Continue to payment
           </a>
         </p>
       ) : null}

@@ -5,6 +5,7 @@ import { eventTicketTiers, events, orderItems, orders, tickets } from '../../db/
 import type { AuthenticatedClaims } from '../auth/identity'
 import { notFound } from '../errors'
 import { accessKeyMatches } from './access-keys'
+import { checkoutUrlOf } from './checkout'
 import type { OrderDeps } from './deps'
 
 /** How a request may reach an order: any one of them is enough. */
@@ -112,4 +113,17 @@ export async function myOrders(deps: OrderDeps, claims: AuthenticatedClaims, lim
       .orderBy(desc(orders.createdAt))
       .limit(limit),
   )
+}
+
+/**
+ * Where a pending order is paid, for whoever may see the order (as `getOrder` decides): its Checkout
+ * page while that is open; null once the order is no longer waiting or the page has closed.
+ */
+export async function checkoutPageOf(deps: OrderDeps, access: OrderAccess): Promise<{ url: string | null }> {
+  const order = await getOrder(deps, access)
+  if (order.status !== 'pending' || !deps.payments) return { url: null }
+  const [row] = await asServiceRole(deps.db, (tx) =>
+    tx.select({ sessionId: orders.stripeCheckoutSessionId }).from(orders).where(eq(orders.id, order.id)),
+  )
+  return { url: await checkoutUrlOf(deps.payments, row?.sessionId ?? null) }
 }

@@ -107,6 +107,16 @@ describeEachDatabase('paid orders', (kind) => {
     })
     expect(retried).toEqual(placed)
     expect(fake.checkoutSessions.size).toBe(sessionsBefore)
+
+    // The buyer who left Checkout goes back to it from the order page, with the key; nobody else does.
+    const anonymous = apiClient(server.url)
+    expect(await anonymous.orders.checkout.query({ orderId: placed.orderId, accessKey: placed.accessKey })).toEqual({ url: placed.checkoutUrl })
+    expect((await failureOf(anonymous.orders.checkout.query({ orderId: placed.orderId }))).data?.code).toBe('NOT_FOUND')
+    const resume = await fetch(`${server.url}/orders/${placed.orderId}/pay?key=${encodeURIComponent(placed.accessKey)}`, { redirect: 'manual' })
+    expect({ status: resume.status, location: resume.headers.get('location') }).toEqual({ status: 303, location: placed.checkoutUrl })
+    expect((await fetch(`${server.url}/orders/${placed.orderId}/pay`, { redirect: 'manual' })).status).toBe(404)
+    fake.pay(session.id)
+    expect(await anonymous.orders.checkout.query({ orderId: placed.orderId, accessKey: placed.accessKey })).toEqual({ url: null })
   })
 
   it('confirms once under five replays and concurrent deliveries, signed for either endpoint: tickets, one e-mail, payment received', async () => {

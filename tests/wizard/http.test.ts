@@ -141,6 +141,12 @@ describeEachDatabase('the wizard through the typed API', (kind) => {
     }
     const before = await snapshot()
     const publishedBefore = await owner.api.wizard.get.query({ sessionId: publishedSession })
+    const [tier] = (await apiClient(server.url).events.bySlug.query({ slug: event.slug })).tiers
+    const order = await apiClient(server.url).orders.place.mutate({
+      eventId: event.eventId,
+      items: [{ tierId: tier!.id, quantity: tier!.minPerOrder ?? 1 }],
+      buyer: { name: 'Ada', email: 'ada@example.test' },
+    })
 
     const attempts: [string, () => Promise<unknown>][] = [
       ['wizard.get', () => stranger.api.wizard.get.query({ sessionId })],
@@ -152,6 +158,9 @@ describeEachDatabase('the wizard through the typed API', (kind) => {
       ['wizard.abandon (published)', () => stranger.api.wizard.abandon.mutate({ sessionId: publishedSession })],
       ['events.unpublish', () => stranger.api.events.unpublish.mutate({ eventId: event.eventId })],
       ['tickets.checkIn', () => stranger.api.tickets.checkIn.mutate({ eventId: event.eventId, code: 'ABCDEFGHJKLMNPQR' })],
+      ['orders.get', () => stranger.api.orders.get.query({ orderId: order.orderId })],
+      ['orders.checkout', () => stranger.api.orders.checkout.query({ orderId: order.orderId })],
+      ['orders.refund', () => stranger.api.orders.refund.mutate({ orderId: order.orderId })],
     ]
     for (const [name, attempt] of attempts) {
       const error = await failureOf(attempt())

@@ -1,13 +1,20 @@
 import { consumePoint } from '../../auth/rate-limits'
 import { orderDepsOf } from '../../orders/deps'
 import { placeOrder } from '../../orders/place-order'
-import { getOrder, myOrders } from '../../orders/read-order'
+import { checkoutPageOf, getOrder, myOrders } from '../../orders/read-order'
 import { refundOrder, RefundOrderInputSchema } from '../../orders/refund-order'
 import { rememberedKey, rememberOrder } from '../../orders/order-cookie'
-import { GetOrderInputSchema, PlaceOrderInputSchema } from '../../orders/schemas'
+import { type GetOrderInput, GetOrderInputSchema, PlaceOrderInputSchema } from '../../orders/schemas'
 import { createTrpcRouter, idempotencyKeyOf, protectedProcedure, publicProcedure, type TrpcContext } from '../init'
 
 const orderDeps = (ctx: TrpcContext) => orderDepsOf(ctx.app)
+/** Every way this request may reach an order: the given key, this browser's cookie, the account. */
+const orderAccess = async (ctx: TrpcContext, input: GetOrderInput) => ({
+  orderId: input.orderId,
+  accessKey: input.accessKey,
+  cookieKey: await rememberedKey(ctx.app.orders.cookie, ctx.http.cookieHeader, input.orderId),
+  claims: signedIn(ctx),
+})
 const signedIn = (ctx: TrpcContext) => (ctx.identity.kind === 'authenticated' ? ctx.identity.claims : undefined)
 
 export const ordersRouter = createTrpcRouter({
@@ -21,14 +28,9 @@ export const ordersRouter = createTrpcRouter({
     ctx.http.setCookie(await rememberOrder(ctx.app.orders.cookie, ctx.http.cookieHeader, placed.orderId, placed.accessKey))
     return placed
   }),
-  get: publicProcedure.input(GetOrderInputSchema).query(async ({ ctx, input }) =>
-    getOrder(orderDeps(ctx), {
-      orderId: input.orderId,
-      accessKey: input.accessKey,
-      cookieKey: await rememberedKey(ctx.app.orders.cookie, ctx.http.cookieHeader, input.orderId),
-      claims: signedIn(ctx),
-    }),
-  ),
+  get: publicProcedure.input(GetOrderInputSchema).query(async ({ ctx, input }) => getOrder(orderDeps(ctx), await orderAccess(ctx, input))),
+  /** A pending order's Checkout page again (the buyer left it, or lost it): `{ url }`, null once closed. */
+  checkout: publicProcedure.input(GetOrderInputSchema).query(async ({ ctx, input }) => checkoutPageOf(orderDeps(ctx), await orderAccess(ctx, input))),
   mine: protectedProcedure.query(({ ctx }) => myOrders(orderDeps(ctx), ctx.claims)),
   /** The organizer's: a paid order refunded through Stripe, a free or unpaid one cancelled; seats released. */
   refund: protectedProcedure.input(RefundOrderInputSchema).mutation(({ ctx, input }) => refundOrder(orderDeps(ctx), ctx.claims, input)),
