@@ -151,6 +151,8 @@ describeEachDatabase('the wizard through the typed API', (kind) => {
       ['wizard.get (published)', () => stranger.api.wizard.get.query({ sessionId: publishedSession })],
       ['wizard.abandon (published)', () => stranger.api.wizard.abandon.mutate({ sessionId: publishedSession })],
       ['events.unpublish', () => stranger.api.events.unpublish.mutate({ eventId: event.eventId })],
+      ['events.sales', () => stranger.api.events.sales.query({ eventId: event.eventId })],
+      ['events.attendees', () => stranger.api.events.attendees.query({ eventId: event.eventId })],
     ]
     for (const [name, attempt] of attempts) {
       const error = await failureOf(attempt())
