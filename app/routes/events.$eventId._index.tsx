@@ -200,10 +200,13 @@ export default function ManageEvent() {
                     {tier.hidden ? <span className="badge">Hidden</span> : null}
                     <span className="manage__sub">{tier.saleLabel}</span>
                   </th>
-                  <td>{tier.price}</td>
+                  <td className="manage__price">{tier.price}</td>
                   <td className="manage__number">{tier.sold}</td>
                   <td className="manage__number">{tier.held}</td>
-                  <td className="manage__number">{`${tier.left} of ${tier.quantity}`}</td>
+                  <td className="manage__number">
+                    {tier.left}
+                    <span className="manage__sub">{`of ${tier.quantity}`}</span>
+                  </td>
                 </tr>
               ))}
             </tbody>

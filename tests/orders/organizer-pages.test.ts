@@ -71,7 +71,7 @@ describeEachDatabase("the organizer's event page", (kind) => {
     // 2 VIP and 551 General sold, 1 VIP held.
     expect(body).toMatch(/<dt>Sold<\/dt><dd>553<\/dd>/)
     expect(body).toMatch(/<dt>Held for payment<\/dt><dd>1<\/dd>/)
-    expect(body).toMatch(/VIP.*?€50\.00<\/td><td class="manage__number">2<\/td><td class="manage__number">1<\/td><td class="manage__number">7 of 10<\/td>/s)
+    expect(body).toMatch(/VIP.*?€50\.00<\/td><td class="manage__number">2<\/td><td class="manage__number">1<\/td><td class="manage__number">7<span class="manage__sub">of 10<\/span><\/td>/s)
     expect(body).toMatch(/<dt>Gross<\/dt><dd>€100\.00<\/dd>/)
     expect(body).toMatch(/<dt>Platform fee<\/dt><dd>€5\.00<\/dd>/)
     expect(body).toMatch(/<dt>Net<\/dt><dd>€95\.00<\/dd>/)
