@@ -178,9 +178,13 @@ function safeZone(zone: string): string {
 
 const toDate = (value: Date | string) => (value instanceof Date ? value : new Date(value))
 
-/** Minor units → "€19.99", "¥500", "KWD 1.234"; 0 → "Free". */
+/** A ticket's price: minor units → "€19.99", "¥500", "KWD 1.234"; 0 → "Free". */
 export function formatPrice(price: number, currency: string, locale: string): string {
-  if (price === 0) return 'Free'
+  return price === 0 ? 'Free' : formatAmount(price, currency, locale)
+}
+
+/** An amount of money in minor units → "€19.99", "¥500", "KWD 1.234" ("€0.00" for nothing). */
+export function formatAmount(amount: number, currency: string, locale: string): string {
   try {
     const digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2
     return new Intl.NumberFormat(locale, {
@@ -188,9 +192,9 @@ export function formatPrice(price: number, currency: string, locale: string): st
       currency,
       minimumFractionDigits: digits,
       maximumFractionDigits: digits,
-    }).format(price / 10 ** digits)
+    }).format(amount / 10 ** digits)
   } catch {
-    return `${(price / 100).toFixed(2)} ${currency}`
+    return `${(amount / 100).toFixed(2)} ${currency}`
   }
 }
 

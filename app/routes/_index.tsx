@@ -12,6 +12,7 @@ import { z } from 'zod'
 import { getHTTPStatusCodeFromError } from '@trpc/server/http'
 import { type StageId, stageIds } from '../../server/wizard/stages'
 import { eventTypeLabel, pickLocale } from '../lib/event-presentation'
+import { eventStatusLabels } from '../lib/event-status'
 import { callerFor } from '../lib/caller.server'
 import { forwardActionHeaders } from '../lib/headers'
 import { getUser, requireUser } from '../lib/session.server'
@@ -37,8 +38,6 @@ const stageLabels: Record<StageId, string> = {
   sponsorsMedia: 'Sponsors and media',
   reviewPublish: 'Review and publish',
 }
-
-const statusLabels: Record<string, string> = { published: 'Live', unpublished: 'Unpublished', cancelled: 'Cancelled' }
 
 /** "just now", "5 minutes ago", "yesterday" — or the date, past a week (the page's words are English). */
 function lastEdited(at: Date, now: Date, locale: string): string {
@@ -256,7 +255,7 @@ function EventRow({ event }: { event: DashboardData['events'][number] }) {
         <div className="dashboard__wizard-head">
           <h3>{event.title}</h3>
           <span className={`badge dashboard__status dashboard__status--${event.status}`}>
-            {statusLabels[event.status] ?? event.status}
+            {eventStatusLabels[event.status] ?? event.status}
           </span>
           {event.past ? <span className="badge">Past</span> : null}
         </div>
@@ -265,13 +264,18 @@ function EventRow({ event }: { event: DashboardData['events'][number] }) {
           <time dateTime={event.startIso}>{event.date.full}</time>
           {event.organization ? <span>{event.organization}</span> : null}
         </p>
-        {event.status === 'published' ? (
-          <Link className="dashboard__public-link" to={`/e/${event.slug}`}>
-            View public page<span className="sr-only">{` of ${event.title}`}</span>
+        <div className="dashboard__event-links">
+          <Link className="button button--small" to={`/events/${event.id}`}>
+            Manage<span className="sr-only">{` ${event.title}`}</span>
           </Link>
-        ) : (
-          <p className="dashboard__meta">Not visible to the public.</p>
-        )}
+          {event.status === 'published' ? (
+            <Link className="dashboard__public-link" to={`/e/${event.slug}`}>
+              View public page<span className="sr-only">{` of ${event.title}`}</span>
+            </Link>
+          ) : (
+            <p className="dashboard__meta">Not visible to the public.</p>
+          )}
+        </div>
       </div>
     </li>
   )

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { storableString } from '../storable-text'
 
 /** The most tickets one order may hold, whatever the tiers allow. */
 export const MAX_TICKETS_PER_ORDER = 50
@@ -53,3 +54,36 @@ export const RegistrationFormSchema = z.object({
   nonce: z.string().regex(/^[\w-]{16,64}$/, { message: 'Reload the page and try again.' }),
 })
 export type RegistrationForm = z.infer<typeof RegistrationFormSchema>
+
+/** How many attendees a page lists unless asked otherwise, and the most it lists. */
+export const ATTENDEES_PAGE_SIZE = 25
+export const MAX_ATTENDEES_PAGE_SIZE = 100
+export const MAX_ATTENDEE_SEARCH_LENGTH = 100
+/** Far past any event's last page: it only keeps the offset a small number. */
+const MAX_ATTENDEE_PAGE = 100_000
+
+const EventId = z.uuid({ message: 'Give the id of an event.' })
+
+/** One event's sales, for its people: its publisher and its organization's members. */
+export const EventSalesInputSchema = z.object({ eventId: EventId })
+export type EventSalesInput = z.infer<typeof EventSalesInputSchema>
+
+/** A page of one event's attendees, optionally those matching a name, an e-mail or a ticket code. */
+export const EventAttendeesInputSchema = z.object({
+  eventId: EventId,
+  search: storableString()
+    .trim()
+    .max(MAX_ATTENDEE_SEARCH_LENGTH, { message: `Search with at most ${MAX_ATTENDEE_SEARCH_LENGTH} characters.` })
+    .optional(),
+  page: z
+    .int({ message: 'Give a page number.' })
+    .min(1, { message: 'Pages are numbered from 1.' })
+    .max(MAX_ATTENDEE_PAGE, { message: `Ask for page ${MAX_ATTENDEE_PAGE} or lower.` })
+    .default(1),
+  limit: z
+    .int({ message: 'Give how many attendees a page lists.' })
+    .min(1, { message: 'Ask for at least one attendee.' })
+    .max(MAX_ATTENDEES_PAGE_SIZE, { message: `Ask for at most ${MAX_ATTENDEES_PAGE_SIZE} attendees a page.` })
+    .default(ATTENDEES_PAGE_SIZE),
+})
+export type EventAttendeesInput = z.infer<typeof EventAttendeesInputSchema>

@@ -161,6 +161,8 @@ describeEachDatabase('the wizard through the typed API', (kind) => {
       ['orders.get', () => stranger.api.orders.get.query({ orderId: order.orderId })],
       ['orders.checkout', () => stranger.api.orders.checkout.query({ orderId: order.orderId })],
       ['orders.refund', () => stranger.api.orders.refund.mutate({ orderId: order.orderId })],
+      ['events.sales', () => stranger.api.events.sales.query({ eventId: event.eventId })],
+      ['events.attendees', () => stranger.api.events.attendees.query({ eventId: event.eventId })],
     ]
     for (const [name, attempt] of attempts) {
       const error = await failureOf(attempt())

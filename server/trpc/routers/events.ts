@@ -1,3 +1,6 @@
+import { eventAttendees } from '../../orders/attendees'
+import { eventSales } from '../../orders/sales'
+import { EventAttendeesInputSchema, EventSalesInputSchema } from '../../orders/schemas'
 import { eventBySlug, myEvents, unpublishEvent } from '../../wizard/events'
 import { EventIdInput, EventSlugInput, MyEventsInput } from '../../wizard/inputs'
 import { createTrpcRouter, protectedProcedure, publicProcedure } from '../init'
@@ -10,4 +13,8 @@ export const eventsRouter = createTrpcRouter({
   unpublish: protectedProcedure
     .input(EventIdInput)
     .mutation(({ ctx, input }) => unpublishEvent(ctx.deps, ctx.actor, input.eventId)),
+  /** Its people only (publisher, organization members): seats per tier, money per currency, orders by status. */
+  sales: protectedProcedure.input(EventSalesInputSchema).query(({ ctx, input }) => eventSales(ctx.deps, ctx.claims, input.eventId)),
+  /** Its people only: a page of attendees, optionally searched by name, e-mail or ticket code. */
+  attendees: protectedProcedure.input(EventAttendeesInputSchema).query(({ ctx, input }) => eventAttendees(ctx.deps, ctx.claims, input)),
 })

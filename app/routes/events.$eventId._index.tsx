@@ -1,0 +1,251 @@
+import type { HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { Link, useLoaderData } from '@remix-run/react'
+import { EventAttendeesInputSchema } from '../../server/orders/schemas'
+import { AttendeeList, type AttendeesView } from '../components/attendee-list'
+import { CopyLink } from '../components/copy-link'
+import { callerFor } from '../lib/caller.server'
+import { formatAmount, formatPrice, pickLocale } from '../lib/event-presentation'
+import { eventStatusLabels } from '../lib/event-status'
+import { dateTimeFormat } from '../lib/intl-formats'
+import { notFoundAs404 } from '../lib/manage-event.server'
+import { orderStatusLabels } from '../lib/order-status'
+import { requireUser } from '../lib/session.server'
+import manageCss from '../styles/manage-event.css?url'
+
+export const links: LinksFunction = () => [{ rel: 'stylesheet', href: manageCss }]
+
+/** Buyers' names and e-mails: never cached. */
+export const headers: HeadersFunction = () => ({ 'Cache-Control': 'private, no-store' })
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `${data.event.title} · Manage · Event Wizard` : 'Page not found · Event Wizard' },
+  { name: 'robots', content: 'noindex' },
+]
+
+const saleStateLabels: Record<string, string> = { on_sale: 'On sale', not_yet: 'Not on sale yet', closed: 'Sales closed', sold_out: 'Sold out' }
+
+/** Orders by status in the organizer's words, in the order the page counts them. */
+const orderCountLabels = [
+  ['confirmed', 'confirmed'],
+  ['pending', 'waiting for payment'],
+  ['refunded', 'refunded'],
+  ['cancelled', 'cancelled'],
+  ['expired', 'expired'],
+] as const
+
+/** The page asked for in the address; anything that is not a page number is the first page. */
+function pageNumber(value: string | null): number {
+  const page = Number(value)
+  return Number.isSafeInteger(page) && page >= 1 ? page : 1
+}
+
+/**
+ * The organizer's page for one event: its status and public link, sales per tier, money, attendees.
+ * Its people only (publisher, organization members): anyone else gets the app's 404.
+ */
+export async function loader(args: LoaderFunctionArgs) {
+  await requireUser(args)
+  const eventId = args.params.eventId ?? ''
+  const query = new URL(args.request.url).searchParams
+  const searched = EventAttendeesInputSchema.shape.search.safeParse(query.get('q') ?? '')
+  const search = searched.success ? (searched.data ?? '') : ''
+  const page = pageNumber(query.get('page'))
+  const caller = await callerFor(args)
+  const [sales, attendees] = await Promise.all([
+    caller.events.sales({ eventId }).catch(notFoundAs404),
+    caller.events.attendees({ eventId, search, page }).catch(notFoundAs404),
+  ])
+  const locale = pickLocale(args.request.headers.get('accept-language'))
+  const { event } = sales
+  const inZone = (options: Intl.DateTimeFormatOptions) => dateTimeFormat(locale, { timeZone: event.timezone, ...options })
+  const allHref = `/events/${event.id}`
+  const pageHref = (number: number) => `${allHref}?${new URLSearchParams({ ...(search ? { q: search } : {}), page: String(number) })}`
+  const from = (attendees.page - 1) * attendees.pageSize + 1
+  return {
+    event: {
+      id: event.id,
+      title: event.title,
+      status: event.status,
+      statusLabel: eventStatusLabels[event.status] ?? event.status,
+      startIso: event.startsAt.toISOString(),
+      when: `${inZone({ dateStyle: 'full', timeStyle: 'short' }).format(event.startsAt)} (${event.timezone})`,
+      publicPath: `/e/${encodeURIComponent(event.slug)}`,
+      publicUrl: `${args.context.app.config.APP_URL}/e/${encodeURIComponent(event.slug)}`,
+    },
+    totals: sales.totals,
+    tiers: sales.tiers.map((tier) => ({
+      id: tier.id,
+      name: tier.name,
+      price: formatPrice(tier.price, tier.currency, locale),
+      hidden: tier.hidden,
+      saleLabel: saleStateLabels[tier.saleState] ?? tier.saleState,
+      quantity: tier.quantity,
+      sold: tier.sold,
+      held: tier.held,
+      left: tier.left,
+    })),
+    revenue: sales.revenue.map((revenue) => ({
+      currency: revenue.currency,
+      gross: formatAmount(revenue.gross, revenue.currency, locale),
+      fee: formatAmount(revenue.fee, revenue.currency, locale),
+      net: formatAmount(revenue.net, revenue.currency, locale),
+      refunded: revenue.refunded > 0 ? formatAmount(revenue.refunded, revenue.currency, locale) : null,
+    })),
+    orders: orderCountLabels.filter(([status]) => sales.orders[status] > 0).map(([status, label]) => `${sales.orders[status]} ${label}`),
+    attendees: {
+      rows: attendees.attendees.map((attendee) => ({
+        ticketId: attendee.ticketId,
+        code: attendee.code,
+        holderName: attendee.holderName ?? attendee.buyerName,
+        tierName: attendee.tierName,
+        status:
+          attendee.ticketStatus === 'void'
+            ? 'Void'
+            : attendee.checkedInAt
+              ? `Checked in ${inZone({ dateStyle: 'short', timeStyle: 'short' }).format(attendee.checkedInAt)}`
+              : 'Not checked in',
+        buyerName: attendee.buyerName,
+        buyerEmail: attendee.buyerEmail,
+        orderId: attendee.orderId,
+        orderStatus: orderStatusLabels[attendee.orderStatus] ?? attendee.orderStatus,
+      })),
+      total: attendees.total,
+      range: attendees.attendees.length > 0 ? `${from}–${from + attendees.attendees.length - 1} of ${attendees.total}` : null,
+      page: attendees.page,
+      pageCount: attendees.pageCount,
+      previousHref: attendees.page > 1 ? pageHref(Math.min(attendees.page - 1, attendees.pageCount)) : null,
+      nextHref: attendees.page < attendees.pageCount ? pageHref(attendees.page + 1) : null,
+      search: searched.success ? search : (query.get('q') ?? ''),
+      searchError: searched.success ? null : (searched.error.issues[0]?.message ?? null),
+      allHref,
+    } satisfies AttendeesView,
+    csvHref: `/events/${event.id}/attendees.csv`,
+    checkInHref: `/events/${event.id}/check-in`,
+  }
+}
+
+export default function ManageEvent() {
+  const { event, totals, tiers, revenue, orders, attendees, csvHref, checkInHref } = useLoaderData<typeof loader>()
+  const live = event.status === 'published'
+  return (
+    <main className="page manage">
+      <header className="manage__head">
+        <p>
+          <Link to="/">Your events</Link>
+        </p>
+        <h1>{event.title}</h1>
+        <p className="manage__meta">
+          <span className={`badge manage__status manage__status--${event.status}`}>{event.statusLabel}</span>
+          <time dateTime={event.startIso}>{event.when}</time>
+        </p>
+      </header>
+
+      <section className="card manage__share" aria-labelledby="share-heading">
+        <h2 id="share-heading">Public page</h2>
+        {live ? (
+          <CopyLink id="public-link" url={event.publicUrl} title={event.title} label="Public link" />
+        ) : (
+          <p className="hint">Not visible to the public: the link answers “Page not found”.</p>
+        )}
+      </section>
+
+      {/* What the organizer can do with the event; more actions join these here. */}
+      <nav className="manage__actions actions" aria-label="Manage this event">
+        <Link className="button" to={checkInHref}>
+          Check in attendees
+        </Link>
+        {live ? (
+          <Link className="button" to={event.publicPath}>
+            View public page
+          </Link>
+        ) : null}
+        <a className="button" href={csvHref} download>
+          Download CSV
+        </a>
+      </nav>
+
+      <section className="manage__section" aria-labelledby="sales-heading">
+        <h2 id="sales-heading">Sales</h2>
+        <dl className="manage__figures">
+          <div className="card">
+            <dt>Sold</dt>
+            <dd>{totals.sold}</dd>
+          </div>
+          <div className="card">
+            <dt>Held for payment</dt>
+            <dd>{totals.held}</dd>
+          </div>
+          <div className="card">
+            <dt>Left</dt>
+            <dd>{totals.capacity === null ? totals.left : `${totals.left} of ${totals.capacity}`}</dd>
+          </div>
+        </dl>
+        <div className="manage__scroll">
+          <table className="manage__table">
+            <caption className="sr-only">Sales per ticket type</caption>
+            <thead>
+              <tr>
+                <th scope="col">Ticket type</th>
+                <th scope="col">Price</th>
+                <th scope="col" className="manage__number">Sold</th>
+                <th scope="col" className="manage__number">Held</th>
+                <th scope="col" className="manage__number">Left</th>
+              </tr>
+            </thead>
+            <tbody>
+              {tiers.map((tier) => (
+                <tr key={tier.id}>
+                  <th scope="row">
+                    {tier.name}
+                    {tier.hidden ? <span className="badge">Hidden</span> : null}
+                    <span className="manage__sub">{tier.saleLabel}</span>
+                  </th>
+                  <td className="manage__price">{tier.price}</td>
+                  <td className="manage__number">{tier.sold}</td>
+                  <td className="manage__number">{tier.held}</td>
+                  <td className="manage__number">
+                    {tier.left}
+                    <span className="manage__sub">{`of ${tier.quantity}`}</span>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <p className="hint">{orders.length > 0 ? `Orders: ${orders.join(' · ')}` : 'No orders yet.'}</p>
+      </section>
+
+      <section className="manage__section" aria-labelledby="revenue-heading">
+        <h2 id="revenue-heading">Revenue</h2>
+        {revenue.length === 0 ? (
+          <p className="hint">Nothing sold yet.</p>
+        ) : (
+          revenue.map((money) => (
+            <dl key={money.currency} className="card manage__revenue" aria-label={`Revenue in ${money.currency}`}>
+              <div>
+                <dt>Gross</dt>
+                <dd>{money.gross}</dd>
+              </div>
+              <div>
+                <dt>Platform fee</dt>
+                <dd>{money.fee}</dd>
+              </div>
+              <div className="manage__net">
+                <dt>Net</dt>
+                <dd>{money.net}</dd>
+              </div>
+              {money.refunded ? (
+                <div>
+                  <dt>Refunded</dt>
+                  <dd>{money.refunded}</dd>
+                </div>
+              ) : null}
+            </dl>
+          ))
+        )}
+      </section>
+
+      <AttendeeList attendees={attendees} />
+    </main>
+  )
+}
