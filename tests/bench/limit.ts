@@ -120,8 +120,10 @@ export async function orderTransactionLimit(url: string, sale: { eventId: string
     const args = ['-n', '-M', 'prepared', '-c', String(clients), '-j', '2', '-T', String(seconds), '-f', script, '-l', `--log-prefix=${join(dir, 'log')}`]
     for (const [name, value] of Object.entries(variables)) args.push('-D', `${name}=${value}`)
     const { stdout, stderr } = await run('pgbench', [...args, url])
-    const tps = Number(stdout.match(/tps = ([\d.]+) \(without initial connection time\)/)?.[1])
-    if (!Number.isFinite(tps)) throw new Error(`pgbench gave no tps:\n${stdout}\n${stderr}`)
+    const processed = stdout.match(/number of transactions actually processed: (\d+)/)?.[1]
+    if (processed === undefined) throw new Error(`pgbench gave no figures:\n${stdout}\n${stderr}`)
+    // No tps line when no transaction completed (every client still waiting for its first).
+    const tps = Number(stdout.match(/tps = ([\d.]+) \(without initial connection time\)/)?.[1] ?? 0)
     const failed = Number(stdout.match(/number of failed transactions: (\d+)/)?.[1] ?? 0)
     const aborted = stderr.split('\n').filter((line) => /aborted/.test(line)).length
     const latencies = readdirSync(dir)
