@@ -12,6 +12,9 @@ export interface SurgeResult {
   soldOut: number
   /** Socket errors, timeouts, and any other answer (a 5xx, a 429, a 200 without an order…). */
   errors: number
+  /** Of the errors: requests unanswered after autocannon's 10 s, and the other answers by status. */
+  timeouts: number
+  unexpected: Record<number, number>
   /** From the first request to the last order placed. */
   soldOutAfterSeconds: number
   /** Orders placed per second until the last one. */
@@ -35,7 +38,7 @@ export async function surge(options: { url: string; sale: OnSale; connections: n
   let sent = 0
   let placed = 0
   let soldOut = 0
-  let unexpected = 0
+  const unexpected: Record<number, number> = {}
   const latencies: number[] = []
   const orderLatencies: number[] = []
   let lastOrderAt = 0
@@ -70,7 +73,7 @@ export async function surge(options: { url: string; sale: OnSale; connections: n
           const answer = parsed(text)
           if (status === 200 && answer.result?.data.json.orderId) placed++
           else if (status === 409 && /^Sold out: .*“General admission”/.test(answer.error?.json.message ?? '')) soldOut++
-          else unexpected++
+          else unexpected[status] = (unexpected[status] ?? 0) + 1
         },
       },
     ],
@@ -83,7 +86,9 @@ export async function surge(options: { url: string; sale: OnSale; connections: n
     attempts: answers + result.errors,
     placed,
     soldOut,
-    errors: result.errors + unexpected,
+    errors: result.errors + Object.values(unexpected).reduce((sum, count) => sum + count, 0),
+    timeouts: result.timeouts,
+    unexpected,
     soldOutAfterSeconds: Math.round(soldOutAfterSeconds * 10) / 10,
     ordersPerSecond: Math.round(placed / soldOutAfterSeconds),
     answersPerSecond: Math.round(answers / ((lastAnswerAt - started) / 1000)),
@@ -139,7 +144,7 @@ export function soldOutFailures(counts: SaleCounts, seats: number, attempts: num
     counts.eventReserved !== counts.tickets && `the event's reserved is ${counts.eventReserved}, tickets ${counts.tickets}`,
     counts.orders !== result.placed && `${counts.orders} orders in the database, ${result.placed} answered`,
     counts.emails !== counts.orders && `${counts.emails} confirmation e-mails queued for ${counts.orders} orders`,
-    result.errors !== 0 && `${result.errors} errors`,
+    result.errors !== 0 && `${result.errors} errors (${result.timeouts} timeouts, other answers by status ${JSON.stringify(result.unexpected)})`,
     result.placed + result.soldOut !== attempts && `${result.placed} placed + ${result.soldOut} sold out ≠ ${attempts} attempts`,
   ].filter((failure): failure is string => typeof failure === 'string')
 }
