@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import postgres from 'postgres'
 import { hashAccessKey } from '../../server/orders/access-keys'
-import type { BenchUser } from './seed'
+import type { BenchUser, OnSale } from './seed'
 
 /**
  * The limit: the transaction `wizard.merge` runs, issued directly with postgres.js from this process —
@@ -51,7 +51,7 @@ export async function mergeTransactionLimit(url: string, users: BenchUser[], con
  * confirm-order.ts), statement for statement as Drizzle sends it, for pgbench: the service role's
  * claims, the event and tier read, the conditional updates of the tier's and the event's `reserved`,
  * the order, its item, its ticket and the confirmation's outbox row. The order id comes back from the
- * insert (`\gset`) where the app draws it beforehand: the same statements and round trips.
+ * order's insert (`returning "id" \gset`) where the app draws it beforehand: the same round trips.
  */
 const orderTransactionScript = String.raw`\set idempotency_key random(1, 9223372036854775806)
 \set code random(1000000000000000000, 9223372036854775806)
@@ -92,7 +92,6 @@ export interface PgbenchResult {
   transactionsPerSecond: number
   p50: number
   p99: number
-  transactions: number
   /** Transactions that failed and clients that pgbench aborted on an error. */
   errors: number
 }
@@ -104,7 +103,7 @@ export const percentile = (sorted: number[], p: number) => sorted[Math.min(sorte
  * transaction against one tier with seats for every transaction, so what is measured is successful
  * orders contending for the same two rows. Latency percentiles from pgbench's per-transaction log.
  */
-export async function orderTransactionLimit(url: string, sale: { eventId: string; tierId: string }, clients: number, seconds: number): Promise<PgbenchResult> {
+export async function orderTransactionLimit(url: string, sale: OnSale, clients: number, seconds: number): Promise<PgbenchResult> {
   const dir = mkdtempSync(join(tmpdir(), 'event-wizard-pgbench-'))
   try {
     const script = join(dir, 'place-order.sql')
@@ -125,7 +124,7 @@ export async function orderTransactionLimit(url: string, sale: { eventId: string
     // No tps line when no transaction completed (every client still waiting for its first).
     const tps = Number(stdout.match(/tps = ([\d.]+) \(without initial connection time\)/)?.[1] ?? 0)
     const failed = Number(stdout.match(/number of failed transactions: (\d+)/)?.[1] ?? 0)
-    const aborted = stderr.split('\n').filter((line) => /aborted/.test(line)).length
+    const aborted = stderr.split('\n').filter((line) => /^client \d+ aborted/.test(line)).length
     const latencies = readdirSync(dir)
       .filter((file) => file.startsWith('log.'))
       .flatMap((file) => readFileSync(join(dir, file), 'utf8').split('\n').filter(Boolean))
@@ -136,7 +135,6 @@ export async function orderTransactionLimit(url: string, sale: { eventId: string
       transactionsPerSecond: Math.round(tps),
       p50: Math.round(percentile(latencies, 50)),
       p99: Math.round(percentile(latencies, 99)),
-      transactions: latencies.length,
       errors: failed + aborted,
     }
   } finally {

@@ -4,8 +4,6 @@ import { percentile } from './limit'
 import type { Exec, OnSale } from './seed'
 
 export interface SurgeResult {
-  /** Every request sent: answered or failed. */
-  attempts: number
   /** Answered 200 with an order. */
   placed: number
   /** Answered 409 "Sold out". */
@@ -47,6 +45,7 @@ export async function surge(options: { url: string; sale: OnSale; connections: n
     JSON.stringify({
       json: { eventId: options.sale.eventId, items: [{ tierId: options.sale.tierId, quantity: 1 }], buyer: { name: `Buyer ${n}`, email: `buyer-${run}-${n}@example.test` } },
     })
+  const soldOutMessage = new RegExp(`^Sold out: .*“${options.sale.tierName}”`)
   const started = performance.now()
   const result = await autocannon({
     url: `${options.url}/api/trpc/orders.place`,
@@ -72,7 +71,7 @@ export async function surge(options: { url: string; sale: OnSale; connections: n
         onResponse: (status, text) => {
           const answer = parsed(text)
           if (status === 200 && answer.result?.data.json.orderId) placed++
-          else if (status === 409 && /^Sold out: .*“General admission”/.test(answer.error?.json.message ?? '')) soldOut++
+          else if (status === 409 && soldOutMessage.test(answer.error?.json.message ?? '')) soldOut++
           else unexpected[status] = (unexpected[status] ?? 0) + 1
         },
       },
@@ -83,7 +82,6 @@ export async function surge(options: { url: string; sale: OnSale; connections: n
   const sorted = [...latencies].sort((a, b) => a - b)
   const sortedOrders = [...orderLatencies].sort((a, b) => a - b)
   return {
-    attempts: answers + result.errors,
     placed,
     soldOut,
     errors: result.errors + Object.values(unexpected).reduce((sum, count) => sum + count, 0),
