@@ -28,6 +28,7 @@ export async function startServer(env: Record<string, string>): Promise<RunningS
       RATE_LIMIT_AUTH_PER_IP: '1000000',
       RATE_LIMIT_MUTATIONS_PER_USER: '1000000',
       RATE_LIMIT_QUERIES_PER_CLIENT: '1000000',
+      RATE_LIMIT_ORDERS_PER_IP: '1000000',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],

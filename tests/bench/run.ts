@@ -16,15 +16,26 @@ import { createSessionCookie } from '../../server/auth/session-cookie'
 import { issueAccessToken } from '../../server/auth/tokens'
 import { cleanupExpiredSessions } from '../../server/jobs/cleanup'
 import { load, type LoadResult, type RunningServer, startServer } from './http'
-import { mergeTransactionLimit } from './limit'
+import { mergeTransactionLimit, orderTransactionLimit } from './limit'
+import { saleCounts, soldOutFailures, surge } from './on-sale'
 import { pageWeight } from './page-weight'
 import * as schema from '../../db/schema'
-import { type BenchUser, type Exec, seedExpired, seedGrowth, seedPublishable, seedUsers } from './seed'
+import { type BenchUser, type Exec, seedExpired, seedGrowth, seedOnSale, seedPublishable, seedUsers } from './seed'
 
 const SECRET = 'bench-secret-that-is-long-enough-for-hs256'
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
 const WARM_UP_SECONDS = 2
 const CONNECTIONS = [8, 32, 128]
+const POOL_MAX = Number(process.env.BENCH_POOL_MAX ?? 20)
+// The on-sale surge: this many buyers at once, attempts in all, seats of its one tier.
+const SURGE_CONNECTIONS = 256
+const SURGE_ATTEMPTS = 5000
+const SURGE_SEATS = 1000
+// pgbench's clients: as many as the server's pool holds transactions at once, and as many as this
+// Postgres (max_connections 100, shared with the tests of other checkouts) admits with room to spare.
+const PGBENCH_CLIENTS = [POOL_MAX, 64]
+// Enough for every transaction of a run, so pgbench measures orders that succeed.
+const PGBENCH_SEATS = 2_000_000_000
 const adminBase = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 
 const withDatabase = (url: string, name: string, user?: string) => {
@@ -142,7 +153,18 @@ async function main() {
     }
     print()
 
-    const server = await startServer({ DATABASE_URL: appUrl, AUTH_JWT_SECRET: SECRET, DATABASE_POOL_MAX: process.env.BENCH_POOL_MAX ?? '20' })
+    // Each run on a fresh tier, so none inherits the row versions of the one before.
+    const orderLimits = new Map<number, number>()
+    print(row(['the limit: order transaction via pgbench', 'clients', 'transactions/s', 'p50 ms', 'p99 ms', 'errors']))
+    print(row(['---', '---:', '---:', '---:', '---:', '---:']))
+    for (const clients of PGBENCH_CLIENTS) {
+      const limit = await orderTransactionLimit(appUrl, await seedOnSale(exec, users[0]!.id, PGBENCH_SEATS), clients, SECONDS)
+      orderLimits.set(clients, limit.transactionsPerSecond)
+      print(row(['', clients, limit.transactionsPerSecond, limit.p50, limit.p99, limit.errors]))
+    }
+    print()
+
+    const server = await startServer({ DATABASE_URL: appUrl, AUTH_JWT_SECRET: SECRET, DATABASE_POOL_MAX: String(POOL_MAX) })
     try {
       await httpSuite('Over HTTP (Postgres)', server, users, publishable, limits)
       const weight = await pageWeight(`${server.url}/wizard/${users[1]!.sessionId}/organizerSetup`, {
@@ -154,6 +176,22 @@ async function main() {
       print(row(['---:', '---:', '---:', '---:', '---:', '---:', '---:']))
       print(row([weight.htmlKb, weight.cssKb, weight.jsKb, weight.jsFiles, weight.inlineChecks.jsKb, weight.copilot.jsKb, weight.copilot.cssKb]))
       print()
+
+      // Orders warmed up on an event of their own first, as for the calls above.
+      await surge({ url: server.url, sale: await seedOnSale(exec, users[0]!.id, 1_000_000), connections: 8, seconds: WARM_UP_SECONDS })
+      const sale = await seedOnSale(exec, users[0]!.id, SURGE_SEATS)
+      const rush = await surge({ url: server.url, sale, connections: SURGE_CONNECTIONS, amount: SURGE_ATTEMPTS })
+      const limit = orderLimits.get(POOL_MAX)!
+      print(`### On-sale surge (Postgres): ${SURGE_ATTEMPTS.toLocaleString('en-US')} free orders of one ticket for ${SURGE_SEATS.toLocaleString('en-US')} seats`)
+      print()
+      print(row(['connections', 'tickets issued', 'sold out (409)', 'errors', 'sold out after s', 'orders/s', 'answers/s', 'p50 ms', 'p99 ms', 'order p50 ms', 'order p99 ms', 'of the limit', 'server RSS MB']))
+      print(row(['---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']))
+      const counts = await saleCounts(exec, sale)
+      print(row([SURGE_CONNECTIONS, counts.tickets, rush.soldOut, rush.errors, rush.soldOutAfterSeconds, rush.ordersPerSecond, rush.answersPerSecond,
+        rush.p50, rush.p99, rush.orderP50, rush.orderP99, `${Math.round((rush.ordersPerSecond / limit) * 100)}%`, server.residentMemoryMb()]))
+      print()
+      const failures = soldOutFailures(counts, SURGE_SEATS, SURGE_ATTEMPTS, rush)
+      if (failures.length > 0) throw new Error(`On-sale surge: ${failures.join('; ')}`)
 
       print('### Growth')
       print()

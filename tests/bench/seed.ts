@@ -86,3 +86,27 @@ export async function seedExpired(exec: Exec, userId: string, count: number): Pr
     [userId, count],
   )
 }
+
+export interface OnSale {
+  eventId: string
+  tierId: string
+  tierName: string
+}
+
+/** A published free event a month ahead, with one tier of `seats` and no event capacity: a sale that is open. */
+export async function seedOnSale(exec: Exec, userId: string, seats: number): Promise<OnSale> {
+  const eventId = randomUUID()
+  const tierId = randomUUID()
+  const tierName = 'General admission'
+  await exec(
+    `insert into event_wizard.events (id, user_id, title, slug, type, starts_at, timezone, venue_mode, status, published_at)
+     values ($1, $2, 'Bench on-sale', 'bench-on-sale-' || $3, 'launch', now() + interval '30 days', 'Europe/Paris', 'virtual', 'published', now())`,
+    [eventId, userId, eventId.slice(0, 8)],
+  )
+  await exec(
+    `insert into event_wizard.event_ticket_tiers (id, event_id, position, name, price, currency, quantity)
+     values ($1, $2, 0, $3, 0, 'EUR', $4)`,
+    [tierId, eventId, tierName, seats],
+  )
+  return { eventId, tierId, tierName }
+}
