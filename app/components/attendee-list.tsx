@@ -12,6 +12,8 @@ export interface AttendeesView {
     buyerEmail: string
     orderId: string
     orderStatus: string
+    /** Where the organizer confirms refunding or cancelling the order; null once it has ended. */
+    refundHref: string | null
   }[]
   total: number
   /** "26–50 of 312"; null on an empty page. */
@@ -91,6 +93,11 @@ export function AttendeeList({ attendees }: { attendees: AttendeesView }) {
                 </td>
                 <td data-label="Order">
                   <Link to={`/orders/${row.orderId}`}>{row.orderStatus}</Link>
+                  {row.refundHref ? (
+                    <Link to={row.refundHref} className="manage__sub">
+                      Refund or cancel…
+                    </Link>
+                  ) : null}
                 </td>
               </tr>
             ))}

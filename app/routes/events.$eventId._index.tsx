@@ -1,5 +1,7 @@
-import type { HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { Link, useLoaderData } from '@remix-run/react'
+import { type ActionFunctionArgs, data, type HeadersFunction, type LinksFunction, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { TRPCError } from '@trpc/server'
+import { RefundOrderInputSchema } from '../../server/orders/refund-order'
 import { EventAttendeesInputSchema } from '../../server/orders/schemas'
 import { AttendeeList, type AttendeesView } from '../components/attendee-list'
 import { CopyLink } from '../components/copy-link'
@@ -61,7 +63,10 @@ export async function loader(args: LoaderFunctionArgs) {
   const allHref = `/events/${event.id}`
   const pageHref = (number: number) => `${allHref}?${new URLSearchParams({ ...(search ? { q: search } : {}), page: String(number) })}`
   const from = (attendees.page - 1) * attendees.pageSize + 1
+  const endable = (status: string) => status === 'confirmed' || status === 'pending'
   return {
+    refunding: await orderToRefund(caller, query.get('refund'), locale),
+    done: query.get('done') === 'refunded' ? 'The order was refunded; its seats are free again.' : query.get('done') === 'cancelled' ? 'The order was cancelled; its seats are free again.' : null,
     event: {
       id: event.id,
       title: event.title,
@@ -108,6 +113,7 @@ export async function loader(args: LoaderFunctionArgs) {
         buyerEmail: attendee.buyerEmail,
         orderId: attendee.orderId,
         orderStatus: orderStatusLabels[attendee.orderStatus] ?? attendee.orderStatus,
+        refundHref: endable(attendee.orderStatus) ? `${allHref}?${new URLSearchParams({ refund: attendee.orderId })}#refund` : null,
       })),
       total: attendees.total,
       range: attendees.attendees.length > 0 ? `${from}–${from + attendees.attendees.length - 1} of ${attendees.total}` : null,
@@ -124,8 +130,44 @@ export async function loader(args: LoaderFunctionArgs) {
   }
 }
 
+/**
+ * The order the organizer asked to refund or cancel (`?refund=<id>`), for the confirmation: a plain
+ * link, then a form post, so it works without JavaScript and never happens on one stray click.
+ */
+async function orderToRefund(caller: Awaited<ReturnType<typeof callerFor>>, orderId: string | null, locale: string) {
+  if (!orderId || !RefundOrderInputSchema.safeParse({ orderId }).success) return null
+  const order = await caller.orders.get({ orderId }).catch(() => null)
+  if (!order || (order.status !== 'confirmed' && order.status !== 'pending')) return null
+  const paid = order.total > 0 && order.status === 'confirmed'
+  return {
+    orderId: order.id,
+    buyer: `${order.buyerName} (${order.buyerEmail})`,
+    tickets: order.items.reduce((sum, item) => sum + item.quantity, 0),
+    amount: paid ? formatAmount(order.total, order.currency, locale) : null,
+  }
+}
+
+/** Refunds (paid) or cancels (free, or still waiting for payment) an order, through `orders.refund`. */
+export async function action(args: ActionFunctionArgs) {
+  const form = await args.request.formData()
+  const parsed = RefundOrderInputSchema.safeParse({ orderId: form.get('orderId') })
+  if (!parsed.success) return data({ error: 'Choose an order to refund.' }, { status: 400 })
+  const caller = await callerFor(args)
+  try {
+    const result = await caller.orders.refund(parsed.data)
+    return redirect(`/events/${args.params.eventId}?${new URLSearchParams({ done: result.status })}`, 303)
+  } catch (error) {
+    if (error instanceof TRPCError && ['FORBIDDEN', 'NOT_FOUND', 'PRECONDITION_FAILED', 'SERVICE_UNAVAILABLE'].includes(error.code)) {
+      return data({ error: error.message }, { status: error.code === 'FORBIDDEN' ? 403 : error.code === 'NOT_FOUND' ? 404 : error.code === 'SERVICE_UNAVAILABLE' ? 503 : 412 })
+    }
+    throw error
+  }
+}
+
 export default function ManageEvent() {
-  const { event, totals, tiers, revenue, orders, attendees, csvHref, checkInHref } = useLoaderData<typeof loader>()
+  const { event, totals, tiers, revenue, orders, attendees, csvHref, checkInHref, refunding, done } = useLoaderData<typeof loader>()
+  const refused = useActionData<typeof action>()
+  const busy = useNavigation().state === 'submitting'
   const live = event.status === 'published'
   return (
     <main className="page manage">
@@ -245,6 +287,34 @@ export default function ManageEvent() {
         )}
       </section>
 
+      {refunding ? (
+        <section id="refund" className="card manage__refund" aria-labelledby="refund-heading">
+          <h2 id="refund-heading">{refunding.amount ? `Refund ${refunding.amount}?` : 'Cancel this order?'}</h2>
+          <p>
+            {`${refunding.tickets} ${refunding.tickets === 1 ? 'ticket' : 'tickets'} of ${refunding.buyer}. `}
+            {refunding.amount
+              ? 'The payment goes back to the buyer through Stripe (your payout and the platform fee are reversed), the tickets become void and the seats are free again.'
+              : 'The tickets become void and the seats are free again.'}
+          </p>
+          {refused?.error ? (
+            <p className="errors" role="alert">
+              {refused.error}
+            </p>
+          ) : null}
+          <Form method="post" className="actions">
+            <input type="hidden" name="orderId" value={refunding.orderId} />
+            <button type="submit" className="button button--danger" disabled={busy}>
+              {refunding.amount ? `Refund ${refunding.amount}` : 'Cancel order'}
+            </button>
+            <Link to={attendees.allHref}>Keep the order</Link>
+          </Form>
+        </section>
+      ) : null}
+      {done ? (
+        <p className="manage__done" role="status">
+          {done}
+        </p>
+      ) : null}
       <AttendeeList attendees={attendees} />
     </main>
   )

@@ -3,9 +3,9 @@ import type { TestUser } from '../support/fixtures'
 import { createOrganization } from '../support/fixtures'
 import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../support/databases'
 import { browserCookie, signUp } from '../support/organizers'
-import { apiClient, failureOf, startTestServer, type TestServer } from '../support/server'
+import { apiClient, failureOf, postForm, startTestServer, type TestServer } from '../support/server'
 import { recordOrder } from './sales-support'
-import { eventWithTiers, NOW } from './support'
+import { eventWithTiers, NOW, salesOf } from './support'
 
 type Account = Awaited<ReturnType<typeof signUp>>
 
@@ -162,6 +162,38 @@ describeEachDatabase("the organizer's event page", (kind) => {
     expect((await get(`/events/${event.id}/attendees.csv`, memberCookie)).body).toContain('mary@example.test')
     // The organizer of the first event is not in this organization.
     expect((await get(`/events/${event.id}`)).status).toBe(404)
+  })
+
+  it('refunds or cancels an order after a confirmation, for owners and admins; a member is told no and nothing changes', async () => {
+    const owner = await signUp(server, 'refunder')
+    const member = await signUp(server, 'door-staff')
+    const organization = await createOrganization(database.db, asTestUser(owner), [{ user: asTestUser(member), role: 'member' }])
+    const { event, tiers } = await eventWithTiers(database.db, [{ name: 'Studio' }], { organizationId: organization.id, title: 'Studio Night' }, asTestUser(owner))
+    const { orderId } = await recordOrder(database.db, event.id, { status: 'confirmed', lines: [{ tier: tiers[0]!, quantity: 2 }], buyer: { name: 'Mary Shelley', email: 'mary@example.test' } })
+    const ownerCookie = await browserCookie(server, owner.email)
+    const memberCookie = await browserCookie(server, member.email)
+
+    const list = await get(`/events/${event.id}`, ownerCookie)
+    expect(list.body).toContain(`?refund=${orderId}#refund`)
+    const confirmation = await get(`/events/${event.id}?refund=${orderId}`, ownerCookie)
+    expect(confirmation.body).toContain('Cancel this order?')
+    expect(confirmation.body).toContain('2 tickets of Mary Shelley (mary@example.test)')
+
+    const path = `/events/${event.id}?index&refund=${orderId}`
+    const refused = await postForm(server, path, { orderId }, { cookie: memberCookie })
+    expect(refused.status).toBe(403)
+    expect(await refused.text()).toContain('Only the event&#x27;s publisher and its organization&#x27;s owners and admins can refund orders.')
+    expect((await postForm(server, path, { orderId: 'not-an-order' }, { cookie: ownerCookie })).status).toBe(400)
+    expect((await salesOf(database.db, event.id)).orders[0]).toMatchObject({ status: 'confirmed' })
+
+    const cancelled = await postForm(server, path, { orderId }, { cookie: ownerCookie })
+    expect({ status: cancelled.status, location: cancelled.headers.get('location') }).toEqual({ status: 303, location: `/events/${event.id}?done=cancelled` })
+    expect((await get(`/events/${event.id}?done=cancelled`, ownerCookie)).body).toContain('The order was cancelled; its seats are free again.')
+    const sales = await salesOf(database.db, event.id)
+    expect(sales.orders[0]).toMatchObject({ status: 'cancelled' })
+    expect(sales.tickets.map((ticket) => ticket.status)).toEqual(['void', 'void'])
+    // Ended, the order offers nothing more.
+    expect((await get(`/events/${event.id}?refund=${orderId}`, ownerCookie)).body).not.toContain('Cancel this order?')
   })
 
   it('is linked from the dashboard as "Manage"', async () => {
