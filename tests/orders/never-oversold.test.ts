@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import superjson from 'superjson'
 import type { PlaceOrderInput } from '../../server/orders/schemas'
 import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/databases'
+import { randomBytes } from 'node:crypto'
+import { asServiceRole } from '../../db/rls'
+import * as schema from '../../db/schema'
+import { fakeAccount, startFakeStripe, verifiedAccount } from '../support/fake-stripe'
 import { startTestServer, type TestServer } from '../support/server'
+import { deliver, signed, stripeEnv, stripeEvent } from '../support/stripe-webhooks'
 import { eventWithTiers, NOW, salesOf } from './support'
 
 /** One order over HTTP, as a buyer's browser or client sends it; the HTTP status and the error message. */
@@ -76,6 +81,61 @@ if (databaseKinds.includes('postgres')) describe('never oversold [postgres]', ()
     for (const tier of sales.tiers) {
       expect(tier.reserved).toBe(sales.tickets.filter((ticket) => ticket.tierId === tier.id).length)
       expect(tier.reserved).toBeLessThanOrEqual(40)
+    }
+  })
+
+  it('free and paid orders at once under an event capacity: holds count as seats, paying them never oversells', async () => {
+    const fake = await startFakeStripe()
+    // The earlier surges from this one address already used most of the per-IP allowance, counted in Postgres.
+    const paying = await startTestServer(database, { ...stripeEnv(fake), RATE_LIMIT_ORDERS_PER_IP: '100000' }, { now: () => NOW })
+    try {
+      const accountId = `acct_${randomBytes(8).toString('hex')}`
+      fake.accounts.set(accountId, verifiedAccount(fakeAccount(accountId)))
+      const { event, tiers, publisher } = await eventWithTiers(
+        database.db,
+        [
+          { name: 'Free', quantity: 40 },
+          { name: 'Paid', quantity: 40, price: 1500 },
+        ],
+        { capacity: 60, paymentEnabled: true, stripeAccountId: accountId },
+      )
+      await asServiceRole(database.db, (tx) =>
+        tx.insert(schema.paymentAccounts).values({ stripeAccountId: accountId, userId: publisher.id, chargesEnabled: true }),
+      )
+      const results = await Promise.all(
+        Array.from({ length: 200 }, (_, n) =>
+          place(paying, { eventId: event.id, items: [{ tierId: tiers[n % 2]!.id, quantity: (n % 3) + 1 }], buyer: buyerNumber(n) }),
+        ),
+      )
+      expect(results.filter((result) => result.status !== 200 && result.status !== 409)).toEqual([])
+      const held = await salesOf(database.db, event.id)
+      const [free, paidTier] = tiers.map((tier) => held.tiers.find((row) => row.id === tier.id)!)
+      expect(held.reserved).toBeLessThanOrEqual(60)
+      expect(held.reserved).toBeGreaterThanOrEqual(58)
+      expect(held.reserved).toBe(free!.reserved + paidTier!.reserved)
+      // Free seats are tickets at once; paid ones are holds, with no ticket before the payment.
+      expect(held.tickets.every((ticket) => ticket.tierId === free!.id)).toBe(true)
+      expect(held.tickets.length).toBe(free!.reserved)
+      expect(paidTier!.reserved).toBeGreaterThan(0)
+
+      // Every pending order paid, the webhooks delivered all at once: the seats they held become tickets, no more.
+      const pending = held.orders.filter((order) => order.status === 'pending')
+      const deliveries = pending.map((order) => {
+        const paid = fake.pay(order.stripeCheckoutSessionId!)
+        return deliver(paying, signed(stripeEvent('checkout.session.completed', paid), { timestamp: Math.floor(NOW.getTime() / 1000) }))
+      })
+      expect((await Promise.all(deliveries)).map((answer) => answer.status)).toEqual(pending.map(() => 200))
+      const paid = await salesOf(database.db, event.id)
+      expect(paid.orders.filter((order) => order.status === 'pending')).toEqual([])
+      expect(paid.tickets.length).toBe(paid.reserved)
+      expect(paid.reserved).toBe(held.reserved)
+      for (const tier of paid.tiers) {
+        expect(tier.reserved).toBe(paid.tickets.filter((ticket) => ticket.tierId === tier.id).length)
+        expect(tier.reserved).toBeLessThanOrEqual(40)
+      }
+    } finally {
+      await paying.close()
+      await fake.close()
     }
   })
 })
