@@ -174,6 +174,36 @@ describeEachDatabase('paid orders', (kind) => {
     expect(tierRow!.reserved).toBe(sales.reserved)
   })
 
+  it('releases a hold once when a failed Checkout creation, the expiry webhook and the sweeper race', async () => {
+    const { event, tier } = await paidEvent()
+    // Stripe answers 500: the client retries twice with a pause, the order pending meanwhile.
+    fake.failing = { prefix: 'POST /v1/checkout/sessions', status: 500 }
+    try {
+      const placing = failureOf(place(event.id, tier.id, 2))
+      // The order is written before Stripe is called; the retries leave about a second to race in.
+      let pending: { id: string } | undefined
+      while (!pending) {
+        pending = (await salesOf(database.db, event.id)).orders[0]
+        await new Promise((resolve) => setTimeout(resolve, 10))
+      }
+      // A session Stripe made although its answer never arrived: its expiry names the order.
+      const lost = { id: `cs_test_lost_${randomBytes(4).toString('hex')}`, object: 'checkout.session', status: 'expired', metadata: { order_id: pending.id }, client_reference_id: pending.id }
+      const [refused, webhook] = await Promise.all([
+        placing,
+        deliver(server, signed(stripeEvent('checkout.session.expired', lost))).then((answer) => answer.status),
+        sweepExpiredHolds(database.db, new Date(Date.now() + 2 * HOUR)),
+      ])
+      expect(refused.data?.code).toBe('SERVICE_UNAVAILABLE')
+      expect(webhook).toBe(200)
+    } finally {
+      fake.failing = null
+    }
+    const sales = await salesOf(database.db, event.id)
+    expect(['expired', 'cancelled']).toContain(sales.orders[0]!.status)
+    expect(sales.reserved).toBe(0)
+    expect(sales.tiers[0]!.reserved).toBe(0)
+  })
+
   it('cancels the order at once and says nothing was charged when Stripe is unreachable or refuses', async () => {
     const { event, tier } = await paidEvent()
     fake.failing = { prefix: 'POST /v1/checkout/sessions', status: 500 }
