@@ -109,7 +109,6 @@ async function pendingInvitationFor(
         gt(organizationInvitations.expiresAt, sql`now()`),
       ),
     )
-    .for('update', { of: organizationInvitations })
   if (!invitation) throw invalidInvitation()
   const { id, ...pending } = invitation
   return { id, pending }
@@ -130,14 +129,17 @@ export async function showInvitation(db: Database, claims: AuthenticatedClaims, 
 export async function acceptInvitation(db: Database, claims: AuthenticatedClaims, token: string): Promise<PendingInvitation> {
   return asServiceRole(db, async (tx) => {
     const { id, pending: invitation } = await pendingInvitationFor(tx, claims, token)
+    // Marked used only if still pending: of two acceptances at once, the second finds nothing to mark.
+    const marked = await tx
+      .update(organizationInvitations)
+      .set({ acceptedAt: sql`now()`, acceptedBy: claims.sub })
+      .where(and(eq(organizationInvitations.id, id), isNull(organizationInvitations.acceptedAt)))
+      .returning({ id: organizationInvitations.id })
+    if (marked.length === 0) throw invalidInvitation()
     await tx
       .insert(organizationMembers)
       .values({ organizationId: invitation.organizationId, userId: claims.sub, role: invitation.role })
       .onConflictDoNothing()
-    await tx
-      .update(organizationInvitations)
-      .set({ acceptedAt: sql`now()`, acceptedBy: claims.sub })
-      .where(eq(organizationInvitations.id, id))
     return invitation
   })
 }

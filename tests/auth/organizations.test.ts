@@ -15,7 +15,8 @@ describeEachDatabase('organizations through the procedures', (kind) => {
   let server: TestServer
   beforeAll(async () => {
     database = await openTestDatabase(kind)
-    server = await startTestServer(database)
+    // Each test signs up a handful of accounts from this one address.
+    server = await startTestServer(database, { RATE_LIMIT_AUTH_PER_IP: '100' })
   })
   afterAll(async () => {
     await server.close()
