@@ -2,8 +2,9 @@ import { createHmac } from 'node:crypto'
 import { and, eq, gt, isNull, sql } from 'drizzle-orm'
 import type { Database, Transaction } from '../../db/client'
 import { queryRows } from '../../db/client'
+import { pgErrorCode, pgErrorCodes } from '../../db/errors'
 import { asServiceRole, withRls } from '../../db/rls'
-import { type MemberRole, organizationInvitations, organizationMembers, organizations } from '../../db/schema'
+import { emailOutbox, type MemberRole, organizationInvitations, organizationMembers, organizations } from '../../db/schema'
 import type { AuthenticatedClaims } from '../auth/identity'
 import { DomainError, notFound } from '../errors'
 import { queueEmail } from '../mail/outbox'
@@ -49,29 +50,48 @@ export async function inviteMember(
     throw new DomainError('FORBIDDEN', 'Only the owner or an admin of this organization can invite people.')
   }
   const email = input.email.trim().toLowerCase()
-  await asServiceRole(db, async (tx) => {
-    // A new invitation replaces a pending one: the old link stops working.
-    await tx
-      .delete(organizationInvitations)
-      .where(
-        and(
-          eq(organizationInvitations.organizationId, input.organizationId),
-          eq(organizationInvitations.email, email),
-          isNull(organizationInvitations.acceptedAt),
-        ),
-      )
-    const id = crypto.randomUUID()
-    await tx.insert(organizationInvitations).values({
-      id,
-      organizationId: input.organizationId,
-      email,
-      role: input.role,
-      tokenHash: hashAccessKey(invitationTokenOf(invitationSecret, id)),
-      invitedBy: claims.sub,
-      expiresAt: sql`now() + make_interval(days => ${INVITATION_DAYS})`,
+  try {
+    await asServiceRole(db, async (tx) => {
+      // A new invitation replaces a pending one: the old link stops working, and its e-mail, if not
+      // sent yet, is not sent at all.
+      const replaced = await tx
+        .delete(organizationInvitations)
+        .where(
+          and(
+            eq(organizationInvitations.organizationId, input.organizationId),
+            eq(organizationInvitations.email, email),
+            isNull(organizationInvitations.acceptedAt),
+          ),
+        )
+        .returning({ id: organizationInvitations.id })
+      for (const { id } of replaced) {
+        await tx
+          .delete(emailOutbox)
+          .where(
+            and(
+              eq(emailOutbox.template, 'organization-invitation'),
+              eq(emailOutbox.status, 'pending'),
+              sql`${emailOutbox.payload}->>'invitationId' = ${id}`,
+            ),
+          )
+      }
+      const id = crypto.randomUUID()
+      await tx.insert(organizationInvitations).values({
+        id,
+        organizationId: input.organizationId,
+        email,
+        role: input.role,
+        tokenHash: hashAccessKey(invitationTokenOf(invitationSecret, id)),
+        invitedBy: claims.sub,
+        expiresAt: sql`now() + make_interval(days => ${INVITATION_DAYS})`,
+      })
+      await queueEmail(tx, { recipient: email, template: 'organization-invitation', payload: { invitationId: id } })
     })
-    await queueEmail(tx, { recipient: email, template: 'organization-invitation', payload: { invitationId: id } })
-  })
+  } catch (error) {
+    // Two invitations to the same e-mail at the same moment: one wins, the other is told to retry.
+    if (pgErrorCode(error) !== pgErrorCodes.uniqueViolation) throw error
+    throw new DomainError('CONFLICT', 'This e-mail is being invited right now. Try again in a moment.')
+  }
   return { invited: true, email }
 }
 

@@ -151,6 +151,11 @@ describeEachDatabase('organizations through the procedures', (kind) => {
     await admin.api.orgs.invite.mutate({ organizationId: organization.id, email: invitee.email, role: 'admin' })
     const second = await tokenFor(invitee.email)
     expect(second).not.toBe(first)
+    const queuedForInvitee = await asServiceRole(database.db, (tx) =>
+      tx.select().from(schema.emailOutbox).where(eq(schema.emailOutbox.recipient, invitee.email)),
+    )
+    // The first e-mail, not sent yet, is dropped with its link.
+    expect(queuedForInvitee).toHaveLength(1)
     expect((await failureOf(invitee.api.orgs.acceptInvitation.mutate({ token: first }))).data?.code).toBe('NOT_FOUND')
 
     await asServiceRole(database.db, (tx) =>
