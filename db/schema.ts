@@ -14,6 +14,7 @@ import {
   text,
   timestamp,
   unique,
+  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core'
 import { anonRole, authenticatedRole, authUid, authUsers } from 'drizzle-orm/supabase'
@@ -90,6 +91,45 @@ export const organizationMembers = eventWizard.table(
       for: 'select',
       to: authenticatedRole,
       using: isMember(t.organizationId),
+    }),
+  ],
+)
+
+export const invitedRoles = ['admin', 'member'] as const satisfies readonly MemberRole[]
+
+/**
+ * An invitation to join an organization, sent by e-mail. Only the hash of its token is kept: the token
+ * is derived from the id with a server secret when the e-mail is sent. At most one pending invitation
+ * per organization and e-mail; sending again replaces it. Managers read them; only the core writes.
+ */
+export const organizationInvitations = eventWizard.table(
+  'organization_invitations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    role: text('role', { enum: invitedRoles }).notNull(),
+    tokenHash: text('token_hash').notNull().unique('organization_invitations_token_hash_key'),
+    invitedBy: uuid('invited_by').references(() => authUsers.id, { onDelete: 'set null' }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+    acceptedBy: uuid('accepted_by').references(() => authUsers.id, { onDelete: 'set null' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check('organization_invitations_role_valid', sql`${t.role} in (${sqlList(invitedRoles)})`),
+    check('organization_invitations_email_lower_case', sql`${t.email} = lower(${t.email})`),
+    uniqueIndex('organization_invitations_pending_key')
+      .on(t.organizationId, sql`lower(${t.email})`)
+      .where(sql`${t.acceptedAt} is null`),
+    index('organization_invitations_invited_by_idx').on(t.invitedBy),
+    index('organization_invitations_accepted_by_idx').on(t.acceptedBy),
+    pgPolicy('organization managers can read its invitations', {
+      for: 'select',
+      to: authenticatedRole,
+      using: isMember(t.organizationId, managers),
     }),
   ],
 )

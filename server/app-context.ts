@@ -21,6 +21,7 @@ import { checkHealth, type HealthReport } from './health'
 import type { Logger } from './logger'
 import { type CopilotModel, copilotModelOf } from './copilot/model'
 import { orderAccessSecret } from './orders/access-keys'
+import { invitationSecretOf } from './orgs/invitations'
 import { createOrderCookie, type OrderCookie } from './orders/order-cookie'
 import { createStripeConnect, type StripeConnect } from './payments/stripe-client'
 
@@ -48,6 +49,8 @@ export interface AppContext {
   rateLimits: RateLimits
   /** Buyers' orders: the secret their access keys are derived with, and the cookie that remembers them. */
   orders: { accessSecret: string; cookie: OrderCookie }
+  /** Organizations: the secret invitation tokens are derived with. */
+  orgs: { invitationSecret: string }
   /** Stripe Connect for paid tickets; null without STRIPE_SECRET_KEY. */
   stripe: StripeConnect | null
   /** The assistant's model (null without COPILOT_PROVIDER). */
@@ -124,6 +127,7 @@ export function createAppContext(options: {
     },
     rateLimits: createRateLimits(config, database),
     orders: { accessSecret: orderAccessSecret(secret), cookie: createOrderCookie({ secure: config.NODE_ENV === 'production' }) },
+    orgs: { invitationSecret: invitationSecretOf(secret) },
     stripe: createStripeConnect(config),
     copilot: {
       model: copilotModel,

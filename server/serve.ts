@@ -51,7 +51,7 @@ export async function serve(config: Config, logger: Logger) {
             logger,
             transport: createMailTransport(config),
             from: config.MAIL_FROM,
-            templates: { appUrl: config.APP_URL, accessSecret: app.orders.accessSecret },
+            templates: { appUrl: config.APP_URL, accessSecret: app.orders.accessSecret, invitationSecret: app.orgs.invitationSecret },
           },
           config.MAIL_INTERVAL_SECONDS * 1000,
         )

@@ -2,7 +2,7 @@ import { getFormProps, getSelectProps, useForm } from '@conform-to/react'
 import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
-import { AddMemberSchema, CreateOrganizationSchema } from '../../server/orgs/schemas'
+import { InviteMemberSchema, CreateOrganizationSchema } from '../../server/orgs/schemas'
 import { ErrorList, Field } from '../components/forms'
 import { callerFor } from '../lib/caller.server'
 import { forwardActionHeaders } from '../lib/headers'
@@ -23,17 +23,18 @@ export async function action(args: ActionFunctionArgs) {
   await requireUser(args)
   const formData = await args.request.formData()
   const caller = await callerFor(args)
-  if (formData.get('intent') === 'add-member') {
-    const submission = parseWithZod(formData, { schema: AddMemberSchema })
+  if (formData.get('intent') === 'invite') {
+    const submission = parseWithZod(formData, { schema: InviteMemberSchema })
     const form = String(formData.get('organizationId'))
     if (submission.status !== 'success') return data({ form, result: submission.reply() }, { status: 400 })
     try {
-      await caller.orgs.addMember(submission.value)
+      const { email } = await caller.orgs.invite(submission.value)
+      // The same words whether or not the e-mail has an account: the page must not tell.
+      return { form, result: submission.reply({ resetForm: true }), sent: `Invitation sent to ${email}` }
     } catch (error) {
       const { result, init } = procedureErrorReply(submission, error)
       return data({ form, result }, init)
     }
-    return redirect('/organizations')
   }
   const submission = parseWithZod(formData, { schema: CreateOrganizationSchema })
   if (submission.status !== 'success') return data({ form: 'create', result: submission.reply() }, { status: 400 })
@@ -58,7 +59,7 @@ export default function Organizations() {
           <h2 id={`org-${organization.id}`}>
             {organization.name} <span className="badge">{organization.role}</span>
           </h2>
-          {organization.role === 'member' ? null : <AddMemberForm organizationId={organization.id} />}
+          {organization.role === 'member' ? null : <InviteForm organizationId={organization.id} />}
         </section>
       ))}
       <CreateOrganizationForm />
@@ -93,21 +94,28 @@ function CreateOrganizationForm() {
   )
 }
 
-function AddMemberForm({ organizationId }: { organizationId: string }) {
+function InviteForm({ organizationId }: { organizationId: string }) {
+  const actionData = useActionData<typeof action>()
+  const sent = actionData?.form === organizationId && 'sent' in actionData ? actionData.sent : undefined
   const [form, fields] = useForm({
-    id: `add-member-${organizationId}`,
+    id: `invite-${organizationId}`,
     lastResult: useFormResult(organizationId),
-    constraint: getZodConstraint(AddMemberSchema),
+    constraint: getZodConstraint(InviteMemberSchema),
     shouldValidate: 'onBlur',
     defaultValue: { organizationId, role: 'member' },
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: AddMemberSchema }),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: InviteMemberSchema }),
   })
   return (
     <Form method="post" className="stack" {...getFormProps(form)}>
-      <h3>Add a member</h3>
+      <h3>Invite someone</h3>
+      {sent ? (
+        <p role="status" className="notice">
+          {sent}
+        </p>
+      ) : null}
       <input type="hidden" name={fields.organizationId.name} value={organizationId} />
       <ErrorList id={form.errorId} errors={form.errors} />
-      <Field label="Their e-mail (an existing account)" type="email" field={fields.email} />
+      <Field label="Their e-mail" type="email" field={fields.email} />
       <div className="field">
         <label htmlFor={fields.role.id}>Role</label>
         <select {...getSelectProps(fields.role)} key={fields.role.key}>
@@ -117,8 +125,8 @@ function AddMemberForm({ organizationId }: { organizationId: string }) {
         <ErrorList id={fields.role.errorId} errors={fields.role.errors} />
       </div>
       <div className="actions">
-        <button type="submit" name="intent" value="add-member" className="button">
-          Add member
+        <button type="submit" name="intent" value="invite" className="button">
+          Send invitation
         </button>
       </div>
     </Form>

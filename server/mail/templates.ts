@@ -2,12 +2,14 @@ import { eq } from 'drizzle-orm'
 import { renderToStaticMarkup } from 'react-dom/server'
 import { z } from 'zod'
 import type { Transaction } from '../../db/client'
-import { events, orders } from '../../db/schema'
+import { events, orders, organizationInvitations, organizations } from '../../db/schema'
 import { accessKeyOf } from '../orders/access-keys'
+import { invitationTokenOf } from '../orgs/invitations'
 import { OrderConfirmationEmail, orderConfirmationText } from './order-confirmation'
+import { OrganizationInvitationEmail, organizationInvitationText } from './organization-invitation'
 
 /** The e-mails the app sends; the worker renders each from its payload when it sends it. */
-export const emailTemplates = ['order-confirmation'] as const
+export const emailTemplates = ['order-confirmation', 'organization-invitation'] as const
 export type EmailTemplate = (typeof emailTemplates)[number]
 
 export interface RenderedEmail {
@@ -21,12 +23,15 @@ export interface RenderedEmail {
 export interface TemplateContext {
   appUrl: string
   accessSecret: string
+  invitationSecret: string
 }
 
 const OrderPayloadSchema = z.object({ orderId: z.uuid() })
+const InvitationPayloadSchema = z.object({ invitationId: z.uuid() })
 
 /** Renders an outbox row from the data as it is now (the payload holds ids, not copies). */
 export async function renderEmail(tx: Transaction, context: TemplateContext, template: string, payload: unknown): Promise<RenderedEmail> {
+  if (template === 'organization-invitation') return renderInvitation(tx, context, payload)
   if (template !== 'order-confirmation') throw new Error(`unknown e-mail template ${template}`)
   const { orderId } = OrderPayloadSchema.parse(payload)
   const [order] = await tx
@@ -44,5 +49,26 @@ export async function renderEmail(tx: Transaction, context: TemplateContext, tem
     text: orderConfirmationText(view),
     html: `<!doctype html>${renderToStaticMarkup(OrderConfirmationEmail(view))}`,
     loggableLinks: [`${context.appUrl}${path}`],
+  }
+}
+
+async function renderInvitation(tx: Transaction, context: TemplateContext, payload: unknown): Promise<RenderedEmail> {
+  const { invitationId } = InvitationPayloadSchema.parse(payload)
+  const [invitation] = await tx
+    .select({ id: organizationInvitations.id, role: organizationInvitations.role, organizationName: organizations.name })
+    .from(organizationInvitations)
+    .innerJoin(organizations, eq(organizations.id, organizationInvitations.organizationId))
+    .where(eq(organizationInvitations.id, invitationId))
+  if (!invitation) throw new Error(`invitation ${invitationId} of a queued e-mail does not exist`)
+  const view = {
+    organizationName: invitation.organizationName,
+    role: invitation.role,
+    link: `${context.appUrl}/invitations/${invitationTokenOf(context.invitationSecret, invitation.id)}`,
+  }
+  return {
+    subject: `Join ${invitation.organizationName} on Event Wizard`,
+    text: organizationInvitationText(view),
+    html: `<!doctype html>${renderToStaticMarkup(OrganizationInvitationEmail(view))}`,
+    loggableLinks: [`${context.appUrl}/invitations/…`],
   }
 }

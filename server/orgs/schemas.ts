@@ -10,10 +10,14 @@ export const OrganizationNameSchema = storableString({ message: 'Name your organ
 export const CreateOrganizationSchema = z.object({ name: OrganizationNameSchema })
 export type CreateOrganization = z.infer<typeof CreateOrganizationSchema>
 
-/** Owners are made only by creating an organization; members are added as admin or member. */
-export const AddMemberSchema = z.object({
+/** Owners are made only by creating an organization; people are invited as admin or member. */
+export const InviteMemberSchema = z.object({
   organizationId: z.uuid({ message: 'Choose an organization.' }),
   email: EmailSchema,
   role: z.enum(['admin', 'member'], { message: 'Choose admin or member.' }),
 })
-export type AddMember = z.infer<typeof AddMemberSchema>
+export type InviteMember = z.infer<typeof InviteMemberSchema>
+
+export const InvitationTokenSchema = z.object({
+  token: z.string().trim().min(1, { message: 'This invitation link is incomplete.' }).max(200, { message: 'This invitation link is not valid.' }),
+})

@@ -1,11 +1,12 @@
-import { eq, inArray } from 'drizzle-orm'
+import { and, eq, inArray, isNotNull } from 'drizzle-orm'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { withRls } from '../../db/rls'
+import { asServiceRole, withRls } from '../../db/rls'
 import * as schema from '../../db/schema'
 import type { AuthenticatedClaims } from '../../server/auth/identity'
 import { describeEachDatabase, openTestDatabase, randomSuffix, type TestDatabase } from '../support/databases'
 import { createEvent, createSession } from '../support/fixtures'
-import { apiClient, failureOf, postForm, startTestServer, type TestServer } from '../support/server'
+import { invitationTokenFor, joinOrganization } from '../support/invitations'
+import { apiClient, cookiesOf, failureOf, postForm, startTestServer, type TestServer } from '../support/server'
 
 const PASSWORD = 'sequins-and-silk-2031'
 
@@ -14,7 +15,8 @@ describeEachDatabase('organizations through the procedures', (kind) => {
   let server: TestServer
   beforeAll(async () => {
     database = await openTestDatabase(kind)
-    server = await startTestServer(database)
+    // Each test signs up a handful of accounts from this one address.
+    server = await startTestServer(database, { RATE_LIMIT_AUTH_PER_IP: '100' })
   })
   afterAll(async () => {
     await server.close()
@@ -38,16 +40,23 @@ describeEachDatabase('organizations through the procedures', (kind) => {
       events: (await tx.select({ id: schema.events.id }).from(schema.events).where(inArray(schema.events.id, eventIds))).length,
     }))
 
-  it('an owner creates an organization and adds a member by e-mail; members see its sessions and events, others nothing', async () => {
+  /** The invitation token of the newest e-mail queued for this address. */
+  const tokenFor = (email: string) => invitationTokenFor(server, email)
+
+  it('an owner creates an organization and invites a member by e-mail; members see its sessions and events, others nothing', async () => {
     const owner = await signUp('owner')
     const member = await signUp('member')
     const outsider = await signUp('outsider')
 
     const organization = await owner.api.orgs.create.mutate({ name: '  Maison Lumière  ' })
     expect(organization).toMatchObject({ name: 'Maison Lumière', role: 'owner' })
-    const added = await owner.api.orgs.addMember.mutate({ organizationId: organization.id, email: member.email.toUpperCase(), role: 'member' })
-    expect(added).toMatchObject({ userId: member.id, role: 'member' })
+    const invited = await owner.api.orgs.invite.mutate({ organizationId: organization.id, email: member.email.toUpperCase(), role: 'member' })
+    expect(invited).toEqual({ invited: true, email: member.email })
+    expect((await member.api.auth.me.query()).organizations).toEqual([])
 
+    const token = await tokenFor(member.email)
+    expect(await member.api.orgs.invitation.query({ token })).toEqual({ organizationId: organization.id, organizationName: 'Maison Lumière', role: 'member' })
+    expect(await member.api.orgs.acceptInvitation.mutate({ token })).toMatchObject({ organizationId: organization.id, role: 'member' })
     expect((await member.api.auth.me.query()).organizations).toEqual([{ id: organization.id, name: 'Maison Lumière', role: 'member' }])
     expect((await outsider.api.auth.me.query()).organizations).toEqual([])
 
@@ -64,48 +73,134 @@ describeEachDatabase('organizations through the procedures', (kind) => {
     expect(await visibleTo(outsider.claims, sessions, events)).toEqual({ sessions: 0, events: 0 })
   })
 
-  it('a plain member cannot add members; a non-member is told the organization does not exist', async () => {
+  it('answers an invitation the same for an account, an unknown e-mail and a member, and queues each e-mail', async () => {
+    const owner = await signUp('owner')
+    const member = await signUp('member')
+    const known = await signUp('known')
+    const organization = await owner.api.orgs.create.mutate({ name: 'Atelier Miroir' })
+    await joinOrganization(server, owner, member, organization.id, 'member')
+    const unknownEmail = `nobody-${randomSuffix()}@example.test`
+
+    const answers = await Promise.all(
+      [known.email, unknownEmail, member.email].map(async (email) => {
+        const answer = await owner.api.orgs.invite.mutate({ organizationId: organization.id, email, role: 'admin' })
+        return { ...answer, email: answer.email === email ? 'the e-mail given' : answer.email }
+      }),
+    )
+    expect(answers).toEqual([0, 1, 2].map(() => ({ invited: true, email: 'the e-mail given' })))
+
+    const queued = await asServiceRole(database.db, (tx) =>
+      tx
+        .select({ recipient: schema.emailOutbox.recipient })
+        .from(schema.emailOutbox)
+        .where(and(eq(schema.emailOutbox.template, 'organization-invitation'), inArray(schema.emailOutbox.recipient, [known.email, unknownEmail]))),
+    )
+    expect(queued.map((row) => row.recipient).sort()).toEqual([known.email, unknownEmail].sort())
+    // The e-mail names the organization and links to the invitation page, with a token only it carries.
+    expect(await tokenFor(unknownEmail)).toMatch(/^[\w-]{43}$/)
+
+    // Someone already a member who accepts keeps their role; the invitation is used up.
+    const token = await tokenFor(member.email)
+    await member.api.orgs.acceptInvitation.mutate({ token })
+    expect((await member.api.auth.me.query()).organizations).toEqual([{ id: organization.id, name: 'Atelier Miroir', role: 'member' }])
+    expect((await failureOf(member.api.orgs.acceptInvitation.mutate({ token }))).data?.code).toBe('NOT_FOUND')
+  })
+
+  it('a plain member cannot invite; a non-member is told the organization does not exist; owners are not invited', async () => {
     const owner = await signUp('owner')
     const member = await signUp('member')
     const outsider = await signUp('outsider')
     const organization = await owner.api.orgs.create.mutate({ name: 'Studio Nord' })
-    await owner.api.orgs.addMember.mutate({ organizationId: organization.id, email: member.email, role: 'member' })
+    await joinOrganization(server, owner, member, organization.id, 'member')
 
-    const byMember = await failureOf(member.api.orgs.addMember.mutate({ organizationId: organization.id, email: outsider.email, role: 'admin' }))
+    const byMember = await failureOf(member.api.orgs.invite.mutate({ organizationId: organization.id, email: outsider.email, role: 'admin' }))
     expect(byMember.data?.code).toBe('FORBIDDEN')
-    expect(byMember.message).toBe('Only the owner or an admin of this organization can add members.')
+    expect(byMember.message).toBe('Only the owner or an admin of this organization can invite people.')
 
-    const byOutsider = await failureOf(outsider.api.orgs.addMember.mutate({ organizationId: organization.id, email: outsider.email, role: 'admin' }))
+    const byOutsider = await failureOf(outsider.api.orgs.invite.mutate({ organizationId: organization.id, email: outsider.email, role: 'admin' }))
     expect(byOutsider.data?.code).toBe('NOT_FOUND')
 
-    const members = await withRls(database.db, owner.claims, (tx) =>
-      tx.select().from(schema.organizationMembers).where(eq(schema.organizationMembers.organizationId, organization.id)),
-    )
-    expect(members.map((m) => m.userId).sort()).toEqual([owner.id, member.id].sort())
-  })
-
-  it('an admin can add members; unknown e-mails and repeats are refused beside the e-mail field', async () => {
-    const owner = await signUp('owner')
-    const admin = await signUp('admin')
-    const newcomer = await signUp('newcomer')
-    const organization = await owner.api.orgs.create.mutate({ name: 'Pop-up Collective' })
-    await owner.api.orgs.addMember.mutate({ organizationId: organization.id, email: admin.email, role: 'admin' })
-
-    await admin.api.orgs.addMember.mutate({ organizationId: organization.id, email: newcomer.email, role: 'member' })
-    const again = await failureOf(admin.api.orgs.addMember.mutate({ organizationId: organization.id, email: newcomer.email, role: 'admin' }))
-    expect(again.data?.code).toBe('CONFLICT')
-    expect(again.data?.issues).toEqual([{ path: 'email', message: 'This person is already a member of the organization.' }])
-
-    const unknown = await failureOf(
-      admin.api.orgs.addMember.mutate({ organizationId: organization.id, email: `nobody-${randomSuffix()}@example.test`, role: 'member' }),
-    )
-    expect(unknown.data?.code).toBe('BAD_REQUEST')
-    expect(unknown.data?.issues).toEqual([{ path: 'email', message: 'No account uses this e-mail yet. Ask them to sign up first.' }])
-
     const asOwner = await failureOf(
-      owner.api.orgs.addMember.mutate({ organizationId: organization.id, email: newcomer.email, role: 'owner' as 'admin' }),
+      owner.api.orgs.invite.mutate({ organizationId: organization.id, email: outsider.email, role: 'owner' as 'admin' }),
     )
     expect(asOwner.data?.issues).toEqual([{ path: 'role', message: 'Choose admin or member.' }])
+
+    const invitations = await asServiceRole(database.db, (tx) =>
+      tx.select().from(schema.organizationInvitations).where(eq(schema.organizationInvitations.email, outsider.email)),
+    )
+    expect(invitations).toEqual([])
+  })
+
+  it('accepts an invitation only for its own e-mail, unexpired, once; a new invitation replaces the old link', async () => {
+    const owner = await signUp('owner')
+    const admin = await signUp('admin')
+    const invitee = await signUp('invitee')
+    const other = await signUp('other')
+    const organization = await owner.api.orgs.create.mutate({ name: 'Pop-up Collective' })
+    await joinOrganization(server, owner, admin, organization.id, 'admin')
+    const invalid = 'This invitation is not valid (expired, used, or for another e-mail).'
+
+    await admin.api.orgs.invite.mutate({ organizationId: organization.id, email: invitee.email, role: 'member' })
+    const first = await tokenFor(invitee.email)
+    const byOther = await failureOf(other.api.orgs.acceptInvitation.mutate({ token: first }))
+    expect([byOther.data?.code, byOther.message]).toEqual(['NOT_FOUND', invalid])
+    expect((await failureOf(other.api.orgs.invitation.query({ token: first }))).data?.code).toBe('NOT_FOUND')
+    expect((await failureOf(invitee.api.orgs.acceptInvitation.mutate({ token: `${first}x` }))).data?.code).toBe('NOT_FOUND')
+
+    // Inviting again, as admin this time: the first link stops working.
+    await admin.api.orgs.invite.mutate({ organizationId: organization.id, email: invitee.email, role: 'admin' })
+    const second = await tokenFor(invitee.email)
+    expect(second).not.toBe(first)
+    const queuedForInvitee = await asServiceRole(database.db, (tx) =>
+      tx.select().from(schema.emailOutbox).where(eq(schema.emailOutbox.recipient, invitee.email)),
+    )
+    // The first e-mail, not sent yet, is dropped with its link.
+    expect(queuedForInvitee).toHaveLength(1)
+    expect((await failureOf(invitee.api.orgs.acceptInvitation.mutate({ token: first }))).data?.code).toBe('NOT_FOUND')
+
+    await asServiceRole(database.db, (tx) =>
+      tx
+        .update(schema.organizationInvitations)
+        .set({ expiresAt: new Date(Date.now() - 1000) })
+        .where(eq(schema.organizationInvitations.email, invitee.email)),
+    )
+    const expired = await failureOf(invitee.api.orgs.acceptInvitation.mutate({ token: second }))
+    expect([expired.data?.code, expired.message]).toEqual(['NOT_FOUND', invalid])
+    expect((await invitee.api.auth.me.query()).organizations).toEqual([])
+
+    await admin.api.orgs.invite.mutate({ organizationId: organization.id, email: invitee.email, role: 'admin' })
+    const third = await tokenFor(invitee.email)
+    await invitee.api.orgs.acceptInvitation.mutate({ token: third })
+    expect((await invitee.api.auth.me.query()).organizations).toEqual([{ id: organization.id, name: 'Pop-up Collective', role: 'admin' }])
+    const reused = await failureOf(invitee.api.orgs.acceptInvitation.mutate({ token: third }))
+    expect([reused.data?.code, reused.message]).toEqual(['NOT_FOUND', invalid])
+
+    const [accepted] = await asServiceRole(database.db, (tx) =>
+      tx.select().from(schema.organizationInvitations).where(and(eq(schema.organizationInvitations.email, invitee.email), isNotNull(schema.organizationInvitations.acceptedAt))),
+    )
+    expect(accepted).toMatchObject({ role: 'admin', acceptedBy: invitee.id, organizationId: organization.id })
+    expect(accepted?.tokenHash).not.toContain(third)
+  })
+
+  it("lets an organization's owner and admins read its invitations, not its members nor other organizations", async () => {
+    const owner = await signUp('owner')
+    const admin = await signUp('admin')
+    const member = await signUp('member')
+    const otherOwner = await signUp('other-owner')
+    const organization = await owner.api.orgs.create.mutate({ name: 'Salon Privé' })
+    await otherOwner.api.orgs.create.mutate({ name: 'Elsewhere' })
+    await joinOrganization(server, owner, admin, organization.id, 'admin')
+    await joinOrganization(server, owner, member, organization.id, 'member')
+    await owner.api.orgs.invite.mutate({ organizationId: organization.id, email: `guest-${randomSuffix()}@example.test`, role: 'member' })
+
+    const invitationsSeenBy = (claims: AuthenticatedClaims) =>
+      withRls(database.db, claims, async (tx) =>
+        (await tx.select().from(schema.organizationInvitations).where(eq(schema.organizationInvitations.organizationId, organization.id))).length,
+      )
+    expect(await invitationsSeenBy(owner.claims)).toBe(3)
+    expect(await invitationsSeenBy(admin.claims)).toBe(3)
+    expect(await invitationsSeenBy(member.claims)).toBe(0)
+    expect(await invitationsSeenBy(otherOwner.claims)).toBe(0)
   })
 
   it('sends a signed-out visitor to sign in and back to the page they wanted', async () => {
@@ -122,11 +217,10 @@ describeEachDatabase('organizations through the procedures', (kind) => {
     expect(offsite.headers.get('location')).toBe('/')
   })
 
-  it('creates an organization and adds a member from the page, without JavaScript', async () => {
+  it('creates an organization and invites someone from the page, who accepts on the invitation page, without JavaScript', async () => {
     const owner = await signUp('owner')
     const member = await signUp('member')
-    const signIn = await postForm(server, '/sign-in', { email: owner.email, password: PASSWORD })
-    const cookie = signIn.headers.getSetCookie()[0]!.split(';')[0]!
+    const cookie = cookiesOf(await postForm(server, '/sign-in', { email: owner.email, password: PASSWORD }))
 
     const empty = await postForm(server, '/organizations', { intent: 'create', name: '   ' }, { cookie })
     expect(empty.status).toBe(400)
@@ -137,13 +231,39 @@ describeEachDatabase('organizations through the procedures', (kind) => {
     const [organization] = (await owner.api.auth.me.query()).organizations
     expect(organization?.name).toBe('Gallery Nine')
 
-    const added = await postForm(
-      server,
-      '/organizations',
-      { intent: 'add-member', organizationId: organization!.id, email: member.email, role: 'admin' },
-      { cookie },
-    )
-    expect(added.status).toBe(302)
+    // The page says the same for an account and for an e-mail nobody uses.
+    for (const email of [member.email, `nobody-${randomSuffix()}@example.test`]) {
+      const sent = await postForm(server, '/organizations', { intent: 'invite', organizationId: organization!.id, email, role: 'admin' }, { cookie })
+      expect(sent.status).toBe(200)
+      expect(await sent.text()).toContain(`Invitation sent to ${email}`)
+    }
+    expect((await member.api.auth.me.query()).organizations).toEqual([])
+
+    // Signed out, the link leads to sign-in and back.
+    const path = `/invitations/${await tokenFor(member.email)}`
+    const signedOut = await fetch(`${server.url}${path}`, { redirect: 'manual' })
+    expect(signedOut.status).toBe(302)
+    expect(signedOut.headers.get('location')).toBe(`/sign-in?${new URLSearchParams({ redirectTo: path })}`)
+    const signIn = await postForm(server, '/sign-in', { email: member.email, password: PASSWORD, redirectTo: path })
+    expect(signIn.headers.get('location')).toBe(path)
+    const memberCookie = cookiesOf(signIn)
+
+    const page = await fetch(`${server.url}${path}`, { headers: { cookie: memberCookie } })
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('Join <!-- -->Gallery Nine<!-- --> as <!-- -->admin')
+
+    // Someone else signed in sees that the invitation is not for them.
+    const notTheirs = await fetch(`${server.url}${path}`, { headers: { cookie } })
+    expect(notTheirs.status).toBe(404)
+    expect(await notTheirs.text()).toContain('This invitation is not valid (expired, used, or for another e-mail).')
+
+    const accepted = await postForm(server, path, {}, { cookie: memberCookie })
+    expect(accepted.status).toBe(302)
+    expect(accepted.headers.get('location')).toBe('/organizations')
     expect((await member.api.auth.me.query()).organizations).toEqual([{ id: organization!.id, name: 'Gallery Nine', role: 'admin' }])
+
+    const again = await postForm(server, path, {}, { cookie: memberCookie })
+    expect(again.status).toBe(404)
+    expect(await again.text()).toContain('This invitation is not valid (expired, used, or for another e-mail).')
   })
 })

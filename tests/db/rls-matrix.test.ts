@@ -42,6 +42,7 @@ const nobody: readonly Actor[] = []
 /** O's members and the outsider, who bought the order as a signed-in buyer. */
 const membersAndBuyer: readonly Actor[] = [...members, 'outsider']
 const onlyOutsider: readonly Actor[] = ['outsider']
+const managers: readonly Actor[] = ['owner', 'admin']
 
 interface Fixture {
   users: Record<UserActor, TestUser>
@@ -71,6 +72,9 @@ interface Fixture {
   otherEventOrderId: string
   otherEventTicketId: string
   emailId: string
+  /** A pending invitation to O, and one to the outsider's organization. */
+  invitationId: string
+  otherInvitationId: string
 }
 
 /** What an operation knows about who runs it; anon writes rows in the creator's name. */
@@ -89,6 +93,9 @@ type Run = (tx: Transaction, c: Context) => Promise<unknown[]>
 const expectations = {
   organizations: { select: members, insert: nobody, update: nobody, delete: nobody },
   organization_members: { select: members, insert: nobody, update: nobody, delete: nobody },
+  // O's owner and admin see whom O invited; plain members do not; only the core writes.
+  organization_invitations: { select: managers, insert: nobody, update: nobody, delete: nobody },
+  "organization_invitations (another organization's)": { select: onlyOutsider },
   wizard_sessions: { select: members, insert: members, update: creatorAndManagers, delete: creatorAndManagers },
   'wizard_sessions (personal)': { select: onlyCreator },
   'wizard_sessions (for another user)': { insert: nobody },
@@ -325,6 +332,23 @@ const operations: { [S in Subject]: { [O in keyof (typeof expectations)[S]]: Run
     update: (tx, { f, selfId }) =>
       tx.update(schema.tickets).set(checkIn(selfId)).where(eq(schema.tickets.id, f.otherEventTicketId)).returning(),
   },
+  organization_invitations: {
+    select: (tx, { f }) => tx.select().from(schema.organizationInvitations).where(eq(schema.organizationInvitations.id, f.invitationId)),
+    insert: (tx, { f, selfId }) =>
+      tx.insert(schema.organizationInvitations).values(invitationValues(f.organizationId, selfId)).returning(),
+    update: (tx, { f, selfId }) =>
+      tx
+        .update(schema.organizationInvitations)
+        .set({ acceptedAt: new Date(), acceptedBy: selfId })
+        .where(eq(schema.organizationInvitations.id, f.invitationId))
+        .returning(),
+    delete: (tx, { f }) =>
+      tx.delete(schema.organizationInvitations).where(eq(schema.organizationInvitations.id, f.invitationId)).returning(),
+  },
+  "organization_invitations (another organization's)": {
+    select: (tx, { f }) =>
+      tx.select().from(schema.organizationInvitations).where(eq(schema.organizationInvitations.id, f.otherInvitationId)),
+  },
   email_outbox: {
     select: (tx, { f }) => tx.select().from(schema.emailOutbox).where(eq(schema.emailOutbox.id, f.emailId)),
     insert: (tx) =>
@@ -333,6 +357,17 @@ const operations: { [S in Subject]: { [O in keyof (typeof expectations)[S]]: Run
       tx.update(schema.emailOutbox).set({ recipient: 'thief@example.test' }).where(eq(schema.emailOutbox.id, f.emailId)).returning(),
     delete: (tx, { f }) => tx.delete(schema.emailOutbox).where(eq(schema.emailOutbox.id, f.emailId)).returning(),
   },
+}
+
+function invitationValues(organizationId: string, invitedBy: string): typeof schema.organizationInvitations.$inferInsert {
+  return {
+    organizationId,
+    email: `guest-${randomSuffix()}@example.test`,
+    role: 'member',
+    tokenHash: randomSuffix().padEnd(64, '0'),
+    invitedBy,
+    expiresAt: new Date(Date.now() + 7 * 24 * 3600 * 1000),
+  }
 }
 
 function orderValues(eventId: string, userId: string | null): typeof schema.orders.$inferInsert {
@@ -494,7 +529,14 @@ async function buildFixture(db: TestDatabase['db']): Promise<Fixture> {
       .insert(schema.emailOutbox)
       .values({ recipient: users.outsider.email, template: 'order-confirmation', payload: { orderId: order!.id } })
       .returning()
+    const [invitation] = await tx.insert(schema.organizationInvitations).values(invitationValues(organization.id, users.owner.id)).returning()
+    const [otherInvitation] = await tx
+      .insert(schema.organizationInvitations)
+      .values(invitationValues(otherOrganization.id, users.outsider.id))
+      .returning()
     return {
+      invitationId: invitation!.id,
+      otherInvitationId: otherInvitation!.id,
       orderId: order!.id,
       anonymousOrderId: anonymousOrder!.id,
       otherEventOrderId: otherEventOrder!.id,
@@ -552,6 +594,7 @@ describeEachDatabase('row level security matrix', (kind) => {
           'events',
           'order_items',
           'orders',
+          'organization_invitations',
           'organization_members',
           'organizations',
           'payment_accounts',

@@ -74,7 +74,7 @@ describeEachDatabase('text Postgres cannot store', (kind) => {
         expect(answer.status, procedure).toBe(400)
         expect(issuesOf(answer)?.[0]?.path, procedure).toBe('email')
       }
-      const member = await call('orgs.addMember', { organizationId: '00000000-0000-4000-8000-000000000000', email: `b${bad}@example.test`, role: 'member' })
+      const member = await call('orgs.invite', { organizationId: '00000000-0000-4000-8000-000000000000', email: `b${bad}@example.test`, role: 'member' })
       expect(member.status).toBe(400)
     }
   })

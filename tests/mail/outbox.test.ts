@@ -76,7 +76,7 @@ describeEachDatabase('the e-mail outbox', (kind) => {
     ),
     transport: createMailTransport({ SMTP_URL: smtp.url }),
     from: 'Event Wizard <tickets@example.test>',
-    templates: { appUrl: 'https://tickets.example.test', accessSecret: orderDeps(database.db).accessSecret },
+    templates: { appUrl: 'https://tickets.example.test', accessSecret: orderDeps(database.db).accessSecret, invitationSecret: 'invitation-test-secret' },
     ...overrides,
   })
   const placeFreeOrder = async (email = 'ada@example.test') => {

@@ -4,6 +4,7 @@ import { asServiceRole } from '../../db/rls'
 import * as schema from '../../db/schema'
 import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../support/databases'
 import { type FakeStripe, INITIAL_REQUIREMENTS, startFakeStripe } from '../support/fake-stripe'
+import { joinOrganization } from '../support/invitations'
 import { signUp } from '../support/organizers'
 import { failureOf, startTestServer, type TestServer } from '../support/server'
 import { stripeEnv } from '../support/stripe-webhooks'
@@ -97,8 +98,8 @@ describeEachDatabase('Stripe Connect onboarding', (kind) => {
     const admin = await signUp(server, 'reuse-admin')
     const member = await signUp(server, 'reuse-member')
     const organization = await owner.api.orgs.create.mutate({ name: 'Maison Reuse' })
-    await owner.api.orgs.addMember.mutate({ organizationId: organization.id, email: admin.email, role: 'admin' })
-    await owner.api.orgs.addMember.mutate({ organizationId: organization.id, email: member.email, role: 'member' })
+    await joinOrganization(server, owner, admin, organization.id, 'admin')
+    await joinOrganization(server, owner, member, organization.id, 'member')
 
     const firstEvent = await owner.api.wizard.create.mutate({ organizationId: organization.id, fresh: true })
     await owner.api.payments.startOnboarding.mutate({ sessionId: firstEvent.sessionId })
