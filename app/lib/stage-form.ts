@@ -24,13 +24,19 @@ export const currencyDigits = (currency: string): number => {
   }
 }
 
-/** Conform's field name for a core issue path: `tiers.0.price` → `tiers[0].price`. */
-export const fieldName = (path: string) => path.replace(/\.(\d+)(?=\.|$)/g, '[$1]')
+/**
+ * Conform's field name for a core issue path: `tiers.0.price` → `tiers[0].price`. The form asks for the
+ * currency once for the event, so every tier's currency issue belongs to that one field.
+ */
+export const fieldName = (path: string) => (/^tiers\.\d+\.currency$/.test(path) ? 'currency' : path.replace(/\.(\d+)(?=\.|$)/g, '[$1]'))
 
-/** Issues as Conform's field errors; a stage-wide issue (path '') becomes the form's. */
+/** Issues as Conform's field errors (each message once per field); a stage-wide issue (path '') becomes the form's. */
 export function errorsByField(issues: FieldIssue[]): Record<string, string[]> {
   const errors: Record<string, string[]> = {}
-  for (const issue of issues) (errors[issue.path ? fieldName(issue.path) : ''] ??= []).push(issue.message)
+  for (const issue of issues) {
+    const messages = (errors[issue.path ? fieldName(issue.path) : ''] ??= [])
+    if (!messages.includes(issue.message)) messages.push(issue.message)
+  }
   return errors
 }
 
@@ -151,11 +157,12 @@ export function formToPatch(stage: StageId, payload: Payload, eventZone: string 
       }
       break
     }
-    case 'ticketSetup':
+    case 'ticketSetup': {
+      // One currency for the event, asked once: every tier is sold in it.
+      const currency = text(payload.currency)
       patch = {
         tiers: list(payload.tiers).map((tier, index) => {
           const at = (field: string) => `tiers.${index}.${field}`
-          const currency = text(tier.currency)
           return compact({
             name: text(tier.name),
             price: read.price(tier.price, currency, at('price')),
@@ -172,6 +179,7 @@ export function formToPatch(stage: StageId, payload: Payload, eventZone: string 
         totalCapacity: read.wholeNumber(payload.totalCapacity, 'totalCapacity'),
       }
       break
+    }
     case 'sponsorsMedia':
       patch = {
         coverImageUrl: read.link(payload.coverImageUrl, 'coverImageUrl'),
@@ -225,11 +233,12 @@ export function formDefaults(stage: StageId, data: unknown, eventZone: string | 
   if (stage === 'ticketSetup') {
     // A new ticket form starts with the tier most events have: free general admission.
     const tiers = Array.isArray(stored.tiers) ? list(stored.tiers) : [{ name: 'General admission', price: 0, currency: 'EUR' }]
+    const currency = typeof tiers[0]?.currency === 'string' ? tiers[0].currency : 'EUR'
     return {
       ...stored,
+      currency,
       totalCapacity: asText(stored.totalCapacity),
       tiers: tiers.map((tier) => {
-        const currency = typeof tier.currency === 'string' ? tier.currency : 'EUR'
         const digits = currencyDigits(currency)
         const localTime = (value: unknown) => (typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? localDateTimeAt(new Date(value), zone) : asText(value))
         return {

@@ -209,6 +209,24 @@ describe.each(modes)('organizer paths ($label)', { timeout: TEST_TIMEOUT }, ({ j
     expect(page.url()).toMatch(/\/ticketSetup$/)
   })
 
+  it('tickets: the currency is chosen once for the event and every tier is sold in it', async () => {
+    const { page, api, sessionId } = await organizerAt('ticketSetup')
+    const add = page.getByRole('button', { name: 'Add a tier' })
+    if (javaScript) await add.click()
+    else await submitWithoutJs(page, add)
+    await eventually(() => field(page, 'tiers[1].name').count()).toBe(1)
+    expect(await page.locator('select[name$=".currency"]').count()).toBe(0)
+    await fillFields(page, { currency: 'JPY', ...tierFields(0, { name: 'Standing', price: '0', quantity: '100' }), ...tierFields(1, { name: 'Seated', price: '0', quantity: '20' }) })
+    await press(page, 'continue')
+    await onStage(page, 'paymentSetup')
+    const { data } = await api.wizard.get.query({ sessionId })
+    const { tiers } = data.ticketSetup as { tiers: { name: string; currency: string }[] }
+    expect(tiers.map((tier) => [tier.name, tier.currency])).toEqual([
+      ['Standing', 'JPY'],
+      ['Seated', 'JPY'],
+    ])
+  })
+
   it('tickets: a price without payments on this server is flagged at once; payment offers only the way back', async () => {
     const { page } = await organizerAt('ticketSetup')
     expect(await page.locator('[data-payments-off]').count()).toBe(0)

@@ -247,8 +247,8 @@ export function formValues(now: Date) {
       'online.platform': venue.online!.platform!,
     },
     tiers: [
-      { name: 'General admission', price: '0', currency: 'EUR', quantity: '200', maxPerOrder: '4' },
-      { name: 'Press', price: '0', currency: 'EUR', quantity: '50', maxPerOrder: '2' },
+      { name: 'General admission', price: '0', quantity: '200', maxPerOrder: '4' },
+      { name: 'Press', price: '0', quantity: '50', maxPerOrder: '2' },
     ],
     totalCapacity: String(data.ticketSetup.totalCapacity),
     sponsorsMedia: {

@@ -6,8 +6,9 @@ import { deliver, signed, stripeEvent } from './stripe-webhooks'
 /**
  * A stand-in for the Stripe API endpoints the app calls — accounts and account links (Connect),
  * Checkout Sessions (create, retrieve, expire) and refunds — on 127.0.0.1, for the real `stripe`
- * client (pointed here by STRIPE_API_BASE), plus a hosted payment page standing in for Checkout's,
- * which sends the signed `checkout.session.completed` webhook to the app when "paid". It deduplicates
+ * client (pointed here by STRIPE_API_BASE), plus hosted pages standing in for Checkout's (which sends
+ * the signed `checkout.session.completed` webhook to the app when "paid") and for Connect onboarding
+ * (which verifies the account and sends the organizer back). It deduplicates
  * nothing, not even requests with the same Idempotency-Key: every create creates, so the app's own
  * guards are what tests see. Every request is recorded, headers included.
  */
@@ -85,7 +86,8 @@ export interface FakeStripe {
   /**
    * Where the hosted payment page delivers its webhook, signed with `secret` (the platform endpoint's),
    * and sends the buyer back to: the app under test listens on a port its APP_URL does not name, so
-   * the origin of the return address is replaced with `url`'s.
+   * the origin of the return address is replaced with `url`'s. From then on account links open the
+   * stand-in's onboarding page too, whose "Finish" verifies the account and returns to the app.
    */
   deliverWebhooksTo(url: string, secret: string): void
   /** What the hosted payment page does on "Pay": the session complete and paid, with a payment intent. */
@@ -161,6 +163,8 @@ export async function startFakeStripe(): Promise<FakeStripe> {
   const requests: RecordedStripeRequest[] = []
   const deliveries: Promise<Response>[] = []
   let webhookTarget: { url: string; secret: string } | null = null
+  /** An account link's return address, by the link's token (hosted onboarding). */
+  const onboardingReturns = new Map<string, string>()
   let baseUrl = ''
   const fake = { failing: null as FakeStripe['failing'] }
 
@@ -198,13 +202,16 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       const account = params.account ?? ''
       if (!accounts.has(account)) return error(400, `No such account: '${account}'`)
       const created = Math.floor(Date.now() / 1000)
+      const token = randomBytes(8).toString('hex')
+      // With an app to send people back to, the link opens the stand-in's own onboarding page.
+      if (webhookTarget && params.return_url) onboardingReturns.set(token, params.return_url)
       return {
         status: 200,
         body: {
           object: 'account_link',
           created,
           expires_at: created + 300,
-          url: `https://connect.stripe.com/setup/e/${account}/${randomBytes(8).toString('hex')}`,
+          url: `${webhookTarget ? baseUrl : 'https://connect.stripe.com'}/setup/e/${account}/${token}`,
         },
       }
     }
@@ -300,6 +307,27 @@ export async function startFakeStripe(): Promise<FakeStripe> {
 ${session.cancel_url ? `<a href="${session.cancel_url}">Back</a>` : ''}`)
   }
 
+  /** The hosted onboarding page: what the organizer sees instead of Stripe's forms, and its "Finish" button. */
+  function hostedOnboarding(req: IncomingMessage, res: ServerResponse, accountId: string, token: string, action: string | undefined) {
+    const returnUrl = onboardingReturns.get(token)
+    if (!returnUrl || !accounts.has(accountId) || !webhookTarget) {
+      res.writeHead(410, { 'content-type': 'text/html' })
+      res.end('<!doctype html><title>Expired</title><h1>This onboarding link has expired.</h1>')
+      return
+    }
+    if (req.method === 'POST' && action === '/finish') {
+      onboardingReturns.delete(token)
+      accounts.set(accountId, verifiedAccount(accounts.get(accountId)!))
+      const back = new URL(returnUrl)
+      res.writeHead(303, { location: `${webhookTarget.url}${back.pathname}${back.search}` })
+      res.end()
+      return
+    }
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+    res.end(`<!doctype html><meta name="viewport" content="width=device-width"><title>Payouts · Stripe test</title>
+<h1>Set up payouts</h1><form method="post" action="/setup/e/${accountId}/${token}/finish"><button type="submit">Finish onboarding</button></form>`)
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://fake')
     const chunks: Buffer[] = []
@@ -309,6 +337,8 @@ ${session.cancel_url ? `<a href="${session.cancel_url}">Back</a>` : ''}`)
     const method = req.method ?? 'GET'
     const hosted = /^\/checkout\/(cs_\w+)(\/pay)?$/.exec(url.pathname)
     if (hosted) return hostedCheckout(req, res, hosted[1]!, hosted[2])
+    const onboarding = /^\/setup\/e\/(acct_\w+)\/(\w+)(\/finish)?$/.exec(url.pathname)
+    if (onboarding) return hostedOnboarding(req, res, onboarding[1]!, onboarding[2]!, onboarding[3])
     requests.push({ method, path: url.pathname, headers, params })
     const failing = fake.failing && `${method} ${url.pathname}`.startsWith(fake.failing.prefix) ? fake.failing : null
     const reply = failing ? error(failing.status, 'The fake is failing this request on purpose.') : route(method, url.pathname, params)

@@ -32,10 +32,11 @@ export type StageForm = {
   mode?: Text
   venue?: { name?: Text; address?: Text; city?: Text; country?: Text; postalCode?: Text; capacity?: Text }
   online?: { url?: Text; platform?: Text }
+  /** The tickets stage's one currency, stored on every tier. */
+  currency?: Text
   tiers?: {
     name?: Text
     price?: Text
-    currency?: Text
     quantity?: Text
     description?: Text
     salesStart?: Text

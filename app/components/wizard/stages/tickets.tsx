@@ -20,7 +20,6 @@ export function TicketFields({ form, fields, options, paymentsConfigured = false
     return typeof price === 'string' && /[1-9]/.test(price)
   })
   const currencies = options.currencies.map((code) => ({ value: code, label: code }))
-  const firstCurrency = tiers[0]?.getFieldset().currency.value ?? 'EUR'
   return (
     <>
       {priced && !paymentsConfigured ? (
@@ -28,6 +27,7 @@ export function TicketFields({ form, fields, options, paymentsConfigured = false
           Payments are not configured on this server: only free tickets can be published here. Set every price to 0.
         </p>
       ) : null}
+      <Select field={fields.currency} label="Currency" options={currencies} hint="Every tier of the event is sold in it." />
       <ErrorList id={fields.tiers.errorId} errors={fields.tiers.errors} />
       {tiers.map((tier, index) => {
         const tierFields = tier.getFieldset()
@@ -35,9 +35,8 @@ export function TicketFields({ form, fields, options, paymentsConfigured = false
           <fieldset key={tier.key ?? index} className="stack tier">
             <legend>Tier {index + 1}</legend>
             <TextInput field={tierFields.name} label="Name" placeholder="General admission" />
-            <div className="grid grid--3">
+            <div className="grid grid--2">
               <TextInput field={tierFields.price} label="Price" inputMode="decimal" hint="0 for free." />
-              <Select field={tierFields.currency} label="Currency" options={currencies} />
               <TextInput field={tierFields.quantity} label="Tickets" type="number" min={1} inputMode="numeric" />
             </div>
             {/* What most tiers never need, folded away; open when it holds a value or a problem (works without JavaScript). */}
@@ -66,7 +65,7 @@ export function TicketFields({ form, fields, options, paymentsConfigured = false
       <div className="actions">
         <button
           className="button"
-          {...form.insert.getButtonProps({ name: fields.tiers.name, defaultValue: { currency: firstCurrency, price: '0' } })}
+          {...form.insert.getButtonProps({ name: fields.tiers.name, defaultValue: { price: '0' } })}
         >
           Add a tier
         </button>
