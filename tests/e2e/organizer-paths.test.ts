@@ -301,12 +301,27 @@ describe('autosave when leaving the page (JavaScript on)', { timeout: TEST_TIMEO
     await signInInBrowser(page, app.server, account.email)
     const { sessionId } = await account.api.wizard.create.mutate({ fresh: true })
     await fillThroughApi(account.api, sessionId, 'eventSetup')
+    // The inline checks arrive only after the organizer has left, as on a slow phone: leaving the title
+    // field is then judged by nobody in the browser, and must neither go to the server as a submit nor
+    // drop the change still waiting for the autosave.
+    let releaseChecks = () => {}
+    const checksHeld = new Promise<void>((resolve) => (releaseChecks = resolve))
+    await page.route('**/assets/stage-validation-*.js', async (route) => {
+      await checksHeld
+      await route.continue()
+    })
+    const stageSubmits: string[] = []
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && request.url().includes('/eventSetup.data')) stageSubmits.push(request.url())
+    })
     await page.goto(stageUrl(app.server, sessionId, 'eventSetup'))
     await waitForHydration(page)
     await field(page, 'title').fill('Typed before leaving')
     // Well within the autosave's 0.7 s pause.
     await page.locator('header a.brand').click()
     await page.waitForURL(`${app.server.url}/`)
+    releaseChecks()
+    expect(stageSubmits).toEqual([])
     await eventually(async () => (await account.api.wizard.get.query({ sessionId })).data.eventSetup).toMatchObject({ title: 'Typed before leaving' })
     // The dashboard may have loaded before the save landed; the next visit shows the draft by its title.
     await page.reload()

@@ -52,9 +52,9 @@ export function useInlineValidation(stage: StageId, context: Omit<FormCheckConte
       },
     )
   }, [stage])
-  const onValidate = validate
-    ? ({ formData, submitter }: { formData: FormData; submitter?: HTMLElement | null }) =>
-        isChecked(formData, submitter) ? validate(formData) : unchecked(formData)
-    : undefined
+  // Always given, loaded or not: without it Conform would post its own intents (checking a field the
+  // organizer leaves, filling in the time zone) to the server as if they were the stage's submit.
+  const onValidate = ({ formData, submitter }: { formData: FormData; submitter?: HTMLElement | null }) =>
+    validate && isChecked(formData, submitter) ? validate(formData) : unchecked(formData)
   return { onValidate, load }
 }
