@@ -21,10 +21,10 @@ import {
 } from './support'
 
 /*
- * Every stage on a phone (375 px, touch, as a phone lays out) and on a desktop (1280 px): the page never
- * scrolls sideways. Each stage is shown filled in as an organizer would leave it (two ticket tiers, a
- * sponsor, the review's preview), and written to test-results/screens/<size>-<stage>.png for a person to
- * look at.
+ * Every stage on a phone (375 px, touch, as a phone lays out) and on a desktop (1280 px), with JavaScript
+ * and without: the page never scrolls sideways. Each stage is shown filled in as an organizer would leave
+ * it (two ticket tiers, a sponsor, the review's preview), and written to
+ * test-results/screens/<size>[-no-js]-<stage>.png for a person to look at.
  */
 describe('every stage fits a phone and a desktop', { timeout: TEST_TIMEOUT }, () => {
   const data = validStageData(new Date())
@@ -32,9 +32,11 @@ describe('every stage fits a phone and a desktop', { timeout: TEST_TIMEOUT }, ()
   let app: E2eApp
   let api: Api
   let sessionId: string
-  const sizes: { name: 'phone' | 'desktop'; width: number; context?: BrowserContext; page?: Page }[] = [
-    { name: 'phone', width: PHONE.width },
-    { name: 'desktop', width: DESKTOP.width },
+  const sizes: { name: string; phone: boolean; javaScript: boolean; context?: BrowserContext; page?: Page }[] = [
+    { name: 'phone', phone: true, javaScript: true },
+    { name: 'desktop', phone: false, javaScript: true },
+    { name: 'phone-no-js', phone: true, javaScript: false },
+    { name: 'desktop-no-js', phone: false, javaScript: false },
   ]
 
   beforeAll(async () => {
@@ -44,13 +46,10 @@ describe('every stage fits a phone and a desktop', { timeout: TEST_TIMEOUT }, ()
     api = account.api
     sessionId = (await api.wizard.create.mutate({ fresh: true })).sessionId
     for (const size of sizes) {
-      size.context = await newContext(
-        browser,
-        app.server,
-        size.name === 'phone'
-          ? { viewport: PHONE, isMobile: true, hasTouch: true, deviceScaleFactor: 2 }
-          : { viewport: DESKTOP },
-      )
+      size.context = await newContext(browser, app.server, {
+        javaScriptEnabled: size.javaScript,
+        ...(size.phone ? { viewport: PHONE, isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : { viewport: DESKTOP }),
+      })
       size.page = await size.context.newPage()
       await signInInBrowser(size.page, app.server, account.email)
     }
@@ -66,11 +65,11 @@ describe('every stage fits a phone and a desktop', { timeout: TEST_TIMEOUT }, ()
     for (const size of sizes) {
       const page = size.page!
       await page.goto(`${app.server.url}${path}`)
-      await waitForHydration(page)
+      if (size.javaScript) await waitForHydration(page)
       if (prepare) await prepare(page)
       const widths = await widthsOf(page)
       const what = `${size.name} ${name}: ${JSON.stringify(widths)}`
-      expect(widths.innerWidth, what).toBe(size.width)
+      expect(widths.innerWidth, what).toBe(size.phone ? PHONE.width : DESKTOP.width)
       expect(widths.scrollWidth, what).toBeLessThanOrEqual(widths.innerWidth)
       expect(widths.controlsOutsideForm, what).toEqual([])
       await screenshot(page, `${size.name}-${name}`)

@@ -311,10 +311,11 @@ export function widthsOf(page: Page) {
       .filter((element) => element.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
       .slice(0, 5)
       .map((element) => `${element.tagName.toLowerCase()}${element.id ? `#${element.id}` : ''}.${[...element.classList].join('.')}`),
-    // On a stage page: the form's controls that stick out of the form's card (hidden by no page scroll).
+    // On a stage page: the form's controls that stick out of their field or the form's card (hidden by
+    // no page scroll; a date-and-time input is wider than a phone's field unless told otherwise).
     controlsOutsideForm: [...document.querySelectorAll('form.wizard__form :is(input, select, textarea, button)')]
       .filter((control) => {
-        const card = document.querySelector('form.wizard__form')!.getBoundingClientRect()
+        const card = (control.closest('.field') ?? document.querySelector('form.wizard__form')!).getBoundingClientRect()
         const box = control.getBoundingClientRect()
         return box.width > 0 && (box.left < card.left - 0.5 || box.right > card.right + 0.5)
       })

@@ -65,7 +65,7 @@ export function ReviewPanel({ form, fields, state, preview }: StageFieldsProps) 
         <label htmlFor={confirm.id}>I want this event to go public now.</label>
         <ErrorList id={confirm.errorId} errors={confirm.errors} />
       </div>
-      <div className="actions">
+      <div className="actions publish-actions">
         <button type="submit" name="intent" value="publish" className="button button--primary" disabled={blockers.length > 0}>
           Publish event
         </button>
