@@ -282,6 +282,10 @@ export const events = eventWizard.table(
     sponsors: jsonb('sponsors').notNull().default(sql`'[]'::jsonb`),
     status: text('status', { enum: eventStatuses }).notNull().default('published'),
     publishedAt: timestamp('published_at', { withTimezone: true }),
+    /** When the organizer cancelled it; its orders are then wound down (server/orders/cancel-event.ts). */
+    cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
+    /** What the organizer tells attendees, on the public page and in the e-mail. */
+    cancellationMessage: text('cancellation_message'),
     /** Seats held by pending and confirmed orders, across tiers: see "Registrations" below. */
     reserved: integer('reserved').notNull().default(0),
     ...timestamps,
@@ -306,19 +310,25 @@ export const events = eventWizard.table(
     check('events_capacity_positive', sql`${t.capacity} > 0`),
     check('events_sponsors_array', sql`jsonb_typeof(${t.sponsors}) = 'array'`),
     check('events_status_valid', sql`${t.status} in (${sqlList(eventStatuses)})`),
+    check('events_cancellation_message_length', sql`char_length(${t.cancellationMessage}) <= 2000`),
+    // A cancelled event stays cancelled: it is what its attendees were told and refunded for.
+    check('events_cancelled_when', sql`(${t.status} = 'cancelled') = (${t.cancelledAt} is not null)`),
     // With the start: a dashboard lists someone's events newest first, from the index alone.
     index('events_user_id_idx').on(t.userId, t.startsAt),
     index('events_organization_id_idx').on(t.organizationId, t.startsAt),
     index('events_stripe_account_id_idx').on(t.stripeAccountId),
+    // The cancellation sweeper's walk: the few cancelled events, not every event.
+    index('events_cancelled_idx').on(t.cancelledAt).where(sql`${t.status} = 'cancelled'`),
+    // A cancelled event stays readable: its public page tells visitors and attendees it is cancelled.
     pgPolicy('anyone can read published events', {
       for: 'select',
       to: anonRole,
-      using: sql`${t.status} = 'published'`,
+      using: sql`${t.status} in ('published', 'cancelled')`,
     }),
     pgPolicy('users can read published events and those of their organizations', {
       for: 'select',
       to: authenticatedRole,
-      using: sql`${t.status} = 'published' or ${t.userId} = ${authUid} or (${t.organizationId} is not null and ${isMember(t.organizationId)})`,
+      using: sql`${t.status} in ('published', 'cancelled') or ${t.userId} = ${authUid} or (${t.organizationId} is not null and ${isMember(t.organizationId)})`,
     }),
     pgPolicy('users can publish events for themselves in their organizations', {
       for: 'insert',

@@ -7,7 +7,8 @@ import type { Config } from './config'
 import { scheduleCleanup } from './jobs/cleanup'
 import type { Logger } from './logger'
 import { createMailTransport } from './mail/transport'
-import { scheduleHoldSweeper } from './orders/hold-sweeper'
+import { orderDepsOf } from './orders/deps'
+import { scheduleOrderSweeper } from './orders/hold-sweeper'
 import { scheduleMailWorker } from './mail/worker'
 
 /**
@@ -59,7 +60,7 @@ export async function serve(config: Config, logger: Logger) {
 
   const stopHoldSweeper =
     config.HOLD_SWEEP_INTERVAL_SECONDS > 0
-      ? scheduleHoldSweeper({ db: database.db, now: app.now, logger, intervalMs: config.HOLD_SWEEP_INTERVAL_SECONDS * 1000 })
+      ? scheduleOrderSweeper({ deps: orderDepsOf(app), logger, intervalMs: config.HOLD_SWEEP_INTERVAL_SECONDS * 1000 })
       : () => {}
 
   let stopping = false

@@ -9,6 +9,7 @@
  *   loader: return { event: presentEvent(data, { locale: pickLocale(request.headers.get('accept-language')), now }) }
  *   route:  export const links = () => [eventPageStylesheet];  <EventPage event={event} />
  */
+import { formatAmount } from '../../server/orders/money'
 import { dateTimeFormat } from './intl-formats'
 
 // ---------------------------------------------------------------------------------------------------
@@ -183,20 +184,7 @@ export function formatPrice(price: number, currency: string, locale: string): st
   return price === 0 ? 'Free' : formatAmount(price, currency, locale)
 }
 
-/** An amount of money in minor units → "€19.99", "¥500", "KWD 1.234" ("€0.00" for nothing). */
-export function formatAmount(amount: number, currency: string, locale: string): string {
-  try {
-    const digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2
-    return new Intl.NumberFormat(locale, {
-      style: 'currency',
-      currency,
-      minimumFractionDigits: digits,
-      maximumFractionDigits: digits,
-    }).format(amount / 10 ** digits)
-  } catch {
-    return `${(amount / 100).toFixed(2)} ${currency}`
-  }
-}
+export { formatAmount }
 
 export interface EventDateFormats {
   date: Intl.DateTimeFormat

@@ -4,12 +4,14 @@ import { z } from 'zod'
 import type { Transaction } from '../../db/client'
 import { events, orders, organizationInvitations, organizations } from '../../db/schema'
 import { accessKeyOf } from '../orders/access-keys'
+import { formatAmount } from '../orders/money'
 import { invitationTokenOf } from '../orgs/invitations'
+import { EventCancellationEmail, eventCancellationText } from './event-cancellation'
 import { OrderConfirmationEmail, orderConfirmationText } from './order-confirmation'
 import { OrganizationInvitationEmail, organizationInvitationText } from './organization-invitation'
 
 /** The e-mails the app sends; the worker renders each from its payload when it sends it. */
-export const emailTemplates = ['order-confirmation', 'organization-invitation'] as const
+export const emailTemplates = ['order-confirmation', 'organization-invitation', 'event-cancellation'] as const
 export type EmailTemplate = (typeof emailTemplates)[number]
 
 export interface RenderedEmail {
@@ -32,6 +34,7 @@ const InvitationPayloadSchema = z.object({ invitationId: z.uuid() })
 /** Renders an outbox row from the data as it is now (the payload holds ids, not copies). */
 export async function renderEmail(tx: Transaction, context: TemplateContext, template: string, payload: unknown): Promise<RenderedEmail> {
   if (template === 'organization-invitation') return renderInvitation(tx, context, payload)
+  if (template === 'event-cancellation') return renderCancellation(tx, context, payload)
   if (template !== 'order-confirmation') throw new Error(`unknown e-mail template ${template}`)
   const { orderId } = OrderPayloadSchema.parse(payload)
   const [order] = await tx
@@ -70,5 +73,42 @@ async function renderInvitation(tx: Transaction, context: TemplateContext, paylo
     text: organizationInvitationText(view),
     html: `<!doctype html>${renderToStaticMarkup(OrganizationInvitationEmail(view))}`,
     loggableLinks: [`${context.appUrl}/invitations/…`],
+  }
+}
+
+async function renderCancellation(tx: Transaction, context: TemplateContext, payload: unknown): Promise<RenderedEmail> {
+  const { orderId } = OrderPayloadSchema.parse(payload)
+  const [order] = await tx
+    .select({
+      id: orders.id,
+      buyerName: orders.buyerName,
+      status: orders.status,
+      total: orders.total,
+      currency: orders.currency,
+      title: events.title,
+      startsAt: events.startsAt,
+      timezone: events.timezone,
+      message: events.cancellationMessage,
+    })
+    .from(orders)
+    .innerJoin(events, eq(events.id, orders.eventId))
+    .where(eq(orders.id, orderId))
+  if (!order) throw new Error(`order ${orderId} of a queued e-mail does not exist`)
+  const path = `/orders/${order.id}`
+  const when = new Intl.DateTimeFormat('en', { dateStyle: 'full', timeStyle: 'short', timeZone: order.timezone }).format(order.startsAt)
+  const amount = formatAmount(order.total, order.currency, 'en')
+  const view = {
+    buyerName: order.buyerName,
+    eventTitle: order.title,
+    when: `${when} (${order.timezone})`,
+    message: order.message ?? '',
+    money: order.status === 'refunded' ? `${amount} is refunded to the card you paid with.` : 'Nothing was charged.',
+    link: `${context.appUrl}${path}?${new URLSearchParams({ key: accessKeyOf(context.accessSecret, order.id) })}`,
+  }
+  return {
+    subject: `Cancelled: ${order.title}`,
+    text: eventCancellationText(view),
+    html: `<!doctype html>${renderToStaticMarkup(EventCancellationEmail(view))}`,
+    loggableLinks: [`${context.appUrl}${path}`],
   }
 }

@@ -4,6 +4,8 @@ import { queryRows } from '../../db/client'
 import { asServiceRole } from '../../db/rls'
 import { orders } from '../../db/schema'
 import type { Logger } from '../logger'
+import { sweepCancelledEvents } from './cancel-event'
+import type { OrderDeps } from './deps'
 import { releaseOrder } from './release'
 
 /** After its hold ends, an order waits this long for Checkout's own `expired` webhook before the sweeper ends it. */
@@ -37,14 +39,29 @@ export async function sweepExpiredHolds(db: Database, now: Date): Promise<number
   })
 }
 
-/** Sweeps every `intervalMs` until stopped. */
-export function scheduleHoldSweeper(options: { db: Database; now: () => Date; logger: Logger; intervalMs: number }): () => void {
+/**
+ * Every `intervalMs` until stopped: ends expired holds, then finishes the wind-down of cancelled events
+ * (server/orders/cancel-event.ts). A run starts only when the previous one is done.
+ */
+export function scheduleOrderSweeper(options: { deps: OrderDeps; logger: Logger; intervalMs: number }): () => void {
+  const { deps, logger } = options
+  let running = false
   const timer = setInterval(() => {
-    sweepExpiredHolds(options.db, options.now())
+    if (running) return
+    running = true
+    sweepExpiredHolds(deps.db, deps.now())
       .then((released) => {
-        if (released) options.logger.info({ released }, 'expired payment holds released')
+        if (released) logger.info({ released }, 'expired payment holds released')
       })
-      .catch((error: unknown) => options.logger.error({ err: error }, 'releasing expired payment holds failed'))
+      .catch((error: unknown) => logger.error({ err: error }, 'releasing expired payment holds failed'))
+      .then(() => sweepCancelledEvents(deps, logger))
+      .then((ended) => {
+        if (ended) logger.info({ ended }, 'orders of cancelled events ended')
+      })
+      .catch((error: unknown) => logger.error({ err: error }, 'winding down cancelled events failed'))
+      .finally(() => {
+        running = false
+      })
   }, options.intervalMs)
   timer.unref()
   return () => clearInterval(timer)

@@ -1,8 +1,10 @@
 import { eq, sql } from 'drizzle-orm'
 import { z } from 'zod'
-import { queryRows } from '../../db/client'
+import { queryRows, type Transaction } from '../../db/client'
 import { asServiceRole, withRls } from '../../db/rls'
 import { orders, type OrderStatus } from '../../db/schema'
+
+type Order = typeof orders.$inferSelect
 import type { AuthenticatedClaims } from '../auth/identity'
 import { DomainError, notFound } from '../errors'
 import { NOT_CONFIGURED } from '../payments/deps'
@@ -41,14 +43,44 @@ export async function refundOrder(deps: OrderDeps, claims: AuthenticatedClaims, 
   if (!access) throw notFound('This order')
   if (!access.may_refund) throw new DomainError('FORBIDDEN', "Only the event's publisher and its organization's owners and admins can refund orders.")
 
-  const { refunded, checkoutSession } = await asServiceRole(deps.db, async (tx) => {
-    const [order] = await tx.select().from(orders).where(eq(orders.id, input.orderId)).for('update')
-    if (!order) throw notFound('This order')
+  const ended = await giveOrderBack(deps, input.orderId)
+  if (!ended) throw notFound('This order')
+  const { refunded, checkoutSession } = ended
+  // The buyer's Checkout page closes too. Should this fail, a payment made there anyway is refunded
+  // when its webhook arrives (the order is cancelled).
+  if (checkoutSession) await expireCheckout(deps, checkoutSession)
+  return refunded
+}
+
+/**
+ * Ends an order as its organizer gives it up (a refund, or the whole event cancelled), as the service
+ * role with the order row locked, so two at once end it once; Stripe is called while the lock is held
+ * and before anything is recorded, and its idempotency key refunds a retry nothing twice. `whenDone`
+ * runs in the same transaction once the order has ended (the cancellation queues its e-mail there).
+ * Undefined when there is no such order or, with `skipLocked`, another transaction holds it (its
+ * webhook): left for later.
+ */
+export async function giveOrderBack(
+  deps: OrderDeps,
+  orderId: string,
+  options: { skipLocked?: boolean; whenDone?: (tx: Transaction, ended: { order: Order; status: 'cancelled' | 'refunded' }) => Promise<void> } = {},
+) {
+  return asServiceRole(deps.db, async (tx) => {
+    const [order] = await tx
+      .select()
+      .from(orders)
+      .where(eq(orders.id, orderId))
+      .for('update', options.skipLocked ? { skipLocked: true } : {})
+    if (!order) return undefined
     const now = deps.now()
-    const ended = (status: OrderStatus, amount = 0) => ({
-      refunded: { orderId: order.id, status, refunded: amount, changed: status !== order.status },
-      checkoutSession: status === 'cancelled' && order.status === 'pending' ? order.stripeCheckoutSessionId : null,
-    })
+    const ended = async (status: OrderStatus, amount = 0) => {
+      if (status !== order.status && (status === 'cancelled' || status === 'refunded')) await options.whenDone?.(tx, { order, status })
+      return {
+        refunded: { orderId: order.id, status, refunded: amount, changed: status !== order.status } satisfies RefundedOrder,
+        checkoutSession: status === 'cancelled' && order.status === 'pending' ? order.stripeCheckoutSessionId : null,
+        paid: order.total > 0,
+      }
+    }
     if (order.status === 'pending') {
       await releaseOrder(tx, order.id, { from: 'pending', to: 'cancelled' }, now)
       return ended('cancelled')
@@ -66,8 +98,9 @@ export async function refundOrder(deps: OrderDeps, claims: AuthenticatedClaims, 
     await releaseOrder(tx, order.id, { from: 'confirmed', to: 'refunded' }, now)
     return ended('refunded', order.total)
   })
-  // The buyer's Checkout page closes too. Should this fail, a payment made there anyway is refunded
-  // when its webhook arrives (the order is cancelled).
-  if (checkoutSession && deps.payments) await deps.payments.stripe.checkout.sessions.expire(checkoutSession).catch(() => {})
-  return refunded
+}
+
+/** Closes a cancelled order's Checkout page; a failure is harmless (a late payment is refunded on arrival). */
+export async function expireCheckout(deps: OrderDeps, checkoutSessionId: string): Promise<void> {
+  if (deps.payments) await deps.payments.stripe.checkout.sessions.expire(checkoutSessionId).catch(() => {})
 }

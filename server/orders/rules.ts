@@ -32,6 +32,7 @@ export interface OrderLine {
  * sold now (PRECONDITION_FAILED). Seats are not counted here: the conditional updates do that.
  */
 export function checkOrder(event: OrderableEvent, tiers: OrderableTier[], items: PlaceOrderInput['items'], now: Date): OrderLine[] {
+  if (event.status === 'cancelled') throw new DomainError('PRECONDITION_FAILED', 'This event is cancelled: registration has closed.')
   if (event.status !== 'published') throw new DomainError('NOT_FOUND', 'This event was not found.')
   if (now >= (event.endsAt ?? event.startsAt)) {
     throw new DomainError('PRECONDITION_FAILED', 'This event is over: registration has closed.')

@@ -18,7 +18,7 @@ export interface Actor {
 
 /** What the audit row says about the action; `session`/`organization` are filled in as they become known. */
 export interface AuditEntry {
-  action: 'merge' | 'transition' | 'publish' | 'abandon' | 'unpublish' | 'startPaymentOnboarding'
+  action: 'merge' | 'transition' | 'publish' | 'abandon' | 'unpublish' | 'republish' | 'cancel' | 'startPaymentOnboarding'
   sessionId?: string | null
   organizationId?: string | null
   stage?: StageId | null

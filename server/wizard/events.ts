@@ -1,8 +1,8 @@
-import { and, asc, desc, eq, inArray, ne } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, ne, sql } from 'drizzle-orm'
 import { anonClaims, withRls } from '../../db/rls'
 import { eventTicketTiers, events, myEventsView, organizationMembers } from '../../db/schema'
 import type { AuthenticatedClaims } from '../auth/identity'
-import { notFound } from '../errors'
+import { DomainError, notFound } from '../errors'
 import { remainingSeats, saleStateOf } from '../orders/sale-state'
 import { type Actor, audited } from './audit'
 import type { WizardDeps } from './session-state'
@@ -14,6 +14,8 @@ const publicColumns = {
   slug: events.slug,
   type: events.type,
   status: events.status,
+  cancelledAt: events.cancelledAt,
+  cancellationMessage: events.cancellationMessage,
   startsAt: events.startsAt,
   endsAt: events.endsAt,
   timezone: events.timezone,
@@ -86,7 +88,8 @@ export async function eventBySlug(deps: WizardDeps, slug: string) {
         reserved: events.reserved,
       })
       .from(events)
-      .where(and(eq(events.slug, slug), eq(events.status, 'published')))
+      // A cancelled event keeps its page, which says so (its tiers are no longer shown to anyone).
+      .where(and(eq(events.slug, slug), inArray(events.status, ['published', 'cancelled'])))
     if (!event) throw notFound('This event')
     const tiers = await tx
       .select({
@@ -118,34 +121,54 @@ export async function eventBySlug(deps: WizardDeps, slug: string) {
   })
 }
 
+/** Puts an unpublished event back on its public page, as it was; the publisher and the organization's managers may. */
+export async function republishEvent(deps: WizardDeps, actor: Actor, eventId: string) {
+  return changeVisibility(deps, actor, eventId, 'republish')
+}
+
 /** Takes an event off its public page; the publisher and the organization's managers may. */
 export async function unpublishEvent(deps: WizardDeps, actor: Actor, eventId: string) {
+  return changeVisibility(deps, actor, eventId, 'unpublish')
+}
+
+/**
+ * Unpublish (published → unpublished) or publish again (unpublished → published). A cancelled event
+ * is neither: asking changes nothing and answers its status. Asking twice answers the same.
+ */
+async function changeVisibility(deps: WizardDeps, actor: Actor, eventId: string, action: 'unpublish' | 'republish') {
+  const [from, to] = action === 'unpublish' ? (['published', 'unpublished'] as const) : (['unpublished', 'published'] as const)
   /** A repeated request (same idempotency key) answers the event as it is now. */
   const currentEvent = () =>
     withRls(deps.db, actor.claims, async (tx) => {
-      const [event] = await tx.select({ id: events.id, status: events.status }).from(events).where(eq(events.id, eventId))
+      const [event] = await tx.select({ id: myEventsView.id, status: myEventsView.status }).from(myEventsView).where(eq(myEventsView.id, eventId))
       if (!event) throw notFound('This event')
       return event
     })
   return audited(
     deps.db,
     actor,
-    { action: 'unpublish', payload: { eventId } },
+    { action, payload: { eventId } },
     async (tx, entry) => {
-      const [event] = await tx
+      const [changed] = await tx
         .update(events)
-        .set({ status: 'unpublished' })
-        .where(eq(events.id, eventId))
-        .returning({ id: events.id, status: events.status })
-      if (!event) throw notFound('This event')
+        .set({ status: to, ...(to === 'published' ? { publishedAt: deps.now() } : {}) })
+        .where(and(eq(events.id, eventId), eq(events.status, from)))
+        .returning({ id: events.id })
       // Whoever could change the event is one of its people: `my_events` shows them its private columns.
       const [owners] = await tx
-        .select({ sessionId: myEventsView.sessionId, organizationId: myEventsView.organizationId })
+        .select({ sessionId: myEventsView.sessionId, organizationId: myEventsView.organizationId, status: myEventsView.status })
         .from(myEventsView)
         .where(eq(myEventsView.id, eventId))
-      entry.sessionId = owners?.sessionId ?? null
-      entry.organizationId = owners?.organizationId ?? null
-      return { id: event.id, status: event.status }
+      if (!owners) throw notFound('This event')
+      if (!changed && owners.status !== to) {
+        // Not one of its managers (a member), or a cancelled event: neither changes.
+        const [mayChange] = await tx.update(events).set({ status: sql`${events.status}` }).where(eq(events.id, eventId)).returning({ id: events.id })
+        if (!mayChange) throw new DomainError('FORBIDDEN', "Only the event's publisher and its organization's owners and admins can change it.")
+        throw new DomainError('CONFLICT', owners.status === 'cancelled' ? 'This event is cancelled: it cannot be published again.' : `This event is ${owners.status}.`)
+      }
+      entry.sessionId = owners.sessionId
+      entry.organizationId = owners.organizationId
+      return { id: eventId, status: to }
     },
     currentEvent,
   )

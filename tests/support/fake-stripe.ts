@@ -177,9 +177,9 @@ export async function startFakeStripe(): Promise<FakeStripe> {
   }
 
   type Reply = { status: number; body: unknown }
-  const error = (status: number, message: string): Reply => ({
+  const error = (status: number, message: string, code?: string): Reply => ({
     status,
-    body: { error: { type: 'invalid_request_error', message } },
+    body: { error: { type: 'invalid_request_error', message, ...(code ? { code } : {}) } },
   })
 
   function route(method: string, path: string, params: Record<string, string>): Reply {
@@ -260,7 +260,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       const session = [...checkoutSessions.values()].find((candidate) => candidate.payment_intent === params.payment_intent)
       if (!session) return error(400, `No such payment_intent: '${params.payment_intent}'`)
       if (refunds.some((refund) => refund.payment_intent === session.payment_intent)) {
-        return error(400, `Charge for ${session.payment_intent} has already been refunded.`)
+        return error(400, `Charge for ${session.payment_intent} has already been refunded.`, 'charge_already_refunded')
       }
       const refund: FakeRefund = {
         id: `re_${randomBytes(8).toString('hex')}`,

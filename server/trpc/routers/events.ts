@@ -1,7 +1,9 @@
 import { eventAttendees } from '../../orders/attendees'
+import { CancelEventInputSchema, cancelEvent } from '../../orders/cancel-event'
+import { orderDepsOf } from '../../orders/deps'
 import { eventSales } from '../../orders/sales'
 import { EventAttendeesInputSchema, EventSalesInputSchema } from '../../orders/schemas'
-import { eventBySlug, myEvents, unpublishEvent } from '../../wizard/events'
+import { eventBySlug, myEvents, republishEvent, unpublishEvent } from '../../wizard/events'
 import { EventIdInput, EventSlugInput, MyEventsInput } from '../../wizard/inputs'
 import { createTrpcRouter, protectedProcedure, publicProcedure } from '../init'
 
@@ -13,6 +15,17 @@ export const eventsRouter = createTrpcRouter({
   unpublish: protectedProcedure
     .input(EventIdInput)
     .mutation(({ ctx, input }) => unpublishEvent(ctx.deps, ctx.actor, input.eventId)),
+  /** An unpublished event back on its page, as it was. */
+  republish: protectedProcedure
+    .input(EventIdInput)
+    .mutation(({ ctx, input }) => republishEvent(ctx.deps, ctx.actor, input.eventId)),
+  /**
+   * Called off for good: the page says cancelled (with `message`), orders end — paid ones refunded once,
+   * attendees e-mailed. Answers how many orders are still being wound down (the sweeper finishes them).
+   */
+  cancel: protectedProcedure
+    .input(CancelEventInputSchema)
+    .mutation(({ ctx, input }) => cancelEvent(orderDepsOf(ctx.app), ctx.actor, input)),
   /** Its people only (publisher, organization members): seats per tier, money per currency, orders by status. */
   sales: protectedProcedure.input(EventSalesInputSchema).query(({ ctx, input }) => eventSales(ctx.deps, ctx.claims, input.eventId)),
   /** Its people only: a page of attendees, optionally searched by name, e-mail or ticket code. */
