@@ -18,7 +18,7 @@ export const links: LinksFunction = () => [eventPageStylesheet]
 /** The page is in the visitor's locale. */
 export const headers: HeadersFunction = () => ({ Vary: 'Accept-Language' })
 
-/** A published event, as anyone sees it; anything else (unknown, unpublished, malformed) is a 404. */
+/** A published or cancelled event, as anyone sees it; anything else (unknown, unpublished, malformed) is a 404. */
 export async function loader(args: LoaderFunctionArgs) {
   const slug = args.params.slug ?? ''
   const caller = await callerFor(args)
@@ -43,6 +43,11 @@ export async function loader(args: LoaderFunctionArgs) {
   const justPublished = new URL(args.request.url).searchParams.get('published') === '1' && (await ownEvent(caller, event.id)) !== null
   return {
     justPublished,
+    // A cancelled event keeps its page so attendees and visitors learn it (it lists no tickets).
+    cancelled:
+      event.status === 'cancelled'
+        ? { message: event.cancellationMessage, on: event.cancelledAt ? formats.short.format(event.cancelledAt) : null }
+        : null,
     event: presented,
     registration: {
       tiers: presented.tiers.map((tier, index) => ({ ...tier, id: event.tiers[index]!.id, state: states[index]! })),
@@ -96,15 +101,26 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
 }
 
 export default function PublicEvent() {
-  const { event, registration, url, justPublished } = useLoaderData<typeof loader>()
+  const { event, registration, url, justPublished, cancelled } = useLoaderData<typeof loader>()
   const lastResult = useActionData<typeof action>()
   return (
     <main className="page">
       {justPublished ? <PublishedBanner url={url} title={event.title} /> : null}
+      {cancelled ? (
+        <section className="card event-cancelled" aria-labelledby="cancelled-heading">
+          <h2 id="cancelled-heading">This event is cancelled</h2>
+          {cancelled.message ? <p className="event-cancelled__message">{cancelled.message}</p> : null}
+          <p className="hint">
+            {cancelled.on ? `Cancelled on ${cancelled.on}. ` : ''}Ticket holders are refunded where they paid, and told by e-mail.
+          </p>
+        </section>
+      ) : null}
       <EventPage
         event={event}
         tickets={
-          registration.tiers.length > 0 ? (
+          cancelled ? (
+            <p className="hint">Registration is closed: the event is cancelled.</p>
+          ) : registration.tiers.length > 0 ? (
             <RegistrationForm tiers={registration.tiers} nonce={registration.nonce} email={registration.email} lastResult={lastResult} />
           ) : undefined
         }

@@ -1,6 +1,7 @@
 import { type ActionFunctionArgs, data, type HeadersFunction, type LinksFunction, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { TRPCError } from '@trpc/server'
+import { z } from 'zod'
 import { RefundOrderInputSchema } from '../../server/orders/refund-order'
 import { EventAttendeesInputSchema } from '../../server/orders/schemas'
 import { AttendeeList, type AttendeesView } from '../components/attendee-list'
@@ -35,6 +36,15 @@ const orderCountLabels = [
   ['expired', 'expired'],
 ] as const
 
+/** What the page says after an action (`?done=`). */
+const doneMessages: Record<string, string> = {
+  refunded: 'The order was refunded; its seats are free again.',
+  cancelled: 'The order was cancelled; its seats are free again.',
+  unpublished: 'The event is unpublished: its page answers “Page not found” until you publish it again.',
+  published: 'The event is live again.',
+  'event-cancelled': 'The event is cancelled. Its orders are cancelled or refunded, and attendees are e-mailed.',
+}
+
 /** The page asked for in the address; anything that is not a page number is the first page. */
 function pageNumber(value: string | null): number {
   const page = Number(value)
@@ -64,14 +74,24 @@ export async function loader(args: LoaderFunctionArgs) {
   const pageHref = (number: number) => `${allHref}?${new URLSearchParams({ ...(search ? { q: search } : {}), page: String(number) })}`
   const from = (attendees.page - 1) * attendees.pageSize + 1
   const endable = (status: string) => status === 'confirmed' || status === 'pending'
+  // Orders a cancellation is still ending (Stripe refusing a refund for now): the sweeper finishes them.
+  const windingDown = event.status === 'cancelled' ? sales.orders.confirmed + sales.orders.pending : 0
   return {
     refunding: await orderToRefund(caller, query.get('refund'), locale),
-    done: query.get('done') === 'refunded' ? 'The order was refunded; its seats are free again.' : query.get('done') === 'cancelled' ? 'The order was cancelled; its seats are free again.' : null,
+    done: doneMessages[query.get('done') ?? ''] ?? null,
     event: {
       id: event.id,
       title: event.title,
       status: event.status,
       statusLabel: eventStatusLabels[event.status] ?? event.status,
+      cancellation:
+        event.status === 'cancelled'
+          ? {
+              on: event.cancelledAt ? inZone({ dateStyle: 'medium', timeStyle: 'short' }).format(event.cancelledAt) : null,
+              message: event.cancellationMessage,
+              windingDown,
+            }
+          : null,
       startIso: event.startsAt.toISOString(),
       when: `${inZone({ dateStyle: 'full', timeStyle: 'short' }).format(event.startsAt)} (${event.timezone})`,
       publicPath: `/e/${encodeURIComponent(event.slug)}`,
@@ -147,16 +167,29 @@ async function orderToRefund(caller: Awaited<ReturnType<typeof callerFor>>, orde
   }
 }
 
-/** Refunds (paid) or cancels (free, or still waiting for payment) an order, through `orders.refund`. */
+/** The page's buttons: refund or cancel one order, take the page down, put it back up. */
+const IntentSchema = z.enum(['refund', 'unpublish', 'republish'])
+
+/**
+ * Refunds (paid) or cancels (free, or still waiting for payment) an order through `orders.refund`;
+ * unpublishes or publishes again through `events.unpublish` / `events.republish`.
+ */
 export async function action(args: ActionFunctionArgs) {
   const form = await args.request.formData()
-  const parsed = RefundOrderInputSchema.safeParse({ orderId: form.get('orderId') })
-  if (!parsed.success) return data({ error: 'Choose an order to refund.' }, { status: 400 })
+  const intent = IntentSchema.safeParse(form.get('intent') ?? 'refund')
+  if (!intent.success) return data({ error: 'Choose something to do.' }, { status: 400 })
+  const eventId = args.params.eventId ?? ''
   const caller = await callerFor(args)
+  const done = (what: string) => redirect(`/events/${eventId}?${new URLSearchParams({ done: what })}`, 303)
   try {
+    if (intent.data === 'unpublish') return done((await caller.events.unpublish({ eventId }).catch(notFoundAs404)).status)
+    if (intent.data === 'republish') return done((await caller.events.republish({ eventId }).catch(notFoundAs404)).status)
+    const parsed = RefundOrderInputSchema.safeParse({ orderId: form.get('orderId') })
+    if (!parsed.success) return data({ error: 'Choose an order to refund.' }, { status: 400 })
     const result = await caller.orders.refund(parsed.data)
-    return redirect(`/events/${args.params.eventId}?${new URLSearchParams({ done: result.status })}`, 303)
+    return done(result.status)
   } catch (error) {
+    if (error instanceof TRPCError && error.code === 'CONFLICT') return data({ error: error.message }, { status: 409 })
     if (error instanceof TRPCError && ['FORBIDDEN', 'NOT_FOUND', 'PRECONDITION_FAILED', 'SERVICE_UNAVAILABLE'].includes(error.code)) {
       return data({ error: error.message }, { status: error.code === 'FORBIDDEN' ? 403 : error.code === 'NOT_FOUND' ? 404 : error.code === 'SERVICE_UNAVAILABLE' ? 503 : 412 })
     }
@@ -169,6 +202,8 @@ export default function ManageEvent() {
   const refused = useActionData<typeof action>()
   const busy = useNavigation().state === 'submitting'
   const live = event.status === 'published'
+  // A cancelled event's page stays up and says so.
+  const onPublicPage = event.status !== 'unpublished'
   return (
     <main className="page manage">
       <header className="manage__head">
@@ -182,21 +217,44 @@ export default function ManageEvent() {
         </p>
       </header>
 
+      {done ? (
+        <p className="notice manage__done" role="status">
+          {done}
+        </p>
+      ) : null}
+
       <section className="card manage__share" aria-labelledby="share-heading">
         <h2 id="share-heading">Public page</h2>
-        {live ? (
+        {onPublicPage ? (
           <CopyLink id="public-link" url={event.publicUrl} title={event.title} label="Public link" />
         ) : (
           <p className="hint">Not visible to the public: the link answers “Page not found”.</p>
         )}
       </section>
 
-      {/* What the organizer can do with the event; more actions join these here. */}
+      {event.cancellation ? (
+        <section className="card event-cancelled" aria-labelledby="cancelled-heading">
+          <h2 id="cancelled-heading">Cancelled{event.cancellation.on ? ` on ${event.cancellation.on}` : ''}</h2>
+          {event.cancellation.message ? <p className="event-cancelled__message">{event.cancellation.message}</p> : null}
+          <p className="hint">
+            {event.cancellation.windingDown > 0
+              ? `${event.cancellation.windingDown} ${event.cancellation.windingDown === 1 ? 'order is' : 'orders are'} still being cancelled or refunded; this finishes on its own within minutes.`
+              : 'Every order is cancelled or refunded.'}
+          </p>
+        </section>
+      ) : null}
+      {refused?.error && !refunding ? (
+        <p className="errors" role="alert">
+          {refused.error}
+        </p>
+      ) : null}
+
+      {/* What the organizer can do with the event. */}
       <nav className="manage__actions actions" aria-label="Manage this event">
         <Link className="button" to={checkInHref}>
           Check in attendees
         </Link>
-        {live ? (
+        {onPublicPage ? (
           <Link className="button" to={event.publicPath}>
             View public page
           </Link>
@@ -204,6 +262,18 @@ export default function ManageEvent() {
         <a className="button" href={csvHref} download>
           Download CSV
         </a>
+        {event.status === 'published' || event.status === 'unpublished' ? (
+          <Form method="post">
+            <button type="submit" name="intent" value={live ? 'unpublish' : 'republish'} className="button" disabled={busy}>
+              {live ? 'Unpublish' : 'Publish again'}
+            </button>
+          </Form>
+        ) : null}
+        {event.cancellation ? null : (
+          <Link className="button button--danger" to={`/events/${event.id}/cancel`}>
+            Cancel event…
+          </Link>
+        )}
       </nav>
 
       <section className="manage__section" aria-labelledby="sales-heading">
@@ -309,11 +379,6 @@ export default function ManageEvent() {
             <Link to={attendees.allHref}>Keep the order</Link>
           </Form>
         </section>
-      ) : null}
-      {done ? (
-        <p className="manage__done" role="status">
-          {done}
-        </p>
       ) : null}
       <AttendeeList attendees={attendees} />
     </main>

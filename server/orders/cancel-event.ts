@@ -1,5 +1,4 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
-import { z } from 'zod'
 import { queryRows } from '../../db/client'
 import { asServiceRole, withRls } from '../../db/rls'
 import { events, myEventsView, orders } from '../../db/schema'
@@ -8,17 +7,9 @@ import { DomainError, notFound } from '../errors'
 import { queueEmail } from '../mail/outbox'
 import { type Actor, audited } from '../wizard/audit'
 import type { OrderDeps } from './deps'
+import { type CancelEventInput, CancelEventInputSchema } from './schemas'
 import { expireCheckout, giveOrderBack } from './refund-order'
 
-export const CancelEventInputSchema = z.object({
-  eventId: z.uuid({ message: 'Give the id of an event.' }),
-  message: z
-    .string({ message: 'Write the message to attendees as text.' })
-    .trim()
-    .max(2000, { message: 'Keep the message to attendees to 2,000 characters.' })
-    .default(''),
-})
-export type CancelEventInput = z.input<typeof CancelEventInputSchema>
 
 /** Orders wound down within the organizer's request; a bigger event is finished by the sweeper. */
 export const WIND_DOWN_IN_REQUEST = 50

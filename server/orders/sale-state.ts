@@ -9,6 +9,8 @@ export interface TierSales {
 }
 
 export interface EventSales {
+  /** A cancelled event sells nothing, whatever its tiers say. */
+  status?: string
   startsAt: Date
   capacity: number | null
   reserved: number
@@ -21,8 +23,9 @@ export function remainingSeats(tier: TierSales, event: EventSales): number {
   return Math.max(0, Math.min(ofTier, ofEvent))
 }
 
-/** Sales run from `salesStart` (or publishing) until `salesEnd`, which defaults to the event's start. */
+/** Sales run from `salesStart` (or publishing) until `salesEnd`, which defaults to the event's start; never once cancelled. */
 export function saleStateOf(tier: TierSales, event: EventSales, now: Date): SaleState {
+  if (event.status === 'cancelled') return 'closed'
   if (tier.salesStart && now < tier.salesStart) return 'not_yet'
   if (now >= (tier.salesEnd ?? event.startsAt)) return 'closed'
   return remainingSeats(tier, event) > 0 ? 'on_sale' : 'sold_out'

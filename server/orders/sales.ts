@@ -21,6 +21,8 @@ export async function eventOfItsPeople(tx: Transaction, eventId: string) {
       title: myEventsView.title,
       slug: myEventsView.slug,
       status: myEventsView.status,
+      cancelledAt: myEventsView.cancelledAt,
+      cancellationMessage: myEventsView.cancellationMessage,
       startsAt: myEventsView.startsAt,
       endsAt: myEventsView.endsAt,
       timezone: myEventsView.timezone,

@@ -87,3 +87,14 @@ export const EventAttendeesInputSchema = z.object({
     .default(ATTENDEES_PAGE_SIZE),
 })
 export type EventAttendeesInput = z.infer<typeof EventAttendeesInputSchema>
+
+/** `events.cancel`: which event, and what its attendees are told (on the public page and by e-mail). */
+export const CancelEventInputSchema = z.object({
+  eventId: z.uuid({ message: 'Give the id of an event.' }),
+  message: z
+    .string({ message: 'Write the message to attendees as text.' })
+    .trim()
+    .max(2000, { message: 'Keep the message to attendees to 2,000 characters.' })
+    .default(''),
+})
+export type CancelEventInput = z.input<typeof CancelEventInputSchema>
