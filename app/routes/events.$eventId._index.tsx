@@ -167,12 +167,13 @@ async function orderToRefund(caller: Awaited<ReturnType<typeof callerFor>>, orde
   }
 }
 
-/** The page's buttons: refund or cancel one order, take the page down, put it back up. */
-const IntentSchema = z.enum(['refund', 'unpublish', 'republish'])
+/** The page's buttons: refund or cancel one order, take the page down, put it back up, start a copy. */
+const IntentSchema = z.enum(['refund', 'unpublish', 'republish', 'duplicate'])
 
 /**
  * Refunds (paid) or cancels (free, or still waiting for payment) an order through `orders.refund`;
- * unpublishes or publishes again through `events.unpublish` / `events.republish`.
+ * unpublishes or publishes again through `events.unpublish` / `events.republish`; starts a wizard
+ * copied from the event through `wizard.create({ copyFromEventId })`.
  */
 export async function action(args: ActionFunctionArgs) {
   const form = await args.request.formData()
@@ -184,6 +185,10 @@ export async function action(args: ActionFunctionArgs) {
   try {
     if (intent.data === 'unpublish') return done((await caller.events.unpublish({ eventId }).catch(notFoundAs404)).status)
     if (intent.data === 'republish') return done((await caller.events.republish({ eventId }).catch(notFoundAs404)).status)
+    if (intent.data === 'duplicate') {
+      const copy = await caller.wizard.create({ copyFromEventId: eventId }).catch(notFoundAs404)
+      return redirect(`/wizard/${copy.sessionId}/${copy.currentStage}`, 303)
+    }
     const parsed = RefundOrderInputSchema.safeParse({ orderId: form.get('orderId') })
     if (!parsed.success) return data({ error: 'Choose an order to refund.' }, { status: 400 })
     const result = await caller.orders.refund(parsed.data)
@@ -269,6 +274,11 @@ export default function ManageEvent() {
             </button>
           </Form>
         ) : null}
+        <Form method="post">
+          <button type="submit" name="intent" value="duplicate" className="button" disabled={busy}>
+            Duplicate
+          </button>
+        </Form>
         {event.cancellation ? null : (
           <Link className="button button--danger" to={`/events/${event.id}/cancel`}>
             Cancel event…

@@ -6,10 +6,17 @@ import { stageIds } from './stages'
 const SessionId = z.uuid({ message: 'Give the id of a wizard session.' })
 const Stage = z.enum(stageIds, { message: `Use one of the stages: ${stageIds.join(', ')}.` })
 
-export const CreateWizardInput = z.object({
-  organizationId: z.uuid({ message: 'Give the id of one of your organizations.' }).optional(),
-  fresh: z.boolean().optional(),
-})
+export const CreateWizardInput = z
+  .object({
+    organizationId: z.uuid({ message: 'Give the id of one of your organizations.' }).optional(),
+    fresh: z.boolean().optional(),
+    /** A new wizard prefilled from this event (dates and sales windows left for the organizer). */
+    copyFromEventId: z.uuid({ message: 'Give the id of one of your events.' }).optional(),
+  })
+  .refine((input) => !(input.copyFromEventId && input.organizationId), {
+    path: ['organizationId'],
+    message: 'A copy belongs where its event does: leave the organization out.',
+  })
 
 export const SessionInput = z.object({ sessionId: SessionId })
 

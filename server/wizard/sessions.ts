@@ -1,24 +1,39 @@
 import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm'
 import { pgErrorCode, pgErrorCodes } from '../../db/errors'
 import { withRls } from '../../db/rls'
-import { wizardSessions } from '../../db/schema'
+import type { Transaction } from '../../db/client'
+import { myEventsView, wizardSessions } from '../../db/schema'
 import type { AuthenticatedClaims } from '../auth/identity'
 import { DomainError, notFound } from '../errors'
 import { type Actor, audited } from './audit'
-import { loadSession, SESSION_LIFETIME_MS, sessionColumns, stateOf, type WizardDeps, type WizardState } from './session-state'
+import { stagesOfCopy } from './copy-event'
+import {
+  evaluate,
+  loadSession,
+  paymentSetupOf,
+  saveChange,
+  SESSION_LIFETIME_MS,
+  sessionColumns,
+  stageDataOf,
+  stateOf,
+  type WizardDeps,
+  type WizardState,
+} from './session-state'
 
 /**
  * Resumes the caller's newest unfinished wizard (in the organization, or their personal one), or
  * starts one; `fresh` always starts one. Starting in an organization needs membership (RLS).
+ * `copyFromEventId` starts one prefilled from one of the caller's events (see `copyEvent`).
  */
 export async function createWizard(
   deps: WizardDeps,
   claims: AuthenticatedClaims,
-  input: { organizationId?: string; fresh?: boolean },
+  input: { organizationId?: string; fresh?: boolean; copyFromEventId?: string },
 ): Promise<WizardState> {
   const now = deps.now()
   try {
     return await withRls(deps.db, claims, async (tx) => {
+      if (input.copyFromEventId) return copyEvent(tx, claims, input.copyFromEventId, now)
       if (!input.fresh) {
         const [newest] = await tx
           .select(sessionColumns)
@@ -101,4 +116,36 @@ export async function listUnfinishedWizards(deps: WizardDeps, claims: Authentica
       .orderBy(desc(wizardSessions.updatedAt))
       .limit(50),
   )
+}
+
+/**
+ * A new wizard for the same event again (next season's show): the stages of the one that published it,
+ * without dates and sales windows (`stagesOfCopy`), in the same organization, waiting on the Event
+ * stage for the new dates. Only the event's people can copy it: anyone else gets NOT_FOUND.
+ */
+async function copyEvent(tx: Transaction, claims: AuthenticatedClaims, eventId: string, now: Date): Promise<WizardState> {
+  const [source] = await tx
+    .select({ sessionId: myEventsView.sessionId, organizationId: myEventsView.organizationId })
+    .from(myEventsView)
+    .where(eq(myEventsView.id, eventId))
+  if (!source?.sessionId) throw notFound('This event')
+  const copied = stagesOfCopy(stageDataOf(await loadSession(tx, source.sessionId, { lock: false })))
+  const [created] = await tx
+    .insert(wizardSessions)
+    .values({
+      userId: claims.sub,
+      organizationId: source.organizationId,
+      ...copied,
+      lastInteractionAt: now,
+      expiresAt: new Date(now.getTime() + SESSION_LIFETIME_MS),
+    })
+    .returning({ id: wizardSessions.id })
+  const row = await loadSession(tx, created!.id, { lock: true })
+  const progress = evaluate(row, stageDataOf(row), now)
+  const organizerDone = progress.issues.organizerSetup.length === 0
+  return saveChange(tx, row, now, progress, {
+    currentStage: organizerDone ? 'eventSetup' : 'organizerSetup',
+    completedStages: organizerDone ? ['organizerSetup'] : [],
+    paymentSetup: paymentSetupOf(progress.paymentStatus, row.connectedAccount),
+  })
 }

@@ -9,6 +9,8 @@ import {
   collectPageProblems,
   DESKTOP,
   type E2eApp,
+  field,
+  fillThroughApi,
   launchBrowser,
   newContext,
   PHONE,
@@ -24,7 +26,8 @@ import {
 /*
  * A live event from its organizer's page: unpublish and publish again, then cancel it through the
  * confirmation page (refused without the tick, the message kept), after which the public page says
- * cancelled and the attendee's order is cancelled and e-mailed. JavaScript on and off, phone and desktop.
+ * cancelled and the attendee's order is cancelled and e-mailed; "Duplicate" opens a new wizard filled in
+ * from the event but its dates. JavaScript on and off, phone and desktop.
  * (Refunds of paid orders through Stripe: tests/orders/cancel-event.test.ts.)
  */
 describe('unpublishing, publishing again and cancelling an event in a browser', { timeout: TEST_TIMEOUT }, () => {
@@ -116,6 +119,28 @@ describe('unpublishing, publishing again and cancelling an event in a browser', 
       expect(await page.getByRole('button', { name: /Register|Continue to payment/ }).count()).toBe(0)
       expect(await page.locator('.event-page').innerText()).toContain('Registration is closed: the event is cancelled.')
       await screenshot(page, `cancelled-event-public-${size}`)
+      expect(problems).toEqual([])
+      await context.close()
+    })
+
+    it(`duplicates an event made with the wizard ${name}`, async () => {
+      const { sessionId } = await organizer.api.wizard.create.mutate({ fresh: true })
+      await fillThroughApi(organizer.api, sessionId, 'reviewPublish')
+      const original = await organizer.api.wizard.publish.mutate({ sessionId })
+      const context = await newContext(browser, app.server, { javaScriptEnabled: javaScript, viewport })
+      const page = await context.newPage()
+      const problems = javaScript ? collectPageProblems(page) : []
+      await signInInBrowser(page, app.server, organizer.email)
+      await page.goto(`${app.server.url}/events/${original.eventId}`)
+      if (javaScript) await waitForHydration(page)
+      await follow(page, javaScript, () => page.getByRole('button', { name: 'Duplicate' }).click(), /\/wizard\/[0-9a-f-]+\/eventSetup$/)
+      if (javaScript) await waitForHydration(page)
+      await page.getByRole('heading', { level: 1, name: 'Your event' }).waitFor()
+      expect(page.url()).not.toContain(sessionId)
+      expect(await field(page, 'title').inputValue()).toBe('Autumn Collection Show')
+      expect(await field(page, 'timezone').inputValue()).toBe('Europe/Paris')
+      expect(await field(page, 'date').inputValue()).toBe('')
+      expect(await field(page, 'startTime').inputValue()).toBe('')
       expect(problems).toEqual([])
       await context.close()
     })
