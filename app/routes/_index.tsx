@@ -78,6 +78,8 @@ export async function loader(args: LoaderFunctionArgs) {
   const organizationName = new Map(me.organizations.map((organization) => [organization.id, organization.name]))
   return {
     signedIn: true as const,
+    // "Create event" asks for whom when there is a choice: just me, or one of these.
+    organizations: me.organizations.map((organization) => ({ id: organization.id, name: organization.name })),
     events: events.map((event) => ({
       id: event.id,
       title: event.title,
@@ -107,7 +109,8 @@ export async function loader(args: LoaderFunctionArgs) {
 
 /** The dashboard's buttons: a new wizard, or a draft thrown away. */
 const DashboardIntent = z.discriminatedUnion('intent', [
-  z.object({ intent: z.literal('create') }),
+  // For whom: nothing (or "") is just me; otherwise one of the user's organizations (RLS decides).
+  z.object({ intent: z.literal('create'), organizationId: z.union([z.literal(''), z.uuid()]).optional() }),
   z.object({ intent: z.literal('discard'), sessionId: z.uuid() }),
 ])
 
@@ -123,7 +126,8 @@ export async function action(args: ActionFunctionArgs) {
       await caller.wizard.abandon({ sessionId: parsed.data.sessionId })
       return redirect('/')
     }
-    const wizard = await caller.wizard.create({ fresh: true })
+    const organizationId = parsed.data.organizationId || undefined
+    const wizard = await caller.wizard.create({ fresh: true, ...(organizationId ? { organizationId } : {}) })
     return redirect(`/wizard/${wizard.sessionId}/${wizard.currentStage}`)
   } catch (error) {
     if (!(error instanceof TRPCError) || error.code === 'INTERNAL_SERVER_ERROR') throw error
@@ -137,12 +141,12 @@ export async function action(args: ActionFunctionArgs) {
 
 export default function Home() {
   const loaded = useLoaderData<typeof loader>()
-  return loaded.signedIn ? <Dashboard events={loaded.events} wizards={loaded.wizards} /> : <Landing />
+  return loaded.signedIn ? <Dashboard events={loaded.events} wizards={loaded.wizards} organizations={loaded.organizations} /> : <Landing />
 }
 
 type DashboardData = Extract<ReturnType<typeof useLoaderData<typeof loader>>, { signedIn: true }>
 
-function Dashboard({ events, wizards }: Pick<DashboardData, 'events' | 'wizards'>) {
+function Dashboard({ events, wizards, organizations }: Pick<DashboardData, 'events' | 'wizards' | 'organizations'>) {
   const error = useActionData<typeof action>()?.error
   const creating = useNavigation().formAction === '/?index'
   return (
@@ -158,6 +162,19 @@ function Dashboard({ events, wizards }: Pick<DashboardData, 'events' | 'wizards'
           </p>
         </div>
         <Form method="post" className="dashboard__create">
+          {organizations.length > 0 ? (
+            <div className="field dashboard__for">
+              <label htmlFor="create-for">For</label>
+              <select id="create-for" name="organizationId" defaultValue="">
+                <option value="">Just me</option>
+                {organizations.map((organization) => (
+                  <option key={organization.id} value={organization.id}>
+                    {organization.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+          ) : null}
           <button type="submit" name="intent" value="create" className="button button--primary" disabled={creating}>
             {creating ? 'Creating…' : 'Create event'}
           </button>

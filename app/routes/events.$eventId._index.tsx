@@ -63,9 +63,10 @@ export async function loader(args: LoaderFunctionArgs) {
   const search = searched.success ? (searched.data ?? '') : ''
   const page = pageNumber(query.get('page'))
   const caller = await callerFor(args)
-  const [sales, attendees] = await Promise.all([
+  const [sales, attendees, me] = await Promise.all([
     caller.events.sales({ eventId }).catch(notFoundAs404),
     caller.events.attendees({ eventId, search, page }).catch(notFoundAs404),
+    caller.auth.me(),
   ])
   const locale = pickLocale(args.request.headers.get('accept-language'))
   const { event } = sales
@@ -84,6 +85,8 @@ export async function loader(args: LoaderFunctionArgs) {
       title: event.title,
       status: event.status,
       statusLabel: eventStatusLabels[event.status] ?? event.status,
+      // For whom it was created: the organization's name, or nobody's but the publisher's.
+      owner: event.organizationId ? (me.organizations.find((organization) => organization.id === event.organizationId)?.name ?? 'An organization') : 'Personal',
       cancellation:
         event.status === 'cancelled'
           ? {
@@ -218,6 +221,7 @@ export default function ManageEvent() {
         <h1>{event.title}</h1>
         <p className="manage__meta">
           <span className={`badge manage__status manage__status--${event.status}`}>{event.statusLabel}</span>
+          <span className="badge">{event.owner}</span>
           <time dateTime={event.startIso}>{event.when}</time>
         </p>
       </header>
