@@ -92,6 +92,19 @@ export const organizationMembers = eventWizard.table(
       to: authenticatedRole,
       using: isMember(t.organizationId),
     }),
+    // Owners manage everyone; admins manage members and admins, never owners (nor make one). An
+    // organization always keeps an owner: the trigger of drizzle/0017 refuses losing the last.
+    pgPolicy('owners and admins can change roles', {
+      for: 'update',
+      to: authenticatedRole,
+      using: sql`${isMember(t.organizationId, ['owner'])} or (${isMember(t.organizationId, ['admin'])} and ${t.role} <> 'owner')`,
+      withCheck: sql`${isMember(t.organizationId, ['owner'])} or (${isMember(t.organizationId, ['admin'])} and ${t.role} <> 'owner')`,
+    }),
+    pgPolicy('owners and admins can remove members, and anyone can leave', {
+      for: 'delete',
+      to: authenticatedRole,
+      using: sql`${t.userId} = ${authUid} or ${isMember(t.organizationId, ['owner'])} or (${isMember(t.organizationId, ['admin'])} and ${t.role} <> 'owner')`,
+    }),
   ],
 )
 

@@ -2,7 +2,10 @@ import { getFormProps, getSelectProps, useForm } from '@conform-to/react'
 import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
-import { InviteMemberSchema, CreateOrganizationSchema } from '../../server/orgs/schemas'
+import { getHTTPStatusCodeFromError } from '@trpc/server/http'
+import { TRPCError } from '@trpc/server'
+import { z } from 'zod'
+import { ChangeRoleSchema, CreateOrganizationSchema, InviteMemberSchema, MemberSchema, OrganizationIdSchema } from '../../server/orgs/schemas'
 import { ErrorList, Field } from '../components/forms'
 import { callerFor } from '../lib/caller.server'
 import { forwardActionHeaders } from '../lib/headers'
@@ -15,14 +18,46 @@ export const headers = forwardActionHeaders
 
 export async function loader(args: LoaderFunctionArgs) {
   await requireUser(args)
-  const { organizations } = await (await callerFor(args)).auth.me()
-  return { organizations }
+  const caller = await callerFor(args)
+  const { organizations } = await caller.auth.me()
+  // Each organization with its people: who they are, and what the caller may change.
+  const withMembers = await Promise.all(
+    organizations.map(async (organization) => ({ ...organization, members: await caller.orgs.members({ organizationId: organization.id }) })),
+  )
+  return { organizations: withMembers }
+}
+
+/** What a member row's buttons and the "Leave" button ask, checked like every form. */
+const MembershipIntent = z.discriminatedUnion('intent', [
+  ChangeRoleSchema.extend({ intent: z.literal('role') }),
+  MemberSchema.extend({ intent: z.literal('remove') }),
+  OrganizationIdSchema.extend({ intent: z.literal('leave') }),
+])
+
+/** Changes a role, removes a member or leaves, through the procedures the typed API serves. */
+async function changeMembership(caller: Awaited<ReturnType<typeof callerFor>>, formData: FormData) {
+  const parsed = MembershipIntent.safeParse(Object.fromEntries(formData))
+  const form = String(formData.get('organizationId'))
+  if (!parsed.success) return data({ form, membershipError: parsed.error.issues[0]?.message ?? 'Choose a member.' }, { status: 400 })
+  try {
+    const input = parsed.data
+    if (input.intent === 'role') await caller.orgs.changeRole({ organizationId: input.organizationId, userId: input.userId, role: input.role })
+    else if (input.intent === 'remove') await caller.orgs.removeMember({ organizationId: input.organizationId, userId: input.userId })
+    else await caller.orgs.leave({ organizationId: input.organizationId })
+    return redirect('/organizations', 303)
+  } catch (error) {
+    if (error instanceof TRPCError && ['FORBIDDEN', 'NOT_FOUND', 'PRECONDITION_FAILED'].includes(error.code)) {
+      return data({ form, membershipError: error.message }, { status: getHTTPStatusCodeFromError(error) })
+    }
+    throw error
+  }
 }
 
 export async function action(args: ActionFunctionArgs) {
   await requireUser(args)
   const formData = await args.request.formData()
   const caller = await callerFor(args)
+  if (['role', 'remove', 'leave'].includes(String(formData.get('intent')))) return changeMembership(caller, formData)
   if (formData.get('intent') === 'invite') {
     const submission = parseWithZod(formData, { schema: InviteMemberSchema })
     const form = String(formData.get('organizationId'))
@@ -59,6 +94,7 @@ export default function Organizations() {
           <h2 id={`org-${organization.id}`}>
             {organization.name} <span className="badge">{organization.role}</span>
           </h2>
+          <MemberList organizationId={organization.id} members={organization.members} yourRole={organization.role} />
           {organization.role === 'member' ? null : <InviteForm organizationId={organization.id} />}
         </section>
       ))}
@@ -69,7 +105,7 @@ export default function Organizations() {
 
 function useFormResult(form: string) {
   const actionData = useActionData<typeof action>()
-  return actionData?.form === form ? actionData.result : undefined
+  return actionData?.form === form && 'result' in actionData ? actionData.result : undefined
 }
 
 function CreateOrganizationForm() {
@@ -130,5 +166,66 @@ function InviteForm({ organizationId }: { organizationId: string }) {
         </button>
       </div>
     </Form>
+  )
+}
+
+const roleLabels = { owner: 'Owner', admin: 'Admin', member: 'Member' } as const
+
+type LoadedOrganization = ReturnType<typeof useLoaderData<typeof loader>>['organizations'][number]
+
+/**
+ * The organization's people. Owners change anyone's role and remove anyone; admins do so for admins
+ * and members; everyone may leave. The database keeps the last owner (the page shows why it refused).
+ */
+function MemberList({ organizationId, members, yourRole }: { organizationId: string; members: LoadedOrganization['members']; yourRole: string }) {
+  const actionData = useActionData<typeof action>()
+  const error = actionData?.form === organizationId && 'membershipError' in actionData ? actionData.membershipError : undefined
+  const manages = (role: string) => yourRole === 'owner' || (yourRole === 'admin' && role !== 'owner')
+  return (
+    <div className="stack">
+      <h3>Members</h3>
+      {error ? (
+        <p className="errors" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <ul className="members">
+        {members.map((member) => (
+          <li key={member.userId} className="members__row">
+            <span className="members__who">
+              {member.email}
+              {member.you ? ' (you)' : ''}
+            </span>
+            {manages(member.role) && !member.you ? (
+              <Form method="post" className="members__actions" aria-label={`Change ${member.email}`}>
+                <input type="hidden" name="organizationId" value={organizationId} />
+                <input type="hidden" name="userId" value={member.userId} />
+                <select name="role" defaultValue={member.role} aria-label={`Role of ${member.email}`}>
+                  {(yourRole === 'owner' ? (['owner', 'admin', 'member'] as const) : (['admin', 'member'] as const)).map((role) => (
+                    <option key={role} value={role}>
+                      {roleLabels[role]}
+                    </option>
+                  ))}
+                </select>
+                <button type="submit" name="intent" value="role" className="button">
+                  Change role
+                </button>
+                <button type="submit" name="intent" value="remove" className="button button--danger">
+                  Remove
+                </button>
+              </Form>
+            ) : (
+              <span className="badge">{roleLabels[member.role]}</span>
+            )}
+          </li>
+        ))}
+      </ul>
+      <Form method="post">
+        <input type="hidden" name="organizationId" value={organizationId} />
+        <button type="submit" name="intent" value="leave" className="button">
+          Leave organization
+        </button>
+      </Form>
+    </div>
   )
 }

@@ -92,7 +92,8 @@ type Run = (tx: Transaction, c: Context) => Promise<unknown[]>
 /** Who may do what, per table (or a particular kind of row of it). */
 const expectations = {
   organizations: { select: members, insert: nobody, update: nobody, delete: nobody },
-  organization_members: { select: members, insert: nobody, update: nobody, delete: nobody },
+  // The member's row: owners and admins change its role or remove it, and the member may leave.
+  organization_members: { select: members, insert: nobody, update: managers, delete: ['member', ...managers] },
   // O's owner and admin see whom O invited; plain members do not; only the core writes.
   organization_invitations: { select: managers, insert: nobody, update: nobody, delete: nobody },
   "organization_invitations (another organization's)": { select: onlyOutsider },

@@ -1,6 +1,14 @@
 import { acceptInvitation, inviteMember, showInvitation } from '../../orgs/invitations'
+import { changeRole, leaveOrganization, listMembers, removeMember } from '../../orgs/members'
 import { createOrganization } from '../../orgs/organizations'
-import { CreateOrganizationSchema, InvitationTokenSchema, InviteMemberSchema } from '../../orgs/schemas'
+import {
+  ChangeRoleSchema,
+  CreateOrganizationSchema,
+  InvitationTokenSchema,
+  InviteMemberSchema,
+  MemberSchema,
+  OrganizationIdSchema,
+} from '../../orgs/schemas'
 import { createTrpcRouter, protectedProcedure } from '../init'
 
 export const orgsRouter = createTrpcRouter({
@@ -14,6 +22,16 @@ export const orgsRouter = createTrpcRouter({
   invitation: protectedProcedure
     .input(InvitationTokenSchema)
     .query(({ ctx, input }) => showInvitation(ctx.app.database.db, ctx.claims, input.token)),
+  /** Its members with their e-mail and role, owners first; for its members only. */
+  members: protectedProcedure
+    .input(OrganizationIdSchema)
+    .query(({ ctx, input }) => listMembers(ctx.app.database.db, ctx.claims, input.organizationId)),
+  /** Owners change anyone's role; admins those of admins and members. The last owner stays owner. */
+  changeRole: protectedProcedure.input(ChangeRoleSchema).mutation(({ ctx, input }) => changeRole(ctx.app.database.db, ctx.claims, input)),
+  /** Owners remove anyone, admins admins and members; never the last owner. */
+  removeMember: protectedProcedure.input(MemberSchema).mutation(({ ctx, input }) => removeMember(ctx.app.database.db, ctx.claims, input)),
+  /** The caller leaves the organization; its last owner cannot. */
+  leave: protectedProcedure.input(OrganizationIdSchema).mutation(({ ctx, input }) => leaveOrganization(ctx.app.database.db, ctx.claims, input)),
   acceptInvitation: protectedProcedure
     .input(InvitationTokenSchema)
     .mutation(({ ctx, input }) => acceptInvitation(ctx.app.database.db, ctx.claims, input.token)),
