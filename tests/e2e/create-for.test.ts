@@ -1,8 +1,8 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
+  BROWSER_MODES,
   collectPageProblems,
-  DESKTOP,
   type E2eApp,
   launchBrowser,
   newContext,
@@ -32,12 +32,7 @@ describe('creating an event for an organization from the dashboard', { timeout: 
     await app?.close()
   })
 
-  for (const { name, javaScript, viewport } of [
-    { name: 'on a phone without JavaScript', javaScript: false, viewport: PHONE },
-    { name: 'on a phone with JavaScript', javaScript: true, viewport: PHONE },
-    { name: 'on a desktop without JavaScript', javaScript: false, viewport: DESKTOP },
-    { name: 'on a desktop with JavaScript', javaScript: true, viewport: DESKTOP },
-  ]) {
+  for (const { name, javaScript, viewport } of BROWSER_MODES) {
     it(name, async () => {
       const organizer = await signUpThroughApi(app.server)
       const context = await newContext(browser, app.server, { javaScriptEnabled: javaScript, viewport })

@@ -6,8 +6,8 @@ import * as schema from '../../db/schema'
 import { recordOrder } from '../orders/sales-support'
 import { eventWithTiers } from '../orders/support'
 import {
+  BROWSER_MODES,
   collectPageProblems,
-  DESKTOP,
   type E2eApp,
   field,
   fillThroughApi,
@@ -51,12 +51,7 @@ describe('unpublishing, publishing again and cancelling an event in a browser', 
     expect(page.url()).toMatch(url)
   }
 
-  for (const { name, javaScript, viewport } of [
-    { name: 'on a phone without JavaScript', javaScript: false, viewport: PHONE },
-    { name: 'on a phone with JavaScript', javaScript: true, viewport: PHONE },
-    { name: 'on a desktop without JavaScript', javaScript: false, viewport: DESKTOP },
-    { name: 'on a desktop with JavaScript', javaScript: true, viewport: DESKTOP },
-  ]) {
+  for (const { name, javaScript, viewport } of BROWSER_MODES) {
     it(name, async () => {
       const size = `${javaScript ? 'js' : 'no-js'}-${viewport === PHONE ? 'phone' : 'desktop'}`
       const publisher = { id: organizer.userId, email: organizer.email, claims: { role: 'authenticated' as const, sub: organizer.userId, email: organizer.email } }

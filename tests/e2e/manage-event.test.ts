@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { recordOrder } from '../orders/sales-support'
 import { eventWithTiers } from '../orders/support'
 import {
+  BROWSER_MODES,
   clickAndLoad,
   collectPageProblems,
-  DESKTOP,
   type E2eApp,
   eventually,
   launchBrowser,
@@ -58,12 +58,7 @@ describe("the organizer's event page in a browser", { timeout: TEST_TIMEOUT }, (
     expect(page.url()).toMatch(url)
   }
 
-  for (const { name, javaScript, viewport } of [
-    { name: 'on a phone without JavaScript', javaScript: false, viewport: PHONE },
-    { name: 'on a phone with JavaScript', javaScript: true, viewport: PHONE },
-    { name: 'on a desktop without JavaScript', javaScript: false, viewport: DESKTOP },
-    { name: 'on a desktop with JavaScript', javaScript: true, viewport: DESKTOP },
-  ]) {
+  for (const { name, javaScript, viewport } of BROWSER_MODES) {
     it(name, async () => {
       const context = await newContext(browser, app.server, {
         javaScriptEnabled: javaScript,

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { asServiceRole } from '../../db/rls'
 import * as schema from '../../db/schema'
 import {
+  BROWSER_MODES,
   collectPageProblems,
-  DESKTOP,
   type E2eApp,
   launchBrowser,
   newContext,
@@ -34,12 +34,7 @@ describe("an organization's members on its page", { timeout: TEST_TIMEOUT }, () 
     await app?.close()
   })
 
-  for (const { name, javaScript, viewport } of [
-    { name: 'on a phone without JavaScript', javaScript: false, viewport: PHONE },
-    { name: 'on a phone with JavaScript', javaScript: true, viewport: PHONE },
-    { name: 'on a desktop without JavaScript', javaScript: false, viewport: DESKTOP },
-    { name: 'on a desktop with JavaScript', javaScript: true, viewport: DESKTOP },
-  ]) {
+  for (const { name, javaScript, viewport } of BROWSER_MODES) {
     it(name, async () => {
       const owner = await signUpThroughApi(app.server, 'owner')
       const member = await signUpThroughApi(app.server, 'member')

@@ -301,6 +301,14 @@ export const TEST_TIMEOUT = 90_000
 export const PHONE = { width: 375, height: 812 }
 export const DESKTOP = { width: 1280, height: 800 }
 
+/** Every way an organizer comes: JavaScript off and on, on a phone and a desktop. */
+export const BROWSER_MODES = [
+  { name: 'on a phone without JavaScript', javaScript: false, viewport: PHONE },
+  { name: 'on a phone with JavaScript', javaScript: true, viewport: PHONE },
+  { name: 'on a desktop without JavaScript', javaScript: false, viewport: DESKTOP },
+  { name: 'on a desktop with JavaScript', javaScript: true, viewport: DESKTOP },
+] as const
+
 /** Page widths: the document never wider than the window (no sideways scrolling). */
 export function widthsOf(page: Page) {
   return page.evaluate(() => ({
