@@ -78,7 +78,6 @@ export async function giveOrderBack(
       return {
         refunded: { orderId: order.id, status, refunded: amount, changed: status !== order.status } satisfies RefundedOrder,
         checkoutSession: status === 'cancelled' && order.status === 'pending' ? order.stripeCheckoutSessionId : null,
-        paid: order.total > 0,
       }
     }
     if (order.status === 'pending') {
