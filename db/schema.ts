@@ -51,6 +51,7 @@ export const actionResults = ['succeeded', 'failed'] as const
 export const eventTypes = ['fashion_show', 'popup', 'exhibition', 'launch', 'other'] as const
 export const venueModes = ['physical', 'virtual', 'hybrid'] as const
 export const eventStatuses = ['published', 'unpublished', 'cancelled'] as const
+export type EventStatus = (typeof eventStatuses)[number]
 
 export const organizations = eventWizard.table(
   'organizations',
@@ -171,6 +172,8 @@ export const wizardSessions = eventWizard.table(
     completionPercentage: smallint('completion_percentage').notNull().default(0),
     stripeAccountId: text('stripe_account_id'),
     eventId: uuid('event_id'),
+    /** Set on an edit session: the published event whose changes it collects (server/wizard/edit-event.ts). */
+    editsEventId: uuid('edits_event_id'),
     status: text('status', { enum: sessionStatuses }).notNull().default('in_progress'),
     version: integer('version').notNull().default(1),
     ...timestamps,
@@ -185,6 +188,13 @@ export const wizardSessions = eventWizard.table(
       columns: [t.eventId],
       foreignColumns: [events.id],
     }).onDelete('set null'),
+    foreignKey({
+      name: 'wizard_sessions_edits_event_id_fkey',
+      columns: [t.editsEventId],
+      foreignColumns: [events.id],
+    }).onDelete('cascade'),
+    // One open edit session per event: a second organizer who opens Edit resumes it.
+    uniqueIndex('wizard_sessions_one_open_edit_idx').on(t.editsEventId).where(sql`${t.status} = 'in_progress'`),
     check('wizard_sessions_current_stage_valid', sql`${t.currentStage} in (${sqlList(stageIds)})`),
     check(
       'wizard_sessions_completed_stages_valid',
@@ -208,7 +218,8 @@ export const wizardSessions = eventWizard.table(
     pgPolicy('users can start sessions for themselves in their organizations', {
       for: 'insert',
       to: authenticatedRole,
-      withCheck: sql`${t.userId} = ${authUid} and (${t.organizationId} is null or ${isMember(t.organizationId)})`,
+      // An edit session only for an event they may change, in the event's own organization.
+      withCheck: sql`${t.userId} = ${authUid} and (${t.organizationId} is null or ${isMember(t.organizationId)}) and (${t.editsEventId} is null or event_wizard.may_change_event(${t.editsEventId}, ${t.organizationId}))`,
     }),
     pgPolicy('owners and organization managers can change sessions', {
       for: 'update',
@@ -412,6 +423,7 @@ export const eventTicketTiers = eventWizard.table(
   },
   (t) => [
     check('event_ticket_tiers_reserved_within_quantity', sql`${t.reserved} between 0 and ${t.quantity}`),
+    // Deferrable (drizzle/0018): publishing an edit renumbers the tiers within one transaction.
     unique('event_ticket_tiers_event_position_key').on(t.eventId, t.position),
     check('event_ticket_tiers_position_range', sql`${t.position} between 0 and 19`),
     check('event_ticket_tiers_name_length', sql`char_length(${t.name}) between 1 and 80`),

@@ -174,6 +174,7 @@ export function formToPatch(stage: StageId, payload: Payload, eventZone: string 
             minPerOrder: read.wholeNumber(tier.minPerOrder, at('minPerOrder')),
             maxPerOrder: read.wholeNumber(tier.maxPerOrder, at('maxPerOrder')),
             hidden: tier.hidden === 'on' || tier.hidden === 'true' ? true : null,
+            id: text(tier.id),
           }) ?? {}
         }),
         totalCapacity: read.wholeNumber(payload.totalCapacity, 'totalCapacity'),
@@ -250,6 +251,7 @@ export function formDefaults(stage: StageId, data: unknown, eventZone: string | 
           salesStart: localTime(tier.salesStart),
           salesEnd: localTime(tier.salesEnd),
           hidden: tier.hidden === true ? 'on' : '',
+          id: asText(tier.id),
         }
       }),
     }

@@ -43,6 +43,8 @@ const doneMessages: Record<string, string> = {
   unpublished: 'The event is unpublished: its page answers “Page not found” until you publish it again.',
   published: 'The event is live again.',
   'event-cancelled': 'The event is cancelled. Its orders are cancelled or refunded, and attendees are e-mailed.',
+  'changes-published': 'Your changes are live. If the date, time or place changed, every confirmed attendee is being e-mailed.',
+  'changes-discarded': 'Your changes were discarded: the event is as it was.',
 }
 
 /** The page asked for in the address; anything that is not a page number is the first page. */
@@ -170,13 +172,14 @@ async function orderToRefund(caller: Awaited<ReturnType<typeof callerFor>>, orde
   }
 }
 
-/** The page's buttons: refund or cancel one order, take the page down, put it back up, start a copy. */
-const IntentSchema = z.enum(['refund', 'unpublish', 'republish', 'duplicate'])
+/** The page's buttons: refund or cancel one order, take the page down, put it back up, edit, start a copy. */
+const IntentSchema = z.enum(['refund', 'unpublish', 'republish', 'edit', 'duplicate'])
 
 /**
  * Refunds (paid) or cancels (free, or still waiting for payment) an order through `orders.refund`;
- * unpublishes or publishes again through `events.unpublish` / `events.republish`; starts a wizard
- * copied from the event through `wizard.create({ copyFromEventId })`.
+ * unpublishes or publishes again through `events.unpublish` / `events.republish`; opens (or resumes)
+ * the event's edit session through `wizard.create({ editEventId })`; starts a wizard copied from the
+ * event through `wizard.create({ copyFromEventId })`.
  */
 export async function action(args: ActionFunctionArgs) {
   const form = await args.request.formData()
@@ -188,9 +191,9 @@ export async function action(args: ActionFunctionArgs) {
   try {
     if (intent.data === 'unpublish') return done((await caller.events.unpublish({ eventId }).catch(notFoundAs404)).status)
     if (intent.data === 'republish') return done((await caller.events.republish({ eventId }).catch(notFoundAs404)).status)
-    if (intent.data === 'duplicate') {
-      const copy = await caller.wizard.create({ copyFromEventId: eventId }).catch(notFoundAs404)
-      return redirect(`/wizard/${copy.sessionId}/${copy.currentStage}`, 303)
+    if (intent.data === 'duplicate' || intent.data === 'edit') {
+      const wizard = await caller.wizard.create(intent.data === 'edit' ? { editEventId: eventId } : { copyFromEventId: eventId }).catch(notFoundAs404)
+      return redirect(`/wizard/${wizard.sessionId}/${wizard.currentStage}`, 303)
     }
     const parsed = RefundOrderInputSchema.safeParse({ orderId: form.get('orderId') })
     if (!parsed.success) return data({ error: 'Choose an order to refund.' }, { status: 400 })
@@ -272,11 +275,18 @@ export default function ManageEvent() {
           Download CSV
         </a>
         {event.status === 'published' || event.status === 'unpublished' ? (
-          <Form method="post">
-            <button type="submit" name="intent" value={live ? 'unpublish' : 'republish'} className="button" disabled={busy}>
-              {live ? 'Unpublish' : 'Publish again'}
-            </button>
-          </Form>
+          <>
+            <Form method="post">
+              <button type="submit" name="intent" value="edit" className="button button--primary" disabled={busy}>
+                Edit
+              </button>
+            </Form>
+            <Form method="post">
+              <button type="submit" name="intent" value={live ? 'unpublish' : 'republish'} className="button" disabled={busy}>
+                {live ? 'Unpublish' : 'Publish again'}
+              </button>
+            </Form>
+          </>
         ) : null}
         <Form method="post">
           <button type="submit" name="intent" value="duplicate" className="button" disabled={busy}>

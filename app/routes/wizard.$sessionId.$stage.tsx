@@ -7,8 +7,9 @@ import {
   type MetaFunction,
   redirect,
 } from '@remix-run/node'
-import { Form, useActionData, useLoaderData, useNavigation, useRevalidator } from '@remix-run/react'
+import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from '@remix-run/react'
 import { useEffect, useMemo, useRef, useState } from 'react'
+import { z } from 'zod'
 import { TRPCError } from '@trpc/server'
 import { Assistant } from '../components/copilot/assistant'
 import { ErrorList } from '../components/forms'
@@ -26,7 +27,7 @@ import { eventPageStylesheet } from '../components/event-page'
 import { pickLocale } from '../lib/event-presentation'
 import { previewOf } from '../lib/review-preview.server'
 import { ownEvent } from '../lib/own-event.server'
-import { eventZoneOf, isStage, loadWizard, stagePath } from '../lib/wizard-route.server'
+import { eventZoneOf, loadWizard, stagePath } from '../lib/wizard-route.server'
 import { DomainError, type FieldIssue } from '../../server/errors'
 import { type StageId, stageAfter, stageIds } from '../../server/wizard/stages'
 import wizardStyles from '../styles/wizard.css?url'
@@ -41,7 +42,7 @@ export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [
 
 export async function loader(args: LoaderFunctionArgs) {
   const { caller, state, stage, claims } = await loadWizard(args)
-  if (state.status === 'completed') throw redirect(await publishedPlaceOf(caller, state.eventId))
+  if (state.status === 'completed') throw redirect(state.editsEventId ? editedEventPath(state.editsEventId, 'changes-published') : await publishedPlaceOf(caller, state.eventId))
   // The address always shows the current stage; moving between stages is a transition (a POST).
   if (stage !== state.currentStage) throw redirect(stagePath(state.sessionId, state.currentStage))
   const zone = eventZoneOf(state.data)
@@ -49,6 +50,8 @@ export async function loader(args: LoaderFunctionArgs) {
     stage,
     state,
     zone,
+    // An edit session of a live event: the page says so, and publishing changes that event in place.
+    editing: state.editsEventId ? { eventHref: `/events/${state.editsEventId}` } : null,
     defaults: formDefaults(stage, state.data[stage], zone, { email: claims.email }),
     options: stageOptions(stage),
     paymentsConfigured: args.context.app.stripe !== null,
@@ -68,14 +71,24 @@ async function publishedPlaceOf(caller: Awaited<ReturnType<typeof loadWizard>>['
   return event?.status === 'published' ? `/e/${event.slug}?published=1` : '/'
 }
 
-type Intent = 'save' | 'continue' | 'back' | 'skip' | 'publish' | 'payouts' | `goto:${StageId}`
+/** The organizer's page for an edited event, saying what just happened to the edit. */
+const editedEventPath = (eventId: string, done: 'changes-published' | 'changes-discarded') => `/events/${eventId}?${new URLSearchParams({ done })}`
+
+/** The stage page's buttons, Conform's own (add or remove a tier) aside: anything else is refused. */
+const IntentSchema = z.union([
+  z.enum(['save', 'continue', 'back', 'skip', 'publish', 'payouts', 'discard']),
+  z.templateLiteral(['goto:', z.enum(stageIds)]),
+])
+type Intent = z.infer<typeof IntentSchema>
 
 export async function action(args: ActionFunctionArgs) {
   const { caller, state, stage } = await loadWizard(args)
   const formData = await args.request.formData()
-  const intent = String(formData.get('intent') ?? 'save') as Intent
   const sessionId = state.sessionId
   if (stage !== state.currentStage) throw redirect(stagePath(sessionId, state.currentStage))
+  const parsedIntent = IntentSchema.safeParse(formData.get('intent') ?? 'save')
+  if (!parsedIntent.success) throw data('Choose something to do.', { status: 400 })
+  const intent = parsedIntent.data
 
   // Conform's own intents (add or remove a ticket tier or a sponsor) only change the form, which comes back.
   const submission = parse<Record<string, unknown>, string[]>(formData, { resolve: (payload) => ({ value: payload }) })
@@ -86,10 +99,15 @@ export async function action(args: ActionFunctionArgs) {
   try {
     if (intent === 'publish') {
       if (formData.get('confirm') !== 'yes') {
-        return respond(submission.reply({ fieldErrors: { confirm: ['Tick the box to confirm that the event may go public.'] } }), { status: 400 })
+        const reason = state.editsEventId ? 'Tick the box to confirm that the changes may go live.' : 'Tick the box to confirm that the event may go public.'
+        return respond(submission.reply({ fieldErrors: { confirm: [reason] } }), { status: 400 })
       }
       const { slug } = await caller.wizard.publish({ sessionId })
-      return redirect(`/e/${slug}?published=1`)
+      return redirect(state.editsEventId ? editedEventPath(state.editsEventId, 'changes-published') : `/e/${slug}?published=1`)
+    }
+    if (intent === 'discard' && state.editsEventId) {
+      await caller.wizard.abandon({ sessionId })
+      return redirect(editedEventPath(state.editsEventId, 'changes-discarded'))
     }
     if (intent === 'payouts' && stage === 'paymentSetup') {
       // Off to Stripe's onboarding; it sends the organizer back to /wizard/:id/payments/return.
@@ -144,13 +162,8 @@ function replyWithIssues(submission: Submission<Record<string, unknown>, string[
 function targetStage(intent: Intent, stage: StageId): StageId | null {
   if (intent === 'continue' || intent === 'skip') return stageAfter(stage)
   if (intent === 'back') return stageAfter(stage, -1)
-  if (intent.startsWith('goto:')) {
-    const target = intent.slice(5)
-    return isStage(target) ? target : null
-  }
-  return null
+  return stageIds.find((target) => intent === `goto:${target}`) ?? null
 }
-
 
 const issuesOf = (error: TRPCError): FieldIssue[] => (error.cause instanceof DomainError ? error.cause.issues : [])
 
@@ -183,6 +196,7 @@ export default function StagePage() {
         stageData={state.data[stage]}
         issues={state.issues[stage]}
         progress={state.progress.percentage}
+        editing={state.editsEventId !== null}
         onWizardChanged={() => {
           assistantChanged.current = true
           revalidator.revalidate()
@@ -193,7 +207,7 @@ export default function StagePage() {
 }
 
 function StageEditor({ assistantSlot }: { assistantSlot: (element: HTMLElement | null) => void }) {
-  const { stage, state, zone, defaults, options, paymentsConfigured, preview, storedErrors } = useLoaderData<typeof loader>()
+  const { stage, state, zone, defaults, options, paymentsConfigured, preview, storedErrors, editing } = useLoaderData<typeof loader>()
   const lastResult = useActionData<typeof action>()
   const navigation = useNavigation()
   const busy = navigation.state === 'submitting'
@@ -232,6 +246,19 @@ function StageEditor({ assistantSlot }: { assistantSlot: (element: HTMLElement |
   const payoutsBlocked = stage === 'paymentSetup' && state.paymentStatus !== 'not_required' && state.paymentStatus !== 'verified'
   return (
     <main className="page wizard">
+      {editing ? (
+        <aside className="notice wizard__editing" aria-label="Editing a live event">
+          <p>
+            <strong>You are editing a live event.</strong> Nothing changes for the public until you publish the changes.{' '}
+            <Link to={editing.eventHref}>Back to the event</Link>
+          </p>
+          <Form method="post">
+            <button type="submit" name="intent" value="discard" className="button button--small" disabled={busy} formNoValidate>
+              Discard changes
+            </button>
+          </Form>
+        </aside>
+      ) : null}
       <div className="wizard__top">
         <ProgressBar percentage={autosave.progress?.percentage ?? state.progress.percentage} />
         <AutosaveStatus status={autosave.status} onRetry={autosave.retry} />

@@ -81,6 +81,8 @@ export function wizardSummary(state: WizardState) {
     reachedStages: state.reachedStages,
     paymentStatus: state.paymentStatus,
     published: state.eventId !== null,
+    // An edit session: publishing changes that live event (its attendees are e-mailed of a new date or place).
+    editsLiveEvent: state.editsEventId !== null,
     currentStageData: state.data[state.currentStage] ?? {},
     issues: Object.fromEntries(stageIds.filter((stage) => state.issues[stage].length > 0).map((stage) => [stage, fieldIssues(state.issues[stage])])),
   }

@@ -7,11 +7,12 @@ import { accessKeyOf } from '../orders/access-keys'
 import { formatAmount } from '../orders/money'
 import { invitationTokenOf } from '../orgs/invitations'
 import { EventCancellationEmail, eventCancellationText } from './event-cancellation'
+import { EventChangedEmail, eventChangedText } from './event-changed'
 import { OrderConfirmationEmail, orderConfirmationText } from './order-confirmation'
 import { OrganizationInvitationEmail, organizationInvitationText } from './organization-invitation'
 
 /** The e-mails the app sends; the worker renders each from its payload when it sends it. */
-export const emailTemplates = ['order-confirmation', 'organization-invitation', 'event-cancellation'] as const
+export const emailTemplates = ['order-confirmation', 'organization-invitation', 'event-cancellation', 'event-changed'] as const
 export type EmailTemplate = (typeof emailTemplates)[number]
 
 export interface RenderedEmail {
@@ -35,6 +36,7 @@ const InvitationPayloadSchema = z.object({ invitationId: z.uuid() })
 export async function renderEmail(tx: Transaction, context: TemplateContext, template: string, payload: unknown): Promise<RenderedEmail> {
   if (template === 'organization-invitation') return renderInvitation(tx, context, payload)
   if (template === 'event-cancellation') return renderCancellation(tx, context, payload)
+  if (template === 'event-changed') return renderChange(tx, context, payload)
   if (template !== 'order-confirmation') throw new Error(`unknown e-mail template ${template}`)
   const { orderId } = OrderPayloadSchema.parse(payload)
   const [order] = await tx
@@ -109,6 +111,48 @@ async function renderCancellation(tx: Transaction, context: TemplateContext, pay
     subject: `Cancelled: ${order.title}`,
     text: eventCancellationText(view),
     html: `<!doctype html>${renderToStaticMarkup(EventCancellationEmail(view))}`,
+    loggableLinks: [`${context.appUrl}${path}`],
+  }
+}
+
+/** Where the event takes place now, in a line: the venue's name and address, online, or both. */
+function placeOf(venueMode: string, venue: unknown): string {
+  const { name, address, city } = (venue ?? {}) as { name?: string; address?: string; city?: string }
+  const place = [name, address, city].filter(Boolean).join(', ')
+  if (venueMode === 'virtual') return 'Online: the link to join is on your order page.'
+  if (venueMode === 'hybrid') return `${place}, and online (the link to join is on your order page).`
+  return place
+}
+
+async function renderChange(tx: Transaction, context: TemplateContext, payload: unknown): Promise<RenderedEmail> {
+  const { orderId } = OrderPayloadSchema.parse(payload)
+  const [order] = await tx
+    .select({
+      id: orders.id,
+      buyerName: orders.buyerName,
+      title: events.title,
+      startsAt: events.startsAt,
+      timezone: events.timezone,
+      venueMode: events.venueMode,
+      venue: events.venue,
+    })
+    .from(orders)
+    .innerJoin(events, eq(events.id, orders.eventId))
+    .where(eq(orders.id, orderId))
+  if (!order) throw new Error(`order ${orderId} of a queued e-mail does not exist`)
+  const path = `/orders/${order.id}`
+  const when = new Intl.DateTimeFormat('en', { dateStyle: 'full', timeStyle: 'short', timeZone: order.timezone }).format(order.startsAt)
+  const view = {
+    buyerName: order.buyerName,
+    eventTitle: order.title,
+    when: `${when} (${order.timezone})`,
+    where: placeOf(order.venueMode, order.venue),
+    link: `${context.appUrl}${path}?${new URLSearchParams({ key: accessKeyOf(context.accessSecret, order.id) })}`,
+  }
+  return {
+    subject: `Changed: ${order.title}`,
+    text: eventChangedText(view),
+    html: `<!doctype html>${renderToStaticMarkup(EventChangedEmail(view))}`,
     loggableLinks: [`${context.appUrl}${path}`],
   }
 }

@@ -3,9 +3,10 @@ import { queryRows } from '../../db/client'
 import { asServiceRole, withRls } from '../../db/rls'
 import { events, myEventsView, orders } from '../../db/schema'
 import type { Logger } from '../logger'
-import { DomainError, notFound } from '../errors'
+import { notFound } from '../errors'
 import { queueEmail } from '../mail/outbox'
 import { type Actor, audited } from '../wizard/audit'
+import { assertMayChangeEvent } from '../wizard/event-access'
 import type { OrderDeps } from './deps'
 import { type CancelEventInput, CancelEventInputSchema } from './schemas'
 import { expireCheckout, giveOrderBack } from './refund-order'
@@ -39,7 +40,9 @@ export interface CancelledEvent extends WindDown {
  */
 export async function cancelEvent(deps: OrderDeps, actor: Actor, input: CancelEventInput): Promise<CancelledEvent> {
   const { eventId, message } = CancelEventInputSchema.parse(input)
-  await assertMayCancel(deps, actor, eventId)
+  await withRls(deps.db, actor.claims, (tx) =>
+    assertMayChangeEvent(tx, eventId, "Only the event's publisher and its organization's owners and admins can cancel it."),
+  )
   const now = deps.now()
   const current = () =>
     withRls(deps.db, actor.claims, async (tx) => {
@@ -70,22 +73,6 @@ export async function cancelEvent(deps: OrderDeps, actor: Actor, input: CancelEv
   )
   const windDown = await windDownCancelledEvent(deps, eventId, WIND_DOWN_IN_REQUEST)
   return { eventId, status: 'cancelled', ...marked, ...windDown }
-}
-
-/**
- * Publisher or organization owner/admin, asked through RLS as the caller. Only the event's people see
- * it in `my_events`: to anyone else, however public the event, it is not found (404).
- */
-async function assertMayCancel(deps: OrderDeps, actor: Actor, eventId: string) {
-  const [access] = await withRls(deps.db, actor.claims, (tx) =>
-    queryRows<{ may_cancel: boolean }>(
-      tx,
-      sql`select event_wizard.is_publisher_or_member(e.id, array['owner', 'admin']::text[]) as may_cancel
-          from event_wizard.my_events e where e.id = ${eventId}`,
-    ),
-  )
-  if (!access) throw notFound('This event')
-  if (!access.may_cancel) throw new DomainError('FORBIDDEN', "Only the event's publisher and its organization's owners and admins can cancel it.")
 }
 
 /**

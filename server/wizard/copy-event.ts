@@ -9,8 +9,8 @@ const without = (fields: Record<string, unknown> | undefined, keys: readonly str
 
 /** The event's dates and times: a copy is a new occurrence, so the organizer sets them again. */
 const WHEN = ['date', 'startTime', 'endDate', 'endTime'] as const
-/** A tier's sales window belongs to the dates it was set for. */
-const SALES_WINDOW = ['salesStart', 'salesEnd'] as const
+/** A tier's sales window belongs to the dates it was set for; its id, to the event it was sold for. */
+const TIER_OF_SOURCE = ['salesStart', 'salesEnd', 'id'] as const
 
 /**
  * The stages of a new wizard copied from a published event's: everything the organizer entered except
@@ -19,7 +19,7 @@ const SALES_WINDOW = ['salesStart', 'salesEnd'] as const
  */
 export function stagesOfCopy(source: WizardData): Pick<WizardData, 'organizerSetup' | 'eventSetup' | 'venueSetup' | 'ticketSetup' | 'sponsorsMedia'> {
   const tickets = fieldsOf(source.ticketSetup)
-  const tiers = Array.isArray(tickets?.tiers) ? tickets.tiers.map((tier) => without(fieldsOf(tier), SALES_WINDOW) ?? {}) : undefined
+  const tiers = Array.isArray(tickets?.tiers) ? tickets.tiers.map((tier) => without(fieldsOf(tier), TIER_OF_SOURCE) ?? {}) : undefined
   return {
     organizerSetup: fieldsOf(source.organizerSetup),
     eventSetup: without(fieldsOf(source.eventSetup), WHEN),

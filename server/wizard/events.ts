@@ -1,10 +1,11 @@
-import { and, asc, desc, eq, inArray, ne, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, ne } from 'drizzle-orm'
 import { anonClaims, withRls } from '../../db/rls'
 import { eventTicketTiers, events, myEventsView, organizationMembers } from '../../db/schema'
 import type { AuthenticatedClaims } from '../auth/identity'
 import { DomainError, notFound } from '../errors'
 import { remainingSeats, saleStateOf } from '../orders/sale-state'
 import { type Actor, audited } from './audit'
+import { assertMayChangeEvent } from './event-access'
 import type { WizardDeps } from './session-state'
 
 /** What anyone may see of a published event (the only columns `anon` may select). */
@@ -131,6 +132,8 @@ export async function unpublishEvent(deps: WizardDeps, actor: Actor, eventId: st
   return changeVisibility(deps, actor, eventId, 'unpublish')
 }
 
+const MAY_CHANGE = "Only the event's publisher and its organization's owners and admins can change it."
+
 /**
  * Unpublish (published → unpublished) or publish again (unpublished → published). A cancelled event
  * is neither: asking changes nothing and answers its status. Asking twice answers the same.
@@ -149,25 +152,18 @@ async function changeVisibility(deps: WizardDeps, actor: Actor, eventId: string,
     actor,
     { action, payload: { eventId } },
     async (tx, entry) => {
+      const owners = await assertMayChangeEvent(tx, eventId, MAY_CHANGE)
+      entry.sessionId = owners.sessionId
+      entry.organizationId = owners.organizationId
       const [changed] = await tx
         .update(events)
         .set({ status: to, ...(to === 'published' ? { publishedAt: deps.now() } : {}) })
         .where(and(eq(events.id, eventId), eq(events.status, from)))
         .returning({ id: events.id })
-      // Whoever could change the event is one of its people: `my_events` shows them its private columns.
-      const [owners] = await tx
-        .select({ sessionId: myEventsView.sessionId, organizationId: myEventsView.organizationId, status: myEventsView.status })
-        .from(myEventsView)
-        .where(eq(myEventsView.id, eventId))
-      if (!owners) throw notFound('This event')
-      if (!changed && owners.status !== to) {
-        // Not one of its managers (a member), or a cancelled event: neither changes.
-        const [mayChange] = await tx.update(events).set({ status: sql`${events.status}` }).where(eq(events.id, eventId)).returning({ id: events.id })
-        if (!mayChange) throw new DomainError('FORBIDDEN', "Only the event's publisher and its organization's owners and admins can change it.")
-        throw new DomainError('CONFLICT', owners.status === 'cancelled' ? 'This event is cancelled: it cannot be published again.' : `This event is ${owners.status}.`)
-      }
-      entry.sessionId = owners.sessionId
-      entry.organizationId = owners.organizationId
+      // Read again after the update waited for any change in flight: asking twice answers the same.
+      const { status } = changed ? { status: to } : await assertMayChangeEvent(tx, eventId, MAY_CHANGE)
+      if (status === 'cancelled') throw new DomainError('CONFLICT', 'This event is cancelled: it cannot be published again.')
+      if (status !== to) throw new DomainError('CONFLICT', `This event is ${status}.`)
       return { id: eventId, status: to }
     },
     currentEvent,

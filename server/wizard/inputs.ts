@@ -12,10 +12,16 @@ export const CreateWizardInput = z
     fresh: z.boolean().optional(),
     /** A new wizard prefilled from this event (dates and sales windows left for the organizer). */
     copyFromEventId: z.uuid({ message: 'Give the id of one of your events.' }).optional(),
+    /** The edit session of this published event: opened, or resumed when one is open. */
+    editEventId: z.uuid({ message: 'Give the id of one of your events.' }).optional(),
   })
-  .refine((input) => !(input.copyFromEventId && input.organizationId), {
+  .refine((input) => !((input.copyFromEventId || input.editEventId) && input.organizationId), {
     path: ['organizationId'],
-    message: 'A copy belongs where its event does: leave the organization out.',
+    message: 'A copy or an edit belongs where its event does: leave the organization out.',
+  })
+  .refine((input) => !(input.copyFromEventId && input.editEventId), {
+    path: ['editEventId'],
+    message: 'Either copy an event or edit it, not both.',
   })
 
 export const SessionInput = z.object({ sessionId: SessionId })

@@ -8,21 +8,23 @@ import { DomainError, prefixIssues } from '../errors'
 import { type Actor, audited } from './audit'
 import { ensureOpen, evaluate, type LoadedSession, loadSession, type SessionRow, stageDataOf, type WizardDeps } from './session-state'
 import { slugBase, slugCandidate } from './slug'
-import type { EventSetup, SponsorsMedia, TicketSetup, VenueSetup } from './stage-schemas'
+import { publishChanges } from './edit-event'
+import { eventFromStages } from './event-from-stages'
 import { stageIds } from './stages'
-import { canonicalTimeZone, scheduleOf } from './times'
 
 export interface PublishedEvent {
   eventId: string
   slug: string
   sessionId: string
+  /** Publishing an edit session: the confirmed attendees e-mailed about a new date, time or place. */
+  attendeesNotified?: number
 }
 
 const MAX_SLUG_ATTEMPTS = 8
 
 /**
  * Publishes the wizard in one transaction: everything is validated again, the event and its tiers are
- * created, the session is linked and completed. The session row is locked first, so a second publish
+ * created (or, for an edit session, changed in place: `publishChanges`), the session is linked and completed. The session row is locked first, so a second publish
  * waits and then finds the event: publishing again, or ten times at once, returns the same event
  * (`events.session_id` is unique as the last guard).
  */
@@ -45,7 +47,7 @@ export async function publishWizard(deps: WizardDeps, actor: Actor, sessionId: s
       if (blocking.length > 0) {
         throw new DomainError('PRECONDITION_FAILED', 'Some stages are not complete yet.', { issues: blocking })
       }
-      const event = await insertEvent(tx, row, actor.claims.sub, now)
+      const event = row.editsEventId ? await publishChanges(tx, row) : await insertEvent(tx, row, actor.claims.sub, now)
       await tx
         .update(wizardSessions)
         .set({
@@ -60,54 +62,26 @@ export async function publishWizard(deps: WizardDeps, actor: Actor, sessionId: s
           lastInteractionAt: now,
         })
         .where(eq(wizardSessions.id, row.id))
-      return { eventId: event.id, slug: event.slug, sessionId: row.id }
+      const { id: eventId, ...published } = event
+      return { eventId, sessionId: row.id, ...published }
     },
     () => withRls(deps.db, actor.claims, async (tx) => existingEvent(tx, await loadSession(tx, sessionId, { lock: false }))),
   )
 }
 
 async function existingEvent(tx: Transaction, row: SessionRow): Promise<PublishedEvent> {
-  // `session_id` is not a public column of events: the session's people read it in `my_events`.
   const [event] = await tx
     .select({ id: myEventsView.id, slug: myEventsView.slug })
     .from(myEventsView)
-    .where(eq(myEventsView.sessionId, row.id))
+    .where(eq(myEventsView.id, row.eventId!))
   if (!event) throw new DomainError('NOT_FOUND', 'The published event was not found.')
   return { eventId: event.id, slug: event.slug, sessionId: row.id }
 }
 
-/** Builds the event from the validated stages; the meeting URL goes to `online_url` only, never `venue`. */
+/** Creates the event and its tiers from the validated stages, under a free slug. */
 async function insertEvent(tx: Transaction, row: LoadedSession, publisherId: string, now: Date) {
-  const eventSetup = row.eventSetup as EventSetup
-  const venueSetup = row.venueSetup as VenueSetup
-  const ticketSetup = row.ticketSetup as TicketSetup
-  const sponsorsMedia = (row.sponsorsMedia ?? {}) as SponsorsMedia
-  const schedule = scheduleOf(eventSetup)
-  if ('issues' in schedule) throw new DomainError('PRECONDITION_FAILED', 'The event times are not valid.', { issues: schedule.issues })
-  const paid = ticketSetup.tiers.some((tier) => tier.price > 0)
-  const hasVenue = venueSetup.mode !== 'virtual'
-  const hasOnline = venueSetup.mode !== 'physical'
-  const values = {
-    title: eventSetup.title.trim(),
-    type: eventSetup.type,
-    description: eventSetup.description?.trim() || null,
-    startsAt: schedule.startsAt,
-    endsAt: schedule.endsAt,
-    timezone: canonicalTimeZone(eventSetup.timezone) ?? eventSetup.timezone,
-    venueMode: venueSetup.mode,
-    venue: hasVenue ? venueSetup.venue ?? null : null,
-    onlineUrl: hasOnline ? venueSetup.online?.url ?? null : null,
-    capacity: ticketSetup.totalCapacity ?? (hasVenue ? venueSetup.venue?.capacity : undefined) ?? null,
-    // Validation let paid tiers through only with a verified account: the one the payments go to.
-    paymentEnabled: paid,
-    stripeAccountId: paid ? row.connectedAccount?.accountId ?? null : null,
-    coverImageUrl: sponsorsMedia.skipped ? null : sponsorsMedia.coverImageUrl ?? null,
-    sponsors: sponsorsMedia.skipped ? [] : sponsorsMedia.sponsors ?? [],
-    status: 'published' as const,
-    publishedAt: now,
-    sessionId: row.id,
-    organizationId: row.organizationId,
-  }
+  const { event: fromStages, tiers } = eventFromStages(stageDataOf(row), row.connectedAccount?.accountId ?? null)
+  const values = { ...fromStages, status: 'published' as const, publishedAt: now, sessionId: row.id, organizationId: row.organizationId }
   const base = slugBase(values.title)
   for (let attempt = 0; attempt < MAX_SLUG_ATTEMPTS; attempt++) {
     const slug = slugCandidate(base, attempt, () => randomBytes(3).toString('hex'))
@@ -120,22 +94,7 @@ async function insertEvent(tx: Transaction, row: LoadedSession, publisherId: str
           .returning({ id: events.id, slug: events.slug })
         return inserted!
       })
-      await tx.insert(eventTicketTiers).values(
-        ticketSetup.tiers.map((tier, position) => ({
-          eventId: event.id,
-          position,
-          name: tier.name.trim(),
-          description: tier.description?.trim() || null,
-          price: tier.price,
-          currency: tier.currency,
-          quantity: tier.quantity,
-          salesStart: tier.salesStart ? new Date(tier.salesStart) : null,
-          salesEnd: tier.salesEnd ? new Date(tier.salesEnd) : null,
-          minPerOrder: tier.minPerOrder ?? null,
-          maxPerOrder: tier.maxPerOrder ?? null,
-          hidden: tier.hidden ?? false,
-        })),
-      )
+      await tx.insert(eventTicketTiers).values(tiers.map(({ id: _new, ...tier }) => ({ ...tier, eventId: event.id })))
       return event
     } catch (error) {
       if (pgErrorCode(error) === pgErrorCodes.uniqueViolation && pgConstraint(error) === 'events_slug_key') continue

@@ -41,6 +41,8 @@ export interface WizardState {
   paymentStatus: PaymentStatus
   version: number
   eventId: string | null
+  /** An edit session's published event: publishing it publishes changes to that event. */
+  editsEventId: string | null
   updatedAt: Date
   expiresAt: Date
 }
@@ -100,6 +102,7 @@ function stateWith(row: LoadedSession, evaluation: Evaluation): WizardState {
     paymentStatus,
     version: row.version,
     eventId: row.eventId,
+    editsEventId: row.editsEventId,
     updatedAt: row.updatedAt,
     expiresAt: row.expiresAt,
   }

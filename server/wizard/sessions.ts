@@ -7,6 +7,7 @@ import type { AuthenticatedClaims } from '../auth/identity'
 import { DomainError, notFound } from '../errors'
 import { type Actor, audited } from './audit'
 import { stagesOfCopy } from './copy-event'
+import { openEditSession } from './edit-event'
 import {
   evaluate,
   loadSession,
@@ -23,17 +24,19 @@ import {
 /**
  * Resumes the caller's newest unfinished wizard (in the organization, or their personal one), or
  * starts one; `fresh` always starts one. Starting in an organization needs membership (RLS).
- * `copyFromEventId` starts one prefilled from one of the caller's events (see `copyEvent`).
+ * `copyFromEventId` starts one prefilled from one of the caller's events (see `copyEvent`);
+ * `editEventId` opens (or resumes) the edit session of a published event (see `openEditSession`).
  */
 export async function createWizard(
   deps: WizardDeps,
   claims: AuthenticatedClaims,
-  input: { organizationId?: string; fresh?: boolean; copyFromEventId?: string },
+  input: { organizationId?: string; fresh?: boolean; copyFromEventId?: string; editEventId?: string },
 ): Promise<WizardState> {
   const now = deps.now()
   try {
     return await withRls(deps.db, claims, async (tx) => {
       if (input.copyFromEventId) return copyEvent(tx, claims, input.copyFromEventId, now)
+      if (input.editEventId) return openEditSession(tx, claims, input.editEventId, now)
       if (!input.fresh) {
         const [newest] = await tx
           .select(sessionColumns)
@@ -42,6 +45,7 @@ export async function createWizard(
             and(
               eq(wizardSessions.userId, claims.sub),
               eq(wizardSessions.status, 'in_progress'),
+              isNull(wizardSessions.editsEventId),
               input.organizationId ? eq(wizardSessions.organizationId, input.organizationId) : isNull(wizardSessions.organizationId),
             ),
           )
@@ -112,7 +116,8 @@ export async function listUnfinishedWizards(deps: WizardDeps, claims: Authentica
         expiresAt: wizardSessions.expiresAt,
       })
       .from(wizardSessions)
-      .where(and(eq(wizardSessions.status, 'in_progress'), gt(wizardSessions.expiresAt, deps.now())))
+      // Changes to a published event are reached from its page, not listed as drafts.
+      .where(and(eq(wizardSessions.status, 'in_progress'), gt(wizardSessions.expiresAt, deps.now()), isNull(wizardSessions.editsEventId)))
       .orderBy(desc(wizardSessions.updatedAt))
       .limit(50),
   )

@@ -120,6 +120,8 @@ const TierFields = z.strictObject(
       minPerOrder: positive.optional(),
       maxPerOrder: positive.optional(),
       hidden: booleanFlag().optional(),
+      /** In an edit session: which of the published event's tiers this is (a new tier has none). */
+      id: z.uuid({ message: "Use the id of one of the event's tiers, or none for a new tier." }).optional(),
     },
     says('Add the ticket tier.', "Send each tier's details as an object."),
 )

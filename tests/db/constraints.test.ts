@@ -152,7 +152,7 @@ describeEachDatabase('the database itself rejects bad rows', (kind) => {
     const member = await createUser(database.db, 'member')
     const outsider = await createUser(database.db, 'outsider')
     const organization = await createOrganization(database.db, owner, [{ user: member, role: 'member' }])
-    const session = await createSession(database.db, owner, { organizationId: organization.id })
+    await createSession(database.db, owner, { organizationId: organization.id })
 
     const check = (user: TestUser) =>
       withRls(database.db, user.claims, async (tx) => {

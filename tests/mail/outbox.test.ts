@@ -1,8 +1,5 @@
-import type { AddressInfo } from 'node:net'
 import { Writable } from 'node:stream'
-import { type ParsedMail, simpleParser } from 'mailparser'
 import { pino } from 'pino'
-import { SMTPServer } from 'smtp-server'
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
 import { asServiceRole } from '../../db/rls'
 import * as schema from '../../db/schema'
@@ -12,35 +9,7 @@ import { type MailWorkerDeps, RETRY_DELAYS_MINUTES, sendDueEmails } from '../../
 import { placeOrder } from '../../server/orders/place-order'
 import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../support/databases'
 import { eventWithTiers, NOW, orderDeps } from '../orders/support'
-
-/** A real SMTP server on a free port: what it received, parsed; it refuses the next `failures` messages. */
-async function startSmtpServer() {
-  const received: ParsedMail[] = []
-  const state = { failures: 0 }
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, _session, callback) {
-      simpleParser(stream).then(
-        (mail) => {
-          if (state.failures > 0) {
-            state.failures--
-            const refusal = Object.assign(new Error('Mailbox busy, try later'), { responseCode: 451 })
-            callback(refusal)
-            return
-          }
-          received.push(mail)
-          callback()
-        },
-        (error: Error) => callback(error),
-      )
-    },
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.server.address() as AddressInfo
-  return { url: `smtp://127.0.0.1:${port}`, received, state, close: () => new Promise<void>((resolve) => server.close(() => resolve())) }
-}
+import { startSmtpServer } from '../support/smtp'
 
 describeEachDatabase('the e-mail outbox', (kind) => {
   let database: TestDatabase

@@ -84,7 +84,7 @@ describeEachDatabase('copying an event into a new wizard', (kind) => {
     expect((await failureOf(stranger.api.wizard.create.mutate({ copyFromEventId: original.eventId }))).data?.code).toBe('NOT_FOUND')
     const both = await failureOf(owner.api.wizard.create.mutate({ copyFromEventId: original.eventId, organizationId }))
     expect(both.data?.code).toBe('BAD_REQUEST')
-    expect(both.data?.issues).toEqual([{ path: 'organizationId', message: 'A copy belongs where its event does: leave the organization out.' }])
+    expect(both.data?.issues).toEqual([{ path: 'organizationId', message: 'A copy or an edit belongs where its event does: leave the organization out.' }])
     const malformed = await failureOf(owner.api.wizard.create.mutate({ copyFromEventId: 'not-an-id' }))
     expect(malformed.data?.issues).toEqual([{ path: 'copyFromEventId', message: 'Give the id of one of your events.' }])
   })

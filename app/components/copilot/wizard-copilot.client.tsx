@@ -15,6 +15,8 @@ export interface WizardCopilotProps {
   stageData: unknown
   issues: { path: string; message: string }[]
   progress: number
+  /** An edit session of a live event: the confirmation publishes changes rather than a new event. */
+  editing: boolean
   /** Called after the assistant changed the wizard: the page reloads its data and shows it. */
   onWizardChanged: () => void
 }
@@ -38,7 +40,7 @@ export default function WizardCopilot(props: WizardCopilotProps) {
     <CopilotKit runtimeUrl="/api/copilotkit" useSingleEndpoint headers={headers} showDevConsole={false} enableInspector={false}>
       <StageContext {...props} />
       <FollowTheWizard {...props} />
-      {props.stage === 'reviewPublish' ? <PublishConfirmation sessionId={props.sessionId} /> : null}
+      {props.stage === 'reviewPublish' ? <PublishConfirmation sessionId={props.sessionId} editing={props.editing} /> : null}
       <CopilotSidebar
         defaultOpen
         clickOutsideToClose={false}
@@ -141,7 +143,7 @@ type PublishReply = { formErrors?: string[] } | undefined
  * The only way the assistant can lead to a published event: it shows this card, and the organizer's
  * click publishes through the stage page's own action (the same checks as the form's button).
  */
-function PublishConfirmation({ sessionId }: { sessionId: string }) {
+function PublishConfirmation({ sessionId, editing }: { sessionId: string; editing: boolean }) {
   const fetcher = useFetcher<PublishReply>()
   const respondRef = useRef<((result: unknown) => void) | null>(null)
   useEffect(() => {
@@ -152,15 +154,25 @@ function PublishConfirmation({ sessionId }: { sessionId: string }) {
   }, [fetcher.state, fetcher.data])
   useCopilotAction({
     name: CONFIRM_PUBLISH_TOOL,
-    description: 'Show the organizer a card to confirm publishing the event. Only their click publishes it.',
+    description: editing
+      ? 'Show the organizer a card to confirm publishing the changes to their live event. Only their click publishes them.'
+      : 'Show the organizer a card to confirm publishing the event. Only their click publishes it.',
     parameters: [],
     renderAndWaitForResponse: ({ status, respond }) => {
       if (status === 'complete') return <p className="copilotCard">Answered: the event was not published from here.</p>
       const waiting = status !== 'executing' || fetcher.state !== 'idle'
       return (
-        <div className="copilotCard" role="group" aria-label="Publish the event">
+        <div className="copilotCard" role="group" aria-label={editing ? 'Publish the changes' : 'Publish the event'}>
           <p>
-            <strong>Publish this event?</strong> Its page becomes public at once.
+            {editing ? (
+              <>
+                <strong>Publish these changes?</strong> The live page changes at once; attendees are e-mailed if the date, time or place changed.
+              </>
+            ) : (
+              <>
+                <strong>Publish this event?</strong> Its page becomes public at once.
+              </>
+            )}
           </p>
           <div className="actions">
             <button
@@ -172,7 +184,7 @@ function PublishConfirmation({ sessionId }: { sessionId: string }) {
                 fetcher.submit({ intent: 'publish', confirm: 'yes' }, { method: 'post', action: `/wizard/${sessionId}/reviewPublish` })
               }}
             >
-              Publish now
+              {editing ? 'Publish changes' : 'Publish now'}
             </button>
             <button
               type="button"

@@ -44,6 +44,7 @@ export type StageForm = {
     minPerOrder?: Text
     maxPerOrder?: Text
     hidden?: Text
+    id?: Text
   }[]
   totalCapacity?: Text
   coverImageUrl?: Text
@@ -60,6 +61,8 @@ export interface StageFieldsProps {
     paymentStatus: 'not_required' | 'not_connected' | 'pending' | 'verified'
     issues: Record<StageId, FieldIssue[]>
     data: { paymentSetup?: unknown }
+    /** Set in an edit session: the live event that publishing changes. */
+    editsEventId: string | null
   }
   options: StageOptions
   /** Whether this server has Stripe keys (the payment stage says so when it has none). */

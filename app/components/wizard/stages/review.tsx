@@ -15,6 +15,8 @@ export function ReviewPanel({ form, fields, state, preview }: StageFieldsProps) 
   useEffect(() => {
     if (refused) checkbox.current?.focus()
   }, [refused, confirm.errors])
+  // An edit session changes its live event in place rather than making a new one public.
+  const editing = state.editsEventId !== null
   const blockers = stageIds
     .filter((stage): stage is StageId => stage !== 'reviewPublish' && state.issues[stage].length > 0)
     .map((stage) => ({ stage, issues: state.issues[stage] }))
@@ -39,7 +41,11 @@ export function ReviewPanel({ form, fields, state, preview }: StageFieldsProps) 
           </ul>
         </section>
       ) : (
-        <p className="notice">Everything is ready. Publishing makes the event page public.</p>
+        <p className="notice">
+          {editing
+            ? 'Everything is ready. Publishing the changes updates the live event page; if the date, time or place changed, every confirmed attendee is e-mailed.'
+            : 'Everything is ready. Publishing makes the event page public.'}
+        </p>
       )}
       {preview ? (
         <section className="preview" aria-labelledby="preview-title">
@@ -62,12 +68,12 @@ export function ReviewPanel({ form, fields, state, preview }: StageFieldsProps) 
           aria-invalid={refused || undefined}
           aria-describedby={refused ? confirm.errorId : undefined}
         />
-        <label htmlFor={confirm.id}>I want this event to go public now.</label>
+        <label htmlFor={confirm.id}>{editing ? 'I want these changes to go live now.' : 'I want this event to go public now.'}</label>
         <ErrorList id={confirm.errorId} errors={confirm.errors} />
       </div>
       <div className="actions publish-actions">
         <button type="submit" name="intent" value="publish" className="button button--primary" disabled={blockers.length > 0}>
-          Publish event
+          {editing ? 'Publish changes' : 'Publish event'}
         </button>
       </div>
     </div>

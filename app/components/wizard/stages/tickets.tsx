@@ -34,6 +34,8 @@ export function TicketFields({ form, fields, options, paymentsConfigured = false
         return (
           <fieldset key={tier.key ?? index} className="stack tier">
             <legend>Tier {index + 1}</legend>
+            {/* In an edit session, which of the event's tiers this is: kept, its orders stay with it. */}
+            {tierFields.id.initialValue ? <input type="hidden" name={tierFields.id.name} defaultValue={String(tierFields.id.initialValue)} /> : null}
             <TextInput field={tierFields.name} label="Name" placeholder="General admission" />
             <div className="grid grid--2">
               <TextInput field={tierFields.price} label="Price" inputMode="decimal" hint="0 for free." />
