@@ -1,13 +1,17 @@
 import { getFormProps, getSelectProps, useForm } from '@conform-to/react'
 import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
-import { Form, useActionData, useLoaderData } from '@remix-run/react'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { getHTTPStatusCodeFromError } from '@trpc/server/http'
 import { TRPCError } from '@trpc/server'
 import { z } from 'zod'
 import { ChangeRoleSchema, CreateOrganizationSchema, InviteMemberSchema, MemberSchema, OrganizationIdSchema } from '../../server/orgs/schemas'
 import { ErrorList, Field } from '../components/forms'
+import { stageTitles } from '../components/wizard/stage-titles'
 import { callerFor } from '../lib/caller.server'
+import { pickLocale } from '../lib/event-presentation'
+import { eventStatusLabels } from '../lib/event-status'
+import { dateTimeFormat } from '../lib/intl-formats'
 import { forwardActionHeaders } from '../lib/headers'
 import { procedureErrorReply } from '../lib/form-errors.server'
 import { requireUser } from '../lib/session.server'
@@ -19,10 +23,31 @@ export const headers = forwardActionHeaders
 export async function loader(args: LoaderFunctionArgs) {
   await requireUser(args)
   const caller = await callerFor(args)
-  const { organizations } = await caller.auth.me()
-  // Each organization with its people: who they are, and what the caller may change.
+  const [{ organizations }, events, drafts] = await Promise.all([caller.auth.me(), caller.events.mine(), caller.wizard.list()])
+  const locale = pickLocale(args.request.headers.get('accept-language'))
+  // Each organization with its events, its unfinished wizards and its people (what the caller may change).
   const withMembers = await Promise.all(
-    organizations.map(async (organization) => ({ ...organization, members: await caller.orgs.members({ organizationId: organization.id }) })),
+    organizations.map(async (organization) => ({
+      ...organization,
+      events: events
+        .filter((event) => event.organizationId === organization.id)
+        .map((event) => ({
+          id: event.id,
+          title: event.title,
+          statusLabel: eventStatusLabels[event.status] ?? event.status,
+          startIso: event.startsAt.toISOString(),
+          date: dateTimeFormat(locale, { dateStyle: 'medium', timeZone: event.timezone }).format(event.startsAt),
+        })),
+      drafts: drafts
+        .filter((draft) => draft.organizationId === organization.id)
+        .map((draft) => ({
+          sessionId: draft.sessionId,
+          title: draft.title?.trim() || 'Untitled event',
+          href: `/wizard/${draft.sessionId}/${draft.currentStage}`,
+          where: `${stageTitles[draft.currentStage].short}, ${draft.completionPercentage}% complete`,
+        })),
+      members: await caller.orgs.members({ organizationId: organization.id }),
+    })),
   )
   return { organizations: withMembers }
 }
@@ -94,6 +119,7 @@ export default function Organizations() {
           <h2 id={`org-${organization.id}`}>
             {organization.name} <span className="badge">{organization.role}</span>
           </h2>
+          <OrganizationEvents events={organization.events} drafts={organization.drafts} />
           <MemberList organizationId={organization.id} members={organization.members} yourRole={organization.role} />
           {organization.role === 'member' ? null : <InviteForm organizationId={organization.id} />}
         </section>
@@ -166,6 +192,39 @@ function InviteForm({ organizationId }: { organizationId: string }) {
         </button>
       </div>
     </Form>
+  )
+}
+
+/** The organization's events (each to its organizer page) and the drafts its members have not finished. */
+function OrganizationEvents({ events, drafts }: Pick<LoadedOrganization, 'events' | 'drafts'>) {
+  return (
+    <div className="stack">
+      <h3>Events</h3>
+      {events.length === 0 ? (
+        <p className="hint">No published events yet.</p>
+      ) : (
+        <ul className="organization__list">
+          {events.map((event) => (
+            <li key={event.id}>
+              <Link to={`/events/${event.id}`}>{event.title}</Link> <span className="badge">{event.statusLabel}</span>{' '}
+              <time dateTime={event.startIso}>{event.date}</time>
+            </li>
+          ))}
+        </ul>
+      )}
+      <h3>Drafts</h3>
+      {drafts.length === 0 ? (
+        <p className="hint">No unfinished wizards.</p>
+      ) : (
+        <ul className="organization__list">
+          {drafts.map((draft) => (
+            <li key={draft.sessionId}>
+              <Link to={draft.href}>{draft.title}</Link> <span className="hint">{draft.where}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
   )
 }
 
