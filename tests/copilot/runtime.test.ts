@@ -262,6 +262,25 @@ describeEachDatabase('the copilot over HTTP', (kind) => {
     expect(toolResultsOf(run.run.events)).toEqual([])
     expect(await organizer.api.wizard.get.query({ sessionId: organizer.sessionId })).toMatchObject({ status: 'in_progress', eventId: null })
   })
+
+  it('fills an edit session of a live event with the same tools, told that publishing changes the live event', async () => {
+    const organizer = await organizerAt('reviewPublish')
+    const published = await organizer.api.wizard.publish.mutate({ sessionId: organizer.sessionId })
+    const edit = await organizer.api.wizard.create.mutate({ editEventId: published.eventId })
+    await organizer.api.wizard.transition.mutate({ sessionId: edit.sessionId, from: 'reviewPublish', to: 'eventSetup' })
+    const editor = { headers: { ...organizer.headers, 'x-wizard-session': edit.sessionId } }
+    onMessage = () => ({ toolCalls: [{ toolName: 'saveEventDetails', input: newEvent }] })
+
+    const run = await say(editor, randomUUID(), [], 'Move it to the winter launch date')
+    expect(toolResultsOf(run.run.events)).toEqual([
+      { toolName: 'saveEventDetails', result: { ok: true, saved: 'eventSetup', progress: expect.stringMatching(/%$/), nextStage: 'venueSetup' } },
+    ])
+    expect(scripted.calls[0]!.system).toContain('This wizard edits an event that is already live')
+    expect(scripted.calls[0]!.system).toContain('"editsLiveEvent":true')
+    expect((await organizer.api.wizard.get.query({ sessionId: edit.sessionId })).data.eventSetup).toEqual(newEvent)
+    // Saved in the edit session only: the live event changes when the organizer publishes the changes.
+    expect((await organizer.api.events.bySlug.query({ slug: published.slug })).title).toBe(validStageData(new Date()).eventSetup.title)
+  })
 })
 
 describe('the copilot without a model', () => {
