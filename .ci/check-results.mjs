@@ -4,9 +4,7 @@ import { readFileSync } from 'node:fs'
 
 const report = JSON.parse(readFileSync(process.argv[2], 'utf8'))
 const skipped = report.testResults.flatMap((file) =>
-  file.assertionResults
-    .filter((test) => test.status !== 'passed' && test.status !== 'failed')
-    .map((test) => `${file.name}: ${test.fullName} (${test.status})`),
+  file.assertionResults.filter((test) => test.status !== 'passed' && test.status !== 'failed').map((test) => `${file.name}: ${test.fullName} (${test.status})`),
 )
 console.log(`tests: ${report.numTotalTests}, passed: ${report.numPassedTests}, failed: ${report.numFailedTests}, skipped/todo: ${skipped.length}`)
 if (skipped.length > 0) {

@@ -18,9 +18,7 @@ export interface DatabaseHandle {
   close(): Promise<void>
 }
 
-export type DatabaseOptions =
-  | { kind: 'pglite'; dataDir?: string }
-  | { kind: 'postgres'; url: string; poolMax?: number; prepare?: boolean }
+export type DatabaseOptions = { kind: 'pglite'; dataDir?: string } | { kind: 'postgres'; url: string; poolMax?: number; prepare?: boolean }
 
 /**
  * Opens the app's database: embedded PGlite (in `dataDir`, or in memory without one), or any Postgres
@@ -81,10 +79,7 @@ function preparingStatements<Client extends postgres.Sql | postgres.TransactionS
 }
 
 /** Raw SQL for the few statements the query builder cannot express; rows come back the same on both drivers. */
-export async function queryRows<Row extends Record<string, unknown>>(
-  db: Database | Transaction,
-  query: SQL,
-): Promise<Row[]> {
+export async function queryRows<Row extends Record<string, unknown>>(db: Database | Transaction, query: SQL): Promise<Row[]> {
   const result = (await db.execute(query)) as unknown as Row[] | { rows: Row[] }
   return Array.isArray(result) ? result : result.rows
 }

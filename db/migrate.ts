@@ -75,10 +75,7 @@ export async function migratePostgresUrl(url: string): Promise<MigrationReport> 
 }
 
 async function isSupabase(db: Database): Promise<boolean> {
-  const rows = await queryRows<{ supabase: boolean }>(
-    db,
-    sql`select exists (select 1 from pg_roles where rolname = 'supabase_auth_admin') as supabase`,
-  )
+  const rows = await queryRows<{ supabase: boolean }>(db, sql`select exists (select 1 from pg_roles where rolname = 'supabase_auth_admin') as supabase`)
   return Boolean(rows[0]?.supabase)
 }
 
@@ -96,10 +93,7 @@ const shipped = () => (shippedMigrations ??= readMigrationFiles(migrationConfig)
 /** Compares the migrations recorded in the database with those shipped in `drizzle/`. */
 export async function migrationState(db: Database): Promise<MigrationState> {
   const shippedNow = shipped()
-  const journal = await queryRows<{ exists: boolean }>(
-    db,
-    sql`select to_regclass('drizzle.__drizzle_migrations') is not null as exists`,
-  )
+  const journal = await queryRows<{ exists: boolean }>(db, sql`select to_regclass('drizzle.__drizzle_migrations') is not null as exists`)
   let lastApplied = 0
   let applied = 0
   if (journal[0]?.exists) {

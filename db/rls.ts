@@ -50,9 +50,7 @@ export async function withRls<T>(db: Database, claims: Claims, fn: (tx: Transact
  */
 export async function asServiceRole<T>(db: Database, fn: (tx: Transaction) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
-    await tx.execute(
-      sql`select set_config('request.jwt.claims', '{"role":"service_role"}', true), set_config('role', 'service_role', true)`,
-    )
+    await tx.execute(sql`select set_config('request.jwt.claims', '{"role":"service_role"}', true), set_config('role', 'service_role', true)`)
     return fn(tx)
   })
 }

@@ -18,7 +18,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core'
 import { anonRole, authenticatedRole, authUid, authUsers } from 'drizzle-orm/supabase'
-import { stageIds } from '../server/wizard/stages'
+import { eventTypes, type MemberRole, managerRoles, memberRoles, stageIds, venueModes } from './vocabulary'
 
 /**
  * Every table of the app lives in `event_wizard`, not `public`: on Supabase, `public` is served by
@@ -37,19 +37,15 @@ const sqlList = (values: readonly string[]) => sql.raw(values.map((value) => `'$
 
 /** Membership test for policies: a SECURITY DEFINER function, so a policy never queries its own table. */
 const isMember = (organizationId: AnyPgColumn | ReturnType<typeof sql>, roles?: MemberRole[]) =>
-  roles
-    ? sql`event_wizard.is_member(${organizationId}, array[${sqlList(roles)}]::text[])`
-    : sql`event_wizard.is_member(${organizationId}, null)`
+  roles ? sql`event_wizard.is_member(${organizationId}, array[${sqlList(roles)}]::text[])` : sql`event_wizard.is_member(${organizationId}, null)`
 
-export const memberRoles = ['owner', 'admin', 'member'] as const
-export type MemberRole = (typeof memberRoles)[number]
-const managers: MemberRole[] = ['owner', 'admin']
+export { type MemberRole, memberRoles } from './vocabulary'
+
+const managers = managerRoles
 
 export const sessionStatuses = ['in_progress', 'completed', 'abandoned', 'expired'] as const
 export const actionSources = ['form', 'copilot', 'api', 'webhook'] as const
 export const actionResults = ['succeeded', 'failed'] as const
-export const eventTypes = ['fashion_show', 'popup', 'exhibition', 'launch', 'other'] as const
-export const venueModes = ['physical', 'virtual', 'hybrid'] as const
 export const eventStatuses = ['published', 'unpublished', 'cancelled'] as const
 export type EventStatus = (typeof eventStatuses)[number]
 
@@ -135,9 +131,7 @@ export const organizationInvitations = eventWizard.table(
   (t) => [
     check('organization_invitations_role_valid', sql`${t.role} in (${sqlList(invitedRoles)})`),
     check('organization_invitations_email_lower_case', sql`${t.email} = lower(${t.email})`),
-    uniqueIndex('organization_invitations_pending_key')
-      .on(t.organizationId, sql`lower(${t.email})`)
-      .where(sql`${t.acceptedAt} is null`),
+    uniqueIndex('organization_invitations_pending_key').on(t.organizationId, sql`lower(${t.email})`).where(sql`${t.acceptedAt} is null`),
     index('organization_invitations_invited_by_idx').on(t.invitedBy),
     index('organization_invitations_accepted_by_idx').on(t.acceptedBy),
     pgPolicy('organization managers can read its invitations', {
@@ -157,10 +151,7 @@ export const wizardSessions = eventWizard.table(
       .references(() => authUsers.id, { onDelete: 'cascade' }),
     organizationId: uuid('organization_id').references(() => organizations.id, { onDelete: 'cascade' }),
     currentStage: text('current_stage', { enum: stageIds }).notNull().default('organizerSetup'),
-    completedStages: text('completed_stages', { enum: stageIds })
-      .array()
-      .notNull()
-      .default(sql`'{}'::text[]`),
+    completedStages: text('completed_stages', { enum: stageIds }).array().notNull().default(sql`'{}'::text[]`),
     organizerSetup: jsonb('organizer_setup'),
     eventSetup: jsonb('event_setup'),
     venueSetup: jsonb('venue_setup'),
@@ -178,9 +169,7 @@ export const wizardSessions = eventWizard.table(
     version: integer('version').notNull().default(1),
     ...timestamps,
     lastInteractionAt: timestamp('last_interaction_at', { withTimezone: true }).notNull().defaultNow(),
-    expiresAt: timestamp('expires_at', { withTimezone: true })
-      .notNull()
-      .default(sql`now() + interval '7 days'`),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull().default(sql`now() + interval '7 days'`),
   },
   (t) => [
     foreignKey({
@@ -196,10 +185,7 @@ export const wizardSessions = eventWizard.table(
     // One open edit session per event: a second organizer who opens Edit resumes it.
     uniqueIndex('wizard_sessions_one_open_edit_idx').on(t.editsEventId).where(sql`${t.status} = 'in_progress'`),
     check('wizard_sessions_current_stage_valid', sql`${t.currentStage} in (${sqlList(stageIds)})`),
-    check(
-      'wizard_sessions_completed_stages_valid',
-      sql`${t.completedStages} <@ array[${sqlList(stageIds)}]::text[]`,
-    ),
+    check('wizard_sessions_completed_stages_valid', sql`${t.completedStages} <@ array[${sqlList(stageIds)}]::text[]`),
     check('wizard_sessions_status_valid', sql`${t.status} in (${sqlList(sessionStatuses)})`),
     check('wizard_sessions_completion_percentage_range', sql`${t.completionPercentage} between 0 and 100`),
     check('wizard_sessions_version_positive', sql`${t.version} > 0`),
@@ -327,10 +313,7 @@ export const events = eventWizard.table(
     check('events_ends_after_start', sql`${t.endsAt} > ${t.startsAt}`),
     check('events_venue_mode_valid', sql`${t.venueMode} in (${sqlList(venueModes)})`),
     check('events_online_url_https', sql`${t.onlineUrl} like 'https://%' and char_length(${t.onlineUrl}) <= 2048`),
-    check(
-      'events_cover_image_url_https',
-      sql`${t.coverImageUrl} like 'https://%' and char_length(${t.coverImageUrl}) <= 2048`,
-    ),
+    check('events_cover_image_url_https', sql`${t.coverImageUrl} like 'https://%' and char_length(${t.coverImageUrl}) <= 2048`),
     check('events_capacity_positive', sql`${t.capacity} > 0`),
     check('events_sponsors_array', sql`jsonb_typeof(${t.sponsors}) = 'array'`),
     check('events_status_valid', sql`${t.status} in (${sqlList(eventStatuses)})`),
@@ -392,9 +375,7 @@ export const myEventsView = eventWizard
  * `user_id` or `organization_id` (those columns are for the event's own people, see `myEvents`).
  */
 const isPublisherOrMember = (eventId: AnyPgColumn, roles?: MemberRole[]) =>
-  roles
-    ? sql`event_wizard.is_publisher_or_member(${eventId}, array[${sqlList(roles)}]::text[])`
-    : sql`event_wizard.is_publisher_or_member(${eventId}, null)`
+  roles ? sql`event_wizard.is_publisher_or_member(${eventId}, array[${sqlList(roles)}]::text[])` : sql`event_wizard.is_publisher_or_member(${eventId}, null)`
 
 /** Who may change an event's tiers: whoever may change the event. */
 const canChangeEvent = (eventId: AnyPgColumn) => isPublisherOrMember(eventId, managers)

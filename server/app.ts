@@ -71,9 +71,7 @@ export function createHttpApp({ app, build, vite }: HttpAppOptions) {
   server.use(checkOrigin(config))
   server.use(refreshSessions(app))
 
-  const remixBuild = vite
-    ? () => vite.ssrLoadModule('virtual:remix/server-build') as Promise<ServerBuild>
-    : build?.server
+  const remixBuild = vite ? () => vite.ssrLoadModule('virtual:remix/server-build') as Promise<ServerBuild> : build?.server
   if (!remixBuild) throw new Error('createHttpApp needs a server build or a Vite dev server')
 
   server.use(

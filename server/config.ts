@@ -4,13 +4,9 @@ import { z } from 'zod'
  * Every environment variable the app reads, validated once at start. Nothing else reads `process.env`:
  * the server passes this object down (to Remix through the load context).
  */
-const booleanFlag = z
-  .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
-  .transform((value) => value === 'true' || value === '1')
+const booleanFlag = z.enum(['true', 'false', '1', '0'], { message: 'must be true or false' }).transform((value) => value === 'true' || value === '1')
 
-const postgresUrl = z
-  .string()
-  .regex(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// or postgresql:// URL' })
+const postgresUrl = z.string().regex(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// or postgresql:// URL' })
 
 /** Express's `trust proxy`: false, true, a hop count, or a comma-separated list of addresses/subnets. */
 const trustProxy = z
@@ -54,7 +50,12 @@ const EnvSchema = z
     /** Extra origins allowed to call the typed API from a browser (comma-separated). */
     CORS_ORIGINS: z
       .string()
-      .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
+      .transform((value) =>
+        value
+          .split(',')
+          .map((origin) => origin.trim())
+          .filter(Boolean),
+      )
       .pipe(z.array(z.url({ message: 'must list origins such as https://app.example.com' })))
       .default([]),
     RATE_LIMIT_AUTH_PER_IP: z.coerce.number().int().min(1).default(20),
@@ -69,9 +70,7 @@ const EnvSchema = z
     RATE_LIMIT_ORDERS_PER_IP: z.coerce.number().int().min(1).default(600),
     RATE_LIMIT_ORDERS_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
     /** Where e-mail is sent (smtp:// or smtps://, credentials in the URL); unset, e-mails are logged and marked skipped. */
-    SMTP_URL: z
-      .url({ protocol: /^smtps?$/, message: 'must be an smtp:// or smtps:// URL such as smtp://user:pass@smtp.example.com:587' })
-      .optional(),
+    SMTP_URL: z.url({ protocol: /^smtps?$/, message: 'must be an smtp:// or smtps:// URL such as smtp://user:pass@smtp.example.com:587' }).optional(),
     /** The sender of every e-mail. */
     MAIL_FROM: z.string().trim().min(3).max(200).default('Event Wizard <no-reply@localhost>'),
     /** How often each instance looks for e-mails to send; 0 turns the worker off. */
@@ -85,7 +84,10 @@ const EnvSchema = z
     /** How often each instance tries the session cleanup (one instance runs it at a time); 0 turns it off. */
     CLEANUP_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(60),
     /** Stripe Connect for paid tickets; unset, only free events can be published. */
-    STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_\w+$/, { message: 'must be a Stripe secret key (sk_… or rk_…)' }).optional(),
+    STRIPE_SECRET_KEY: z
+      .string()
+      .regex(/^(sk|rk)_\w+$/, { message: 'must be a Stripe secret key (sk_… or rk_…)' })
+      .optional(),
     /**
      * Signs the webhook deliveries to /api/webhooks/stripe: the endpoints' `whsec_…`, comma-separated
      * (the Connect endpoint's for account events, the platform endpoint's for Checkout's).

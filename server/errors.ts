@@ -1,5 +1,8 @@
 import { isDatabaseUnavailable } from '../db/errors'
 
+/** For the pages, which reach the database only through the server. */
+export { isDatabaseUnavailable }
+
 /** A field path (`tiers.0.price`) and a message a person understands. */
 export interface FieldIssue {
   path: string

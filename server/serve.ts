@@ -7,9 +7,9 @@ import type { Config } from './config'
 import { scheduleCleanup } from './jobs/cleanup'
 import type { Logger } from './logger'
 import { createMailTransport } from './mail/transport'
+import { scheduleMailWorker } from './mail/worker'
 import { orderDepsOf } from './orders/deps'
 import { scheduleOrderSweeper } from './orders/hold-sweeper'
-import { scheduleMailWorker } from './mail/worker'
 
 /**
  * One full server: the database, the app, the periodic jobs, and a graceful stop on SIGTERM/SIGINT.
@@ -21,9 +21,7 @@ export async function serve(config: Config, logger: Logger) {
   const app = createAppContext({ config, logger, database })
 
   const production = config.NODE_ENV === 'production'
-  const vite = production
-    ? undefined
-    : await import('vite').then(({ createServer }) => createServer({ server: { middlewareMode: true } }))
+  const vite = production ? undefined : await import('vite').then(({ createServer }) => createServer({ server: { middlewareMode: true } }))
   const build = production
     ? {
         server: (await import(fileURLToPath(new URL('../build/server/index.js', import.meta.url)))) as ServerBuild,

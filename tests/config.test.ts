@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { copilotModelOf } from '../server/copilot/model'
 import { ConfigError, loadConfig } from '../server/config'
+import { copilotModelOf } from '../server/copilot/model'
 import { createStripeConnect } from '../server/payments/stripe-client'
 
 function problemsOf(env: Record<string, string>): string[] {
@@ -76,9 +76,7 @@ describe('configuration', () => {
   it('turns payments on only with a Stripe key and its webhook secret', () => {
     expect(createStripeConnect(loadConfig({}))).toBeNull()
     expect(problemsOf({ STRIPE_SECRET_KEY: 'sk_test_123' })).toEqual(['STRIPE_WEBHOOK_SECRET is required when STRIPE_SECRET_KEY is set'])
-    expect(problemsOf({ STRIPE_SECRET_KEY: 'pk_test_123', STRIPE_WEBHOOK_SECRET: 'whsec_123' })[0]).toMatch(
-      /^STRIPE_SECRET_KEY must be a Stripe secret key/,
-    )
+    expect(problemsOf({ STRIPE_SECRET_KEY: 'pk_test_123', STRIPE_WEBHOOK_SECRET: 'whsec_123' })[0]).toMatch(/^STRIPE_SECRET_KEY must be a Stripe secret key/)
     expect(problemsOf({ STRIPE_API_BASE: 'http://127.0.0.1:12111/v1' })[0]).toMatch(/^STRIPE_API_BASE must be an origin/)
     const config = loadConfig({ STRIPE_SECRET_KEY: 'sk_test_123', STRIPE_WEBHOOK_SECRET: 'whsec_123' })
     expect(config.STRIPE_API_BASE).toBeUndefined()

@@ -107,7 +107,14 @@ export function CameraScanner({ onCode, paused }: { onCode: (code: string) => vo
           {problem}
         </p>
       ) : null}
-      <video ref={videoRef} className="check-in__video" hidden={state === 'off'} muted playsInline aria-label="Camera view: hold the ticket's QR code in front of it" />
+      <video
+        ref={videoRef}
+        className="check-in__video"
+        hidden={state === 'off'}
+        muted
+        playsInline
+        aria-label="Camera view: hold the ticket's QR code in front of it"
+      />
     </section>
   )
 }

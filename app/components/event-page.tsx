@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react'
-import eventPageCss from '../styles/event-page.css?url'
 import type { PresentedEvent } from '../lib/event-presentation'
+import eventPageCss from '../styles/event-page.css?url'
 
 export const eventPageStylesheet = { rel: 'stylesheet', href: eventPageCss } as const
 

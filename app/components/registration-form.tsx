@@ -1,6 +1,6 @@
 import { getFormProps, type SubmissionResult, useForm } from '@conform-to/react'
-import { useState } from 'react'
 import { Form, useNavigation } from '@remix-run/react'
+import { useState } from 'react'
 import { TierSummary } from './event-page'
 import { ErrorList, Field } from './forms'
 

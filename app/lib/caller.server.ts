@@ -1,7 +1,6 @@
 import type { AppLoadContext } from '@remix-run/node'
 import { TRPCError } from '@trpc/server'
-import { isDatabaseUnavailable } from '../../db/errors'
-import { DomainError } from '../../server/errors'
+import { DomainError, isDatabaseUnavailable } from '../../server/errors'
 import { createTrpcContext } from '../../server/trpc/init'
 import { createCaller } from '../../server/trpc/root'
 
@@ -13,10 +12,7 @@ import { createCaller } from '../../server/trpc/root'
  * instead of its error: every page, form and resource route answers "try again shortly" (through the
  * root error boundary) rather than a 500, without each route handling it.
  */
-export async function callerFor(
-  { request, context }: { request: Request; context: AppLoadContext },
-  resHeaders: Headers = new Headers(),
-) {
+export async function callerFor({ request, context }: { request: Request; context: AppLoadContext }, resHeaders: Headers = new Headers()) {
   const ctx = await createTrpcContext({
     app: context.app,
     request,

@@ -17,10 +17,7 @@ const refusals: Record<string, string> = {
 }
 
 /** A check-in's answer for the page, its time in the event's own zone (where the door is). */
-export function admittedOutcome(
-  result: CheckInResult,
-  { locale, timeZone, userId }: { locale: string; timeZone: string; userId: string },
-): CheckInOutcome {
+export function admittedOutcome(result: CheckInResult, { locale, timeZone, userId }: { locale: string; timeZone: string; userId: string }): CheckInOutcome {
   const ticket = { code: result.code, holderName: result.holderName, tierName: result.tierName }
   if (result.admitted) return { kind: 'admitted', ...ticket }
   const by = result.checkedInBy

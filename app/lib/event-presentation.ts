@@ -151,7 +151,12 @@ export function pickLocale(header: string | null | undefined, fallback = 'en'): 
     .split(',')
     .map((part, index) => {
       const [tag = '', ...params] = part.trim().split(';')
-      const q = Number(params.find((param) => param.trim().startsWith('q='))?.trim().slice(2) ?? 1)
+      const q = Number(
+        params
+          .find((param) => param.trim().startsWith('q='))
+          ?.trim()
+          .slice(2) ?? 1,
+      )
       return { tag: tag.trim(), q: Number.isFinite(q) ? q : 0, index }
     })
     .filter((entry) => entry.tag && entry.tag !== '*' && entry.q > 0)
@@ -244,9 +249,7 @@ export function presentEvent(event: EventPageInput, options: { locale: string; n
 
   const venue = event.venueMode === 'virtual' ? null : (event.venue ?? null)
   const online = event.venueMode !== 'physical'
-  const venueLines = venue
-    ? [venue.address, [venue.postalCode, venue.city].filter(Boolean).join(' '), countryName(venue.country, locale)]
-    : []
+  const venueLines = venue ? [venue.address, [venue.postalCode, venue.city].filter(Boolean).join(' '), countryName(venue.country, locale)] : []
   const placeSummary = venue ? `${venue.name}, ${venue.city}` : 'Online'
   const typeLabel = eventTypeLabel(event.type)
   const description = text(event.description)

@@ -11,11 +11,7 @@ import type { ConnectedAccount } from '../../server/wizard/session-state'
  * back to. It calls Stripe, so it counts against the user's mutation limit. It is a courtesy — the
  * webhook brings the same news — so only "no such wizard" (a 404) stops the way back.
  */
-export async function rereadAccount(
-  context: AppLoadContext,
-  claims: AuthenticatedClaims,
-  sessionId: string,
-): Promise<ConnectedAccount | null> {
+export async function rereadAccount(context: AppLoadContext, claims: AuthenticatedClaims, sessionId: string): Promise<ConnectedAccount | null> {
   try {
     await consumePoint(context.app.rateLimits.mutationsPerUser, claims.sub)
     return await rereadConnectedAccount(paymentDepsOf(context.app), claims, sessionId)

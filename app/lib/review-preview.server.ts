@@ -25,7 +25,7 @@ export function previewOf(data: WizardData, locale: string): PresentedEvent | nu
       endsAt: schedule.endsAt,
       timezone: canonicalTimeZone(event.data.timezone) ?? event.data.timezone,
       venueMode: venue.data.mode,
-      venue: venue.data.mode === 'virtual' ? null : venue.data.venue ?? null,
+      venue: venue.data.mode === 'virtual' ? null : (venue.data.venue ?? null),
       coverImageUrl: shownMedia.coverImageUrl ?? null,
       sponsors: shownMedia.sponsors ?? [],
       tiers: tickets.data.tiers.filter((tier) => !tier.hidden),

@@ -163,19 +163,21 @@ export function formToPatch(stage: StageId, payload: Payload, eventZone: string 
       patch = {
         tiers: list(payload.tiers).map((tier, index) => {
           const at = (field: string) => `tiers.${index}.${field}`
-          return compact({
-            name: text(tier.name),
-            price: read.price(tier.price, currency, at('price')),
-            currency,
-            quantity: read.wholeNumber(tier.quantity, at('quantity')),
-            description: text(tier.description),
-            salesStart: read.instant(tier.salesStart, at('salesStart')),
-            salesEnd: read.instant(tier.salesEnd, at('salesEnd')),
-            minPerOrder: read.wholeNumber(tier.minPerOrder, at('minPerOrder')),
-            maxPerOrder: read.wholeNumber(tier.maxPerOrder, at('maxPerOrder')),
-            hidden: tier.hidden === 'on' || tier.hidden === 'true' ? true : null,
-            id: text(tier.id),
-          }) ?? {}
+          return (
+            compact({
+              name: text(tier.name),
+              price: read.price(tier.price, currency, at('price')),
+              currency,
+              quantity: read.wholeNumber(tier.quantity, at('quantity')),
+              description: text(tier.description),
+              salesStart: read.instant(tier.salesStart, at('salesStart')),
+              salesEnd: read.instant(tier.salesEnd, at('salesEnd')),
+              minPerOrder: read.wholeNumber(tier.minPerOrder, at('minPerOrder')),
+              maxPerOrder: read.wholeNumber(tier.maxPerOrder, at('maxPerOrder')),
+              hidden: tier.hidden === 'on' || tier.hidden === 'true' ? true : null,
+              id: text(tier.id),
+            }) ?? {}
+          )
         }),
         totalCapacity: read.wholeNumber(payload.totalCapacity, 'totalCapacity'),
       }
@@ -241,7 +243,8 @@ export function formDefaults(stage: StageId, data: unknown, eventZone: string | 
       totalCapacity: asText(stored.totalCapacity),
       tiers: tiers.map((tier) => {
         const digits = currencyDigits(currency)
-        const localTime = (value: unknown) => (typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? localDateTimeAt(new Date(value), zone) : asText(value))
+        const localTime = (value: unknown) =>
+          typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? localDateTimeAt(new Date(value), zone) : asText(value)
         return {
           ...tier,
           price: typeof tier.price === 'number' ? (tier.price / 10 ** digits).toFixed(digits) : asText(tier.price),

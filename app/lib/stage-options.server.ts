@@ -17,10 +17,7 @@ const countries = once(() =>
 )
 
 const commonCurrencies = ['EUR', 'USD', 'GBP', 'JPY', 'CHF', 'CAD', 'AUD']
-const currencies = once(() => [
-  ...commonCurrencies,
-  ...Intl.supportedValuesOf('currency').filter((code) => !commonCurrencies.includes(code)),
-])
+const currencies = once(() => [...commonCurrencies, ...Intl.supportedValuesOf('currency').filter((code) => !commonCurrencies.includes(code))])
 
 /** The choices a stage's form offers, sent only to the stage that needs them. */
 export function stageOptions(stage: StageId) {

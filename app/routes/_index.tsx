@@ -1,23 +1,16 @@
-import {
-  type ActionFunctionArgs,
-  data,
-  type LinksFunction,
-  type LoaderFunctionArgs,
-  type MetaFunction,
-  redirect,
-} from '@remix-run/node'
+import { type ActionFunctionArgs, data, type LinksFunction, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { TRPCError } from '@trpc/server'
-import { z } from 'zod'
 import { getHTTPStatusCodeFromError } from '@trpc/server/http'
+import { z } from 'zod'
 import { type StageId, stageIds } from '../../server/wizard/stages'
+import { callerFor } from '../lib/caller.server'
 import { eventTypeLabel, pickLocale } from '../lib/event-presentation'
 import { eventStatusLabels } from '../lib/event-status'
-import { callerFor } from '../lib/caller.server'
 import { forwardActionHeaders } from '../lib/headers'
+import { dateTimeFormat, relativeTimeFormat } from '../lib/intl-formats'
 import { getUser, requireUser } from '../lib/session.server'
 import dashboardCss from '../styles/dashboard.css?url'
-import { dateTimeFormat, relativeTimeFormat } from '../lib/intl-formats'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: dashboardCss }]
 
@@ -190,8 +183,7 @@ function Dashboard({ events, wizards, organizations }: Pick<DashboardData, 'even
         <h2 id="wizards-heading">Unfinished wizards</h2>
         {wizards.length === 0 ? (
           <p className="dashboard__empty">
-            No drafts in progress. Choose “Create event” to start one — it saves as you go, and you can come back to
-            it for a week.
+            No drafts in progress. Choose “Create event” to start one — it saves as you go, and you can come back to it for a week.
           </p>
         ) : (
           <ul className="dashboard__list" role="list">
@@ -205,9 +197,7 @@ function Dashboard({ events, wizards, organizations }: Pick<DashboardData, 'even
       <section className="dashboard__section" aria-labelledby="events-heading">
         <h2 id="events-heading">Your events</h2>
         {events.length === 0 ? (
-          <p className="dashboard__empty">
-            Nothing published yet. When you publish an event, it appears here with a link to its public page to share.
-          </p>
+          <p className="dashboard__empty">Nothing published yet. When you publish an event, it appears here with a link to its public page to share.</p>
         ) : (
           <ul className="dashboard__list" role="list">
             {events.map((event) => (
@@ -271,9 +261,7 @@ function EventRow({ event }: { event: DashboardData['events'][number] }) {
       <div className="dashboard__event-body">
         <div className="dashboard__wizard-head">
           <h3>{event.title}</h3>
-          <span className={`badge dashboard__status dashboard__status--${event.status}`}>
-            {eventStatusLabels[event.status] ?? event.status}
-          </span>
+          <span className={`badge dashboard__status dashboard__status--${event.status}`}>{eventStatusLabels[event.status] ?? event.status}</span>
           {event.past ? <span className="badge">Past</span> : null}
         </div>
         <p className="dashboard__meta">
@@ -308,8 +296,8 @@ function Landing() {
           <p className="landing__eyebrow">For fashion shows, pop-ups, exhibitions and launches</p>
           <h1>Plan it, publish it, share it — in one guided flow.</h1>
           <p className="landing__lead">
-            Event Wizard walks you through everything an event needs, from the venue to ticket tiers, saves as you go,
-            and gives you a public page ready to share.
+            Event Wizard walks you through everything an event needs, from the venue to ticket tiers, saves as you go, and gives you a public page ready to
+            share.
           </p>
           <div className="actions">
             <Link to="/sign-up" className="button button--primary">

@@ -1,8 +1,8 @@
 import { type LoaderFunctionArgs, redirect } from '@remix-run/node'
 import { Link } from '@remix-run/react'
 import { confirmSignInLink } from '../../server/auth/accounts'
-import { DomainError } from '../../server/errors'
 import { safeRedirect } from '../../server/auth/safe-redirect'
+import { DomainError } from '../../server/errors'
 
 /** Where Supabase's sign-in e-mails lead: the link becomes a session in cookies. */
 export async function loader({ request, context }: LoaderFunctionArgs) {

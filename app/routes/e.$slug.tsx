@@ -7,8 +7,8 @@ import { RegistrationFormSchema } from '../../server/orders/schemas'
 import { EventPage, eventPageStylesheet } from '../components/event-page'
 import { PublishedBanner } from '../components/published-banner'
 import { RegistrationForm } from '../components/registration-form'
-import { eventDateFormats, pickLocale, presentEvent, sponsorsFrom, venueFrom } from '../lib/event-presentation'
 import { callerFor } from '../lib/caller.server'
+import { eventDateFormats, pickLocale, presentEvent, sponsorsFrom, venueFrom } from '../lib/event-presentation'
 import { ownEvent } from '../lib/own-event.server'
 import { itemsOf, registrationErrorReply, registrationStates, withIdempotencyKey } from '../lib/registration.server'
 import { getUser } from '../lib/session.server'
@@ -32,22 +32,20 @@ export async function loader(args: LoaderFunctionArgs) {
   const formats = eventDateFormats(locale, event.timezone)
   const states = registrationStates(event.tiers, (date) => formats.short.format(date))
   const presented = presentEvent(
-      {
-        ...event,
-        venue: venueFrom(event.venue),
-        sponsors: sponsorsFrom(event.sponsors),
-      },
-      { locale, now: args.context.app.now() },
-    )
+    {
+      ...event,
+      venue: venueFrom(event.venue),
+      sponsors: sponsorsFrom(event.sponsors),
+    },
+    { locale, now: args.context.app.now() },
+  )
   // "Your event is live" is for whoever published it (publishing redirects here with ?published=1).
   const justPublished = new URL(args.request.url).searchParams.get('published') === '1' && (await ownEvent(caller, event.id)) !== null
   return {
     justPublished,
     // A cancelled event keeps its page so attendees and visitors learn it (it lists no tickets).
     cancelled:
-      event.status === 'cancelled'
-        ? { message: event.cancellationMessage, on: event.cancelledAt ? formats.short.format(event.cancelledAt) : null }
-        : null,
+      event.status === 'cancelled' ? { message: event.cancellationMessage, on: event.cancelledAt ? formats.short.format(event.cancelledAt) : null } : null,
     event: presented,
     registration: {
       tiers: presented.tiers.map((tier, index) => ({ ...tier, id: event.tiers[index]!.id, state: states[index]! })),
@@ -110,9 +108,7 @@ export default function PublicEvent() {
         <section className="card event-cancelled" aria-labelledby="cancelled-heading">
           <h2 id="cancelled-heading">This event is cancelled</h2>
           {cancelled.message ? <p className="event-cancelled__message">{cancelled.message}</p> : null}
-          <p className="hint">
-            {cancelled.on ? `Cancelled on ${cancelled.on}. ` : ''}Ticket holders are refunded where they paid, and told by e-mail.
-          </p>
+          <p className="hint">{cancelled.on ? `Cancelled on ${cancelled.on}. ` : ''}Ticket holders are refunded where they paid, and told by e-mail.</p>
         </section>
       ) : null}
       <EventPage

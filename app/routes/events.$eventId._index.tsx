@@ -202,7 +202,10 @@ export async function action(args: ActionFunctionArgs) {
   } catch (error) {
     if (error instanceof TRPCError && error.code === 'CONFLICT') return data({ error: error.message }, { status: 409 })
     if (error instanceof TRPCError && ['FORBIDDEN', 'NOT_FOUND', 'PRECONDITION_FAILED', 'SERVICE_UNAVAILABLE'].includes(error.code)) {
-      return data({ error: error.message }, { status: error.code === 'FORBIDDEN' ? 403 : error.code === 'NOT_FOUND' ? 404 : error.code === 'SERVICE_UNAVAILABLE' ? 503 : 412 })
+      return data(
+        { error: error.message },
+        { status: error.code === 'FORBIDDEN' ? 403 : error.code === 'NOT_FOUND' ? 404 : error.code === 'SERVICE_UNAVAILABLE' ? 503 : 412 },
+      )
     }
     throw error
   }
@@ -323,9 +326,15 @@ export default function ManageEvent() {
               <tr>
                 <th scope="col">Ticket type</th>
                 <th scope="col">Price</th>
-                <th scope="col" className="manage__number">Sold</th>
-                <th scope="col" className="manage__number">Held</th>
-                <th scope="col" className="manage__number">Left</th>
+                <th scope="col" className="manage__number">
+                  Sold
+                </th>
+                <th scope="col" className="manage__number">
+                  Held
+                </th>
+                <th scope="col" className="manage__number">
+                  Left
+                </th>
               </tr>
             </thead>
             <tbody>

@@ -7,8 +7,8 @@ import { z } from 'zod'
 import { CancelEventInputSchema } from '../../server/orders/schemas'
 import { ErrorList } from '../components/forms'
 import { callerFor } from '../lib/caller.server'
-import { dateTimeFormat } from '../lib/intl-formats'
 import { formatAmount, pickLocale } from '../lib/event-presentation'
+import { dateTimeFormat } from '../lib/intl-formats'
 import { notFoundAs404 } from '../lib/manage-event.server'
 import { requireUser } from '../lib/session.server'
 import manageCss from '../styles/manage-event.css?url'
@@ -90,9 +90,13 @@ export default function CancelEvent() {
         <h2 id="what-happens">What happens</h2>
         <ul>
           <li>The public page says the event is cancelled, with your message, and takes no more registrations.</li>
-          {confirmed > 0 ? <li>{`${confirmed} ${confirmed === 1 ? 'order is' : 'orders are'} cancelled and ${confirmed === 1 ? 'its tickets' : 'their tickets'} void.`}</li> : null}
+          {confirmed > 0 ? (
+            <li>{`${confirmed} ${confirmed === 1 ? 'order is' : 'orders are'} cancelled and ${confirmed === 1 ? 'its tickets' : 'their tickets'} void.`}</li>
+          ) : null}
           {toRefund ? <li>{`Paid orders are refunded in full through Stripe: ${toRefund}.`}</li> : null}
-          {pending > 0 ? <li>{`${pending} ${pending === 1 ? 'order' : 'orders'} waiting for payment ${pending === 1 ? 'is' : 'are'} cancelled; nothing is charged.`}</li> : null}
+          {pending > 0 ? (
+            <li>{`${pending} ${pending === 1 ? 'order' : 'orders'} waiting for payment ${pending === 1 ? 'is' : 'are'} cancelled; nothing is charged.`}</li>
+          ) : null}
           {confirmed > 0 ? <li>Every attendee gets an e-mail with your message.</li> : <li>Nobody has registered yet.</li>}
           <li>It cannot be undone.</li>
         </ul>

@@ -6,13 +6,13 @@ import { useRef } from 'react'
 import { CheckInFormSchema } from '../../server/orders/check-in'
 import { CameraScanner } from '../components/camera-scanner'
 import { ErrorList, Field } from '../components/forms'
-import checkInCss from '../styles/check-in.css?url'
 import { callerFor } from '../lib/caller.server'
 import { admittedOutcome, type CheckInOutcome, refusedOutcome } from '../lib/check-in.server'
 import { pickLocale } from '../lib/event-presentation'
 import { dateTimeFormat } from '../lib/intl-formats'
 import { ownEvent } from '../lib/own-event.server'
 import { requireUser } from '../lib/session.server'
+import checkInCss from '../styles/check-in.css?url'
 
 /*
  * `$eventId_`: not drawn inside the organizer's event page (`events.$eventId`), a page of its own at
@@ -36,8 +36,7 @@ async function theirEvent(args: LoaderFunctionArgs | ActionFunctionArgs) {
 }
 
 /** A check-in changes nothing the page's loader shows: one request per scan at a busy door, not two. */
-export const shouldRevalidate: ShouldRevalidateFunction = ({ formMethod, defaultShouldRevalidate }) =>
-  formMethod === 'POST' ? false : defaultShouldRevalidate
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formMethod, defaultShouldRevalidate }) => (formMethod === 'POST' ? false : defaultShouldRevalidate)
 
 export async function loader(args: LoaderFunctionArgs) {
   const { event, locale } = await theirEvent(args)

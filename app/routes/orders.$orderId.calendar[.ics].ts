@@ -16,7 +16,7 @@ export async function loader(args: LoaderFunctionArgs) {
     // Without an end the calendar shows the start only; an hour is what calendars assume too.
     end: (order.event.endsAt ?? new Date(order.event.startsAt.getTime() + 3_600_000)).getTime(),
     endInputType: 'utc',
-    location: venue ? [venue.name, venue.address, venue.city].join(', ') : order.onlineUrl ?? undefined,
+    location: venue ? [venue.name, venue.address, venue.city].join(', ') : (order.onlineUrl ?? undefined),
     url: orderUrl,
     description: [`Your tickets: ${orderUrl}`, order.onlineUrl ? `Join online: ${order.onlineUrl}` : null].filter(Boolean).join('\n'),
   })

@@ -1,10 +1,10 @@
 import type { HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { useEffect } from 'react'
 import { Link, useLoaderData, useRevalidator } from '@remix-run/react'
-import ordersCss from '../styles/orders.css?url'
+import { useEffect } from 'react'
 import { pickLocale, presentEvent, venueFrom } from '../lib/event-presentation'
 import { loadOrder, qrSvgOf, withKey } from '../lib/order-page.server'
 import { orderStatusLabels } from '../lib/order-status'
+import ordersCss from '../styles/orders.css?url'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: ordersCss }]
 
@@ -25,10 +25,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export async function loader(args: LoaderFunctionArgs) {
   const { order, key } = await loadOrder(args)
   const locale = pickLocale(args.request.headers.get('accept-language'))
-  const event = presentEvent(
-    { ...order.event, venue: venueFrom(order.event.venue), tiers: [] },
-    { locale },
-  )
+  const event = presentEvent({ ...order.event, venue: venueFrom(order.event.venue), tiers: [] }, { locale })
   return {
     id: order.id,
     status: order.status,
@@ -38,9 +35,7 @@ export async function loader(args: LoaderFunctionArgs) {
     buyerEmail: order.buyerEmail,
     event: { title: event.title, slug: order.event.slug, when: event.when, place: event.place },
     onlineUrl: order.onlineUrl,
-    tickets: await Promise.all(
-      order.tickets.map(async (ticket) => ({ ...ticket, qrSvg: await qrSvgOf(ticket.code) })),
-    ),
+    tickets: await Promise.all(order.tickets.map(async (ticket) => ({ ...ticket, qrSvg: await qrSvgOf(ticket.code) }))),
     calendarHref: withKey(`/orders/${order.id}/calendar.ics`, key),
     payHref: withKey(`/orders/${order.id}/pay`, key),
   }
@@ -77,9 +72,7 @@ export default function OrderPage() {
         </p>
       ) : null}
       <h1>{order.event.title}</h1>
-      <p>
-        {`${order.buyerName} · ${order.buyerEmail}`}
-      </p>
+      <p>{`${order.buyerName} · ${order.buyerEmail}`}</p>
       <section className="card order-page__facts" aria-label="Date and place">
         <p>
           <time dateTime={when.startIso}>{`${when.startDate}, ${when.startTime}`}</time>

@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { callerFor } from '../lib/caller.server'
-import { dateTimeFormat } from '../lib/intl-formats'
 import { pickLocale } from '../lib/event-presentation'
+import { dateTimeFormat } from '../lib/intl-formats'
 import { orderStatusLabels } from '../lib/order-status'
 import { requireUser } from '../lib/session.server'
 

@@ -1,14 +1,14 @@
 import { getFormProps, type Submission, useForm } from '@conform-to/react'
 import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
-import type { z } from 'zod'
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
+import type { z } from 'zod'
+import { safeRedirect } from '../../server/auth/safe-redirect'
 import { MagicLinkSchema, SignInSchema } from '../../server/auth/schemas'
 import { ErrorList, Field } from '../components/forms'
 import { callerFor } from '../lib/caller.server'
-import { forwardActionHeaders } from '../lib/headers'
 import { replyWithError } from '../lib/form-errors.server'
-import { safeRedirect } from '../../server/auth/safe-redirect'
+import { forwardActionHeaders } from '../lib/headers'
 import { getUser } from '../lib/session.server'
 
 export const meta: MetaFunction = () => [{ title: 'Sign in · Event Wizard' }]
@@ -78,12 +78,7 @@ export default function SignIn() {
         <input type="hidden" name="redirectTo" value={searchParams.get('redirectTo') ?? '/'} />
         <ErrorList id={form.errorId} errors={form.errors} />
         <Field label="E-mail" type="email" field={fields.email} inputProps={{ autoComplete: 'email' }} />
-        <Field
-          label="Password"
-          type="password"
-          field={fields.password}
-          inputProps={{ autoComplete: 'current-password', required: false }}
-        />
+        <Field label="Password" type="password" field={fields.password} inputProps={{ autoComplete: 'current-password', required: false }} />
         <div className="actions">
           <button type="submit" name="intent" value="password" className="button button--primary" disabled={busy}>
             Sign in

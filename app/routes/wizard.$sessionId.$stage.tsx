@@ -1,35 +1,28 @@
 import { getFormProps, parse, type Submission, type SubmissionResult, useForm } from '@conform-to/react'
-import {
-  type ActionFunctionArgs,
-  data,
-  type LinksFunction,
-  type LoaderFunctionArgs,
-  type MetaFunction,
-  redirect,
-} from '@remix-run/node'
+import { type ActionFunctionArgs, data, type LinksFunction, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from '@remix-run/react'
+import { TRPCError } from '@trpc/server'
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { z } from 'zod'
-import { TRPCError } from '@trpc/server'
+import { DomainError, type FieldIssue } from '../../server/errors'
+import { type StageId, stageAfter, stageIds } from '../../server/wizard/stages'
 import { Assistant } from '../components/copilot/assistant'
+import { eventPageStylesheet } from '../components/event-page'
 import { ErrorList } from '../components/forms'
 import { AutosaveStatus, useAutosave } from '../components/wizard/autosave'
 import { useInlineValidation } from '../components/wizard/inline-validation'
 import { ProgressBar } from '../components/wizard/progress-bar'
-import { type StageForm, StageFields } from '../components/wizard/stage-fields'
+import { StageFields, type StageForm } from '../components/wizard/stage-fields'
 import { stageTitles } from '../components/wizard/stage-titles'
 import { Stepper } from '../components/wizard/stepper'
+import { pickLocale } from '../lib/event-presentation'
 import { procedureErrorReply } from '../lib/form-errors.server'
 import { forwardActionHeaders } from '../lib/headers'
+import { ownEvent } from '../lib/own-event.server'
+import { previewOf } from '../lib/review-preview.server'
 import { checkStageForm, errorsByField, formDefaults, formToPatch, issuesOfEnteredFields } from '../lib/stage-form'
 import { stageOptions } from '../lib/stage-options.server'
-import { eventPageStylesheet } from '../components/event-page'
-import { pickLocale } from '../lib/event-presentation'
-import { previewOf } from '../lib/review-preview.server'
-import { ownEvent } from '../lib/own-event.server'
 import { eventZoneOf, loadWizard, stagePath } from '../lib/wizard-route.server'
-import { DomainError, type FieldIssue } from '../../server/errors'
-import { type StageId, stageAfter, stageIds } from '../../server/wizard/stages'
 import wizardStyles from '../styles/wizard.css?url'
 
 export const headers = forwardActionHeaders
@@ -42,7 +35,8 @@ export const meta: MetaFunction<typeof loader> = ({ data: loaded }) => [
 
 export async function loader(args: LoaderFunctionArgs) {
   const { caller, state, stage, claims } = await loadWizard(args)
-  if (state.status === 'completed') throw redirect(state.editsEventId ? editedEventPath(state.editsEventId, 'changes-published') : await publishedPlaceOf(caller, state.eventId))
+  if (state.status === 'completed')
+    throw redirect(state.editsEventId ? editedEventPath(state.editsEventId, 'changes-published') : await publishedPlaceOf(caller, state.eventId))
   // The address always shows the current stage; moving between stages is a transition (a POST).
   if (stage !== state.currentStage) throw redirect(stagePath(state.sessionId, state.currentStage))
   const zone = eventZoneOf(state.data)
@@ -75,10 +69,7 @@ async function publishedPlaceOf(caller: Awaited<ReturnType<typeof loadWizard>>['
 const editedEventPath = (eventId: string, done: 'changes-published' | 'changes-discarded') => `/events/${eventId}?${new URLSearchParams({ done })}`
 
 /** The stage page's buttons, Conform's own (add or remove a tier) aside: anything else is refused. */
-const IntentSchema = z.union([
-  z.enum(['save', 'continue', 'back', 'skip', 'publish', 'payouts', 'discard']),
-  z.templateLiteral(['goto:', z.enum(stageIds)]),
-])
+const IntentSchema = z.union([z.enum(['save', 'continue', 'back', 'skip', 'publish', 'payouts', 'discard']), z.templateLiteral(['goto:', z.enum(stageIds)])])
 type Intent = z.infer<typeof IntentSchema>
 
 export async function action(args: ActionFunctionArgs) {
@@ -234,9 +225,7 @@ function StageEditor({ assistantSlot }: { assistantSlot: (element: HTMLElement |
   // on the way to another stage of this wizard (the assistant moved on): this stage is closed by then.
   const { flush } = autosave
   const leaving =
-    navigation.state === 'loading' &&
-    navigation.formMethod === undefined &&
-    !navigation.location.pathname.startsWith(`/wizard/${state.sessionId}/`)
+    navigation.state === 'loading' && navigation.formMethod === undefined && !navigation.location.pathname.startsWith(`/wizard/${state.sessionId}/`)
   useEffect(() => {
     if (leaving) flush()
   }, [leaving, flush])
@@ -298,7 +287,14 @@ function StageEditor({ assistantSlot }: { assistantSlot: (element: HTMLElement |
           />
           <div className="actions wizard__actions">
             {index > 0 ? (
-              <button type="submit" name="intent" value="back" className={`button${payoutsBlocked && !paymentsConfigured ? ' button--primary' : ''}`} disabled={busy} formNoValidate>
+              <button
+                type="submit"
+                name="intent"
+                value="back"
+                className={`button${payoutsBlocked && !paymentsConfigured ? ' button--primary' : ''}`}
+                disabled={busy}
+                formNoValidate
+              >
                 {payoutsBlocked && !paymentsConfigured ? 'Back to tickets' : 'Back'}
               </button>
             ) : null}

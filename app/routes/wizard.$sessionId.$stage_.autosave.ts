@@ -26,4 +26,3 @@ export async function action(args: ActionFunctionArgs) {
     throw error
   }
 }
-

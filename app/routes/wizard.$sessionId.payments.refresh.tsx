@@ -1,6 +1,6 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
-import { useEffect, useRef } from 'react'
 import { TRPCError } from '@trpc/server'
+import { useEffect, useRef } from 'react'
 import { rereadAccount } from '../lib/payments.server'
 import { requireWizard, stagePath } from '../lib/wizard-route.server'
 

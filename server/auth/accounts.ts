@@ -63,10 +63,7 @@ export async function signIn(app: AppContext, request: AuthRequest, input: SignI
     return signedIn
   } catch (error) {
     if (error instanceof DomainError && error.code === 'UNAUTHORIZED') {
-      await Promise.all([
-        rateLimits.authFailuresPerAccountFromIp.penalty(accountFromIp),
-        rateLimits.authFailuresPerAccount.penalty(account),
-      ])
+      await Promise.all([rateLimits.authFailuresPerAccountFromIp.penalty(accountFromIp), rateLimits.authFailuresPerAccount.penalty(account)])
     }
     throw error
   }
@@ -113,11 +110,7 @@ export async function sendSignInLink(app: AppContext, request: AuthRequest, emai
 }
 
 /** Supabase only: turns the link's token hash (or PKCE code) into a session in cookies. */
-export async function confirmSignInLink(
-  app: AppContext,
-  request: AuthRequest,
-  link: { tokenHash?: string | null; code?: string | null },
-): Promise<void> {
+export async function confirmSignInLink(app: AppContext, request: AuthRequest, link: { tokenHash?: string | null; code?: string | null }): Promise<void> {
   if (app.config.AUTH_MODE !== 'supabase') throw new DomainError('NOT_FOUND', 'This sign-in link was not found.')
   const supabase = supabaseFor(app, request)
   const { error } = link.code
@@ -132,8 +125,7 @@ async function startLocalSession(app: AppContext, request: AuthRequest, user: Se
   return session
 }
 
-const supabaseFor = (app: AppContext, request: AuthRequest) =>
-  createSupabaseServerClient(app.config, request.cookieHeader, request.setCookie)
+const supabaseFor = (app: AppContext, request: AuthRequest) => createSupabaseServerClient(app.config, request.cookieHeader, request.setCookie)
 
 /** Supabase's answers in our words; its own messages stay in the log. */
 function supabaseError(error: { status?: number; code?: string; message?: string } | null, action: string): Error {

@@ -1,8 +1,8 @@
-import { databaseUnavailableError } from '../errors'
 import { createRemoteJWKSet, errors, type JWTVerifyGetKey, jwtVerify } from 'jose'
 import type { Claims } from '../../db/rls'
 import type { Config } from '../config'
-import type { SessionCookie } from './session-cookie'
+import type { SessionCookie } from '../cookies/session-cookie'
+import { databaseUnavailableError } from '../errors'
 import { createSupabaseServerClient } from './supabase'
 
 export interface AuthenticatedClaims extends Claims {
@@ -28,10 +28,7 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
  * accepted. A correctly signed token for any other role (service_role, postgres) is refused — the
  * service role is never reachable from a request.
  */
-function createTokenVerifier(
-  key: Promise<CryptoKey> | JWTVerifyGetKey,
-  options: { algorithms: string[]; issuer: string },
-): TokenVerifier {
+function createTokenVerifier(key: Promise<CryptoKey> | JWTVerifyGetKey, options: { algorithms: string[]; issuer: string }): TokenVerifier {
   return rememberingVerified(async (token) => {
     try {
       const { payload } =
@@ -77,8 +74,7 @@ function rememberingVerified(verify: TokenVerifier): TokenVerifier {
 }
 
 /** An HS256 secret as a key, imported once: jose imports a raw secret again for every token. */
-const hs256Key = (secret: string) =>
-  crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify'])
+const hs256Key = (secret: string) => crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify'])
 
 export function createLocalTokenVerifier(options: { secret: string; issuer: string }): TokenVerifier {
   return createTokenVerifier(hs256Key(options.secret), { algorithms: ['HS256'], issuer: options.issuer })

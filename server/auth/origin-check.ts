@@ -30,7 +30,9 @@ export function checkOrigin(config: Pick<Config, 'APP_URL' | 'CORS_ORIGINS'>): R
       res
         .status(403)
         .type('text/plain')
-        .send('This request was sent to another Host than its Origin and was refused. A proxy in front of the app must keep the Host header or send X-Forwarded-Host.')
+        .send(
+          'This request was sent to another Host than its Origin and was refused. A proxy in front of the app must keep the Host header or send X-Forwarded-Host.',
+        )
       return
     }
     next()

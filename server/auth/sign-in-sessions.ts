@@ -14,9 +14,7 @@ const asAccount = (userId: string): Claims => ({ role: 'authenticated', sub: use
 
 /** Starts a session for an account whose password was just checked; returns its id. */
 export async function startSignInSession(db: Database, userId: string, expiresAt: Date): Promise<string> {
-  const [session] = await withRls(db, asAccount(userId), (tx) =>
-    tx.insert(authSessions).values({ userId, expiresAt }).returning({ id: authSessions.id }),
-  )
+  const [session] = await withRls(db, asAccount(userId), (tx) => tx.insert(authSessions).values({ userId, expiresAt }).returning({ id: authSessions.id }))
   if (!session) throw new Error('sign-in session not started')
   return session.id
 }
@@ -26,7 +24,10 @@ export async function renewSignInSession(db: Database, claims: AuthenticatedClai
   const sid = sessionIdOf(claims)
   if (!sid) return
   await withRls(db, claims, (tx) =>
-    tx.update(authSessions).set({ expiresAt }).where(and(eq(authSessions.id, sid), isNull(authSessions.revokedAt))),
+    tx
+      .update(authSessions)
+      .set({ expiresAt })
+      .where(and(eq(authSessions.id, sid), isNull(authSessions.revokedAt))),
   )
 }
 
@@ -35,14 +36,16 @@ export async function endSignInSession(db: Database, claims: AuthenticatedClaims
   const sid = sessionIdOf(claims)
   if (!sid) return
   await withRls(db, claims, (tx) =>
-    tx.update(authSessions).set({ revokedAt: now }).where(and(eq(authSessions.id, sid), isNull(authSessions.revokedAt))),
+    tx
+      .update(authSessions)
+      .set({ revokedAt: now })
+      .where(and(eq(authSessions.id, sid), isNull(authSessions.revokedAt))),
   )
 }
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
-export const sessionIdOf = (claims: Claims): string | null =>
-  typeof claims.sid === 'string' && uuidPattern.test(claims.sid) ? claims.sid : null
+export const sessionIdOf = (claims: Claims): string | null => (typeof claims.sid === 'string' && uuidPattern.test(claims.sid) ? claims.sid : null)
 
 /**
  * How long an instance answers "still signed in" from memory (DESIGN.md: at most 30 s). An ended

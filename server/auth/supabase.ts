@@ -36,5 +36,4 @@ export function createSupabaseServerClient(
 }
 
 /** Whether a request carries Supabase's session cookie (`sb-<project>-auth-token`, maybe chunked). */
-export const hasSupabaseSessionCookie = (cookieHeader: string | null) =>
-  /(?:^|;\s*)sb-[^=]+-auth-token(?:\.\d+)?=/.test(cookieHeader ?? '')
+export const hasSupabaseSessionCookie = (cookieHeader: string | null) => /(?:^|;\s*)sb-[^=]+-auth-token(?:\.\d+)?=/.test(cookieHeader ?? '')

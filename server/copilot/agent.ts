@@ -1,6 +1,6 @@
 import { BuiltInAgent } from '@copilotkit/runtime/v2'
-import type { CopilotModel } from './model'
 import { copilotPrompt } from './instructions'
+import type { CopilotModel } from './model'
 import { hideModelErrors } from './model-errors'
 import { browserToolsByStage } from './tool-names'
 import { type WizardToolContext, wizardTools } from './tools'
@@ -17,7 +17,10 @@ export function wizardAgent(model: CopilotModel, context: WizardToolContext, now
     prompt: copilotPrompt(context.state, now.toISOString().slice(0, 10)),
   })
   agent.use(
-    keepToStageTools(tools.map((tool) => tool.name), browserToolsByStage[context.state.currentStage]),
+    keepToStageTools(
+      tools.map((tool) => tool.name),
+      browserToolsByStage[context.state.currentStage],
+    ),
     hideModelErrors(context.logger),
   )
   return agent

@@ -1,5 +1,5 @@
-import type { AppLoadContext } from '@remix-run/node'
 import { CopilotRuntime, createCopilotRuntimeHandler } from '@copilotkit/runtime/v2'
+import type { AppLoadContext } from '@remix-run/node'
 import { TRPCError } from '@trpc/server'
 import type { RateLimiterAbstract } from 'rate-limiter-flexible'
 import { consumePoint } from '../auth/rate-limits'

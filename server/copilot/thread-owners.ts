@@ -17,10 +17,7 @@ export const MAX_THREAD_ID_LENGTH = 200
 export async function claimThread(db: Database, claims: AuthenticatedClaims, threadId: string, sessionId: string): Promise<boolean> {
   return withRls(db, claims, async (tx) => {
     await tx.insert(copilotThreads).values({ threadId, userId: claims.sub, sessionId }).onConflictDoNothing()
-    const [thread] = await tx
-      .select({ sessionId: copilotThreads.sessionId })
-      .from(copilotThreads)
-      .where(eq(copilotThreads.threadId, threadId))
+    const [thread] = await tx.select({ sessionId: copilotThreads.sessionId }).from(copilotThreads).where(eq(copilotThreads.threadId, threadId))
     return thread?.sessionId === sessionId
   })
 }

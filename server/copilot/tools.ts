@@ -1,6 +1,6 @@
 import { defineTool } from '@copilotkit/runtime/v2'
 import { TRPCError } from '@trpc/server'
-import { z, ZodError } from 'zod'
+import { ZodError, z } from 'zod'
 import { DomainError, type FieldIssue } from '../errors'
 import type { Logger } from '../logger'
 import { zodIssues } from '../trpc/init'
@@ -95,19 +95,20 @@ function saveTool(stage: StageId, name: string, description: string, context: Wi
     name,
     description,
     parameters: stageParameters(stage),
-    execute: (fields: unknown) => queue(async () => {
-      try {
-        context.state = await context.caller.wizard.merge({
-          sessionId: context.state.sessionId,
-          stage,
-          data: fields as Record<string, unknown>,
-          validate: 'strict',
-        })
-        return { ok: true, saved: stage, progress: `${context.state.progress.percentage}%`, nextStage: stageAfter(stage) }
-      } catch (error) {
-        return refusal(error, context.logger)
-      }
-    }),
+    execute: (fields: unknown) =>
+      queue(async () => {
+        try {
+          context.state = await context.caller.wizard.merge({
+            sessionId: context.state.sessionId,
+            stage,
+            data: fields as Record<string, unknown>,
+            validate: 'strict',
+          })
+          return { ok: true, saved: stage, progress: `${context.state.progress.percentage}%`, nextStage: stageAfter(stage) }
+        } catch (error) {
+          return refusal(error, context.logger)
+        }
+      }),
   })
 }
 
@@ -119,8 +120,7 @@ const saveDescriptions: Record<Exclude<StageId, 'paymentSetup' | 'reviewPublish'
     'Save where the event happens: mode physical, virtual or hybrid; a venue (name, address, city, ISO country code such as FR) for physical and hybrid; an online link (https) for virtual and hybrid.',
   ticketSetup:
     'Save the ticket tiers (the whole list replaces the stored one): each with a name, a price in the smallest currency unit (cents; 0 for free), an ISO currency code such as EUR and a quantity. All tiers use one currency.',
-  sponsorsMedia:
-    'Save the cover image (https URL) and sponsors (name, optional https url, logoUrl and level), or skipped: true when the organizer has none.',
+  sponsorsMedia: 'Save the cover image (https URL) and sponsors (name, optional https url, logoUrl and level), or skipped: true when the organizer has none.',
 }
 
 /** The tools of one run: the current stage's, and the wizard's own. The stage decides; nothing the browser sends does. */
@@ -134,16 +134,17 @@ export function wizardTools(context: WizardToolContext): ToolDefinition[] {
       defineTool({
         name: stageToolNames.paymentSetup,
         description:
-          "Start (or resume) Stripe onboarding so the organizer can be paid for paid tickets. Returns a link the organizer must open themselves; Stripe brings them back to the wizard.",
+          'Start (or resume) Stripe onboarding so the organizer can be paid for paid tickets. Returns a link the organizer must open themselves; Stripe brings them back to the wizard.',
         parameters: noParameters,
-        execute: () => queue(async () => {
-          try {
-            const { url } = await context.caller.payments.startOnboarding({ sessionId: context.state.sessionId })
-            return { ok: true, onboardingUrl: url, tell: 'Show the organizer this link; only they can complete Stripe onboarding.' }
-          } catch (error) {
-            return refusal(error, context.logger)
-          }
-        }),
+        execute: () =>
+          queue(async () => {
+            try {
+              const { url } = await context.caller.payments.startOnboarding({ sessionId: context.state.sessionId })
+              return { ok: true, onboardingUrl: url, tell: 'Show the organizer this link; only they can complete Stripe onboarding.' }
+            } catch (error) {
+              return refusal(error, context.logger)
+            }
+          }),
       }),
     )
   } else if (stageTool !== null && stage !== 'reviewPublish') {
@@ -154,21 +155,20 @@ export function wizardTools(context: WizardToolContext): ToolDefinition[] {
       name: 'getWizardState',
       description: 'Read where the wizard stands: the current stage, its saved fields, progress, and what is missing in every stage.',
       parameters: noParameters,
-      execute: () => queue(async () => {
-        try {
-          context.state = await context.caller.wizard.get({ sessionId: context.state.sessionId })
-          return { ok: true, ...wizardSummary(context.state) }
-        } catch (error) {
-          return refusal(error, context.logger)
-        }
-      }),
+      execute: () =>
+        queue(async () => {
+          try {
+            context.state = await context.caller.wizard.get({ sessionId: context.state.sessionId })
+            return { ok: true, ...wizardSummary(context.state) }
+          } catch (error) {
+            return refusal(error, context.logger)
+          }
+        }),
     }),
     defineTool({
       name: 'goToStage',
       description: `Move the organizer to another stage: any earlier or already reached stage, or a later one once every stage before it is complete. Stages: ${stageIds.join(', ')}.`,
-      parameters: describedBy(
-        z.toJSONSchema(z.object({ stage: z.enum(stageIds) }), { io: 'input', target: 'draft-7' }),
-      ),
+      parameters: describedBy(z.toJSONSchema(z.object({ stage: z.enum(stageIds) }), { io: 'input', target: 'draft-7' })),
       execute: (args: unknown) => queue(() => moveTo(context, (args as { stage?: unknown } | null)?.stage)),
     }),
     defineTool({

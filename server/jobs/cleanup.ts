@@ -21,10 +21,7 @@ export interface CleanupResult {
  */
 export async function cleanupExpiredSessions(db: Database, at: Date): Promise<CleanupResult | null> {
   return asServiceRole(db, async (tx) => {
-    const [lock] = await queryRows<{ locked: boolean }>(
-      tx,
-      sql`select pg_try_advisory_xact_lock(hashtext('event_wizard.cleanup')) as locked`,
-    )
+    const [lock] = await queryRows<{ locked: boolean }>(tx, sql`select pg_try_advisory_xact_lock(hashtext('event_wizard.cleanup')) as locked`)
     if (!lock?.locked) return null
     const [row] = await queryRows<{ expired_sessions: number; deleted_sessions: number; pruned_actions: number }>(
       tx,

@@ -89,7 +89,12 @@ async function claimDue(deps: MailWorkerDeps): Promise<ClaimedEmail[]> {
         attempts: emailOutbox.attempts,
       })
       .from(emailOutbox)
-      .where(inArray(emailOutbox.id, claimed.map((row) => row.id)))
+      .where(
+        inArray(
+          emailOutbox.id,
+          claimed.map((row) => row.id),
+        ),
+      )
       .orderBy(emailOutbox.createdAt)
   })
 }

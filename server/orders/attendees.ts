@@ -32,10 +32,7 @@ function attendeesOf(eventId: string, search: string | undefined): SQL | undefin
   const ofEvent = eq(tickets.eventId, eventId)
   if (!search) return ofEvent
   const pattern = `%${escapeLike(search)}%`
-  return and(
-    ofEvent,
-    or(ilike(tickets.holderName, pattern), ilike(orders.buyerName, pattern), ilike(orders.buyerEmail, pattern), ilike(tickets.code, pattern)),
-  )
+  return and(ofEvent, or(ilike(tickets.holderName, pattern), ilike(orders.buyerName, pattern), ilike(orders.buyerEmail, pattern), ilike(tickets.code, pattern)))
 }
 
 /** Tickets in the order they were issued; the id breaks ties (one order's tickets share a moment). */
@@ -75,7 +72,14 @@ export async function eventAttendees(deps: AttendeeDeps, claims: AuthenticatedCl
       .limit(input.limit)
       .offset((input.page - 1) * input.limit)
     const total = counted?.total ?? 0
-    return { attendees: rows.map(withoutPosition), total, page: input.page, pageSize: input.limit, pageCount: Math.max(1, Math.ceil(total / input.limit)), search: search ?? null }
+    return {
+      attendees: rows.map(withoutPosition),
+      total,
+      page: input.page,
+      pageSize: input.limit,
+      pageCount: Math.max(1, Math.ceil(total / input.limit)),
+      search: search ?? null,
+    }
   })
 }
 
@@ -98,9 +102,7 @@ export async function* attendeeBatches(deps: AttendeeDeps, claims: Authenticated
   for (;;) {
     const rows = await withRls(deps.db, claims, async (tx) => {
       if (!after) await eventOfItsPeople(tx, eventId)
-      const next = after
-        ? sql`(${tickets.createdAt}, ${tickets.id}) > ((${after.issuedAt}::timestamp at time zone 'UTC'), ${after.ticketId}::uuid)`
-        : undefined
+      const next = after ? sql`(${tickets.createdAt}, ${tickets.id}) > ((${after.issuedAt}::timestamp at time zone 'UTC'), ${after.ticketId}::uuid)` : undefined
       return fromTickets(tx)
         .where(and(eq(tickets.eventId, eventId), next))
         .orderBy(...issueOrder)

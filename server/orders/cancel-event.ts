@@ -2,15 +2,14 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import { queryRows } from '../../db/client'
 import { asServiceRole, withRls } from '../../db/rls'
 import { events, myEventsView, orders } from '../../db/schema'
-import type { Logger } from '../logger'
 import { notFound } from '../errors'
+import type { Logger } from '../logger'
 import { queueEmail } from '../mail/outbox'
 import { type Actor, audited } from '../wizard/audit'
 import { assertMayChangeEvent } from '../wizard/event-access'
 import type { OrderDeps } from './deps'
-import { type CancelEventInput, CancelEventInputSchema } from './schemas'
 import { expireCheckout, giveOrderBack } from './refund-order'
-
+import { type CancelEventInput, CancelEventInputSchema } from './schemas'
 
 /** Orders wound down within the organizer's request; a bigger event is finished by the sweeper. */
 export const WIND_DOWN_IN_REQUEST = 50

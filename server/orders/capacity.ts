@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm'
 import type { Transaction } from '../../db/client'
-import { eventTicketTiers, events } from '../../db/schema'
+import { events, eventTicketTiers } from '../../db/schema'
 import { DomainError } from '../errors'
 
 /** Seats of one tier in an order: what reserving, releasing and issuing tickets need of it. */
@@ -38,7 +38,11 @@ export async function reserveSeats(tx: Transaction, eventId: string, lines: Seat
     .set({ reserved: sql`${events.reserved} + ${seats}` })
     .where(and(eq(events.id, eventId), sql`(${events.capacity} is null or ${events.reserved} + ${seats} <= ${events.capacity})`))
     .returning({ id: events.id })
-  if (!event) throw soldOut(lines.map((line) => line.tier.name), 'the event has no more seats')
+  if (!event)
+    throw soldOut(
+      lines.map((line) => line.tier.name),
+      'the event has no more seats',
+    )
 }
 
 function soldOut(tierNames: string[], reason: string): DomainError {

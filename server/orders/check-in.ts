@@ -50,11 +50,7 @@ export const UNPAID_TICKET = 'This ticket’s order is not confirmed: its paymen
  * confirmed order not checked in yet, so two scans of one code at once admit it once; when it admits
  * nothing, the ticket is read to say why: unknown, void, unpaid, or checked in already (when, by whom).
  */
-export async function checkInTicket(
-  deps: Pick<OrderDeps, 'db' | 'now'>,
-  claims: AuthenticatedClaims,
-  input: CheckInInput,
-): Promise<CheckInResult> {
+export async function checkInTicket(deps: Pick<OrderDeps, 'db' | 'now'>, claims: AuthenticatedClaims, input: CheckInInput): Promise<CheckInResult> {
   const parsed = CheckInInputSchema.safeParse(input)
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }))
@@ -71,7 +67,12 @@ export async function checkInTicket(
           ofThisEvent,
           eq(tickets.status, 'valid'),
           isNull(tickets.checkedInAt),
-          exists(tx.select({ one: sql`1` }).from(orders).where(and(eq(orders.id, tickets.orderId), eq(orders.status, 'confirmed')))),
+          exists(
+            tx
+              .select({ one: sql`1` })
+              .from(orders)
+              .where(and(eq(orders.id, tickets.orderId), eq(orders.status, 'confirmed'))),
+          ),
         ),
       )
       .returning({ id: tickets.id })
@@ -120,8 +121,6 @@ export async function checkInTicket(
  */
 async function emailOf(deps: Pick<OrderDeps, 'db'>, claims: AuthenticatedClaims, userId: string): Promise<string | null> {
   if (userId === claims.sub && typeof claims.email === 'string') return claims.email
-  const [account] = await asServiceRole(deps.db, (tx) =>
-    queryRows<{ email: string | null }>(tx, sql`select email from auth.users where id = ${userId}`),
-  )
+  const [account] = await asServiceRole(deps.db, (tx) => queryRows<{ email: string | null }>(tx, sql`select email from auth.users where id = ${userId}`))
   return account?.email ?? null
 }

@@ -5,8 +5,8 @@ import { orders } from '../../db/schema'
 import { DomainError } from '../errors'
 import { reserveSeats } from './capacity'
 import { issueTicketsAndConfirmation } from './confirm-order'
-import { linesOfOrder, releaseOrder } from './release'
 import { refundPayment } from './refund-payment'
+import { linesOfOrder, releaseOrder } from './release'
 
 /**
  * What Stripe's Checkout and refund events do to orders, inside the webhook's transaction (the event's

@@ -7,7 +7,14 @@ import { DomainError } from '../errors'
  * people: "Charge ch_… has already been refunded").
  */
 export function paymentServiceError(error: unknown, outcome: string): DomainError {
-  if (error instanceof Stripe.errors.StripeError && !(error instanceof Stripe.errors.StripeConnectionError || error instanceof Stripe.errors.StripeAPIError || error instanceof Stripe.errors.StripeRateLimitError)) {
+  if (
+    error instanceof Stripe.errors.StripeError &&
+    !(
+      error instanceof Stripe.errors.StripeConnectionError ||
+      error instanceof Stripe.errors.StripeAPIError ||
+      error instanceof Stripe.errors.StripeRateLimitError
+    )
+  ) {
     return new DomainError('PRECONDITION_FAILED', `The payment service refused: ${error.message} ${outcome}.`, { cause: error })
   }
   return new DomainError('SERVICE_UNAVAILABLE', `The payment service is not answering right now. ${outcome}: please try again in a moment.`, {

@@ -3,13 +3,13 @@ import { and, eq, inArray, isNull } from 'drizzle-orm'
 import type { Transaction } from '../../db/client'
 import { pgConstraint, pgErrorCode, pgErrorCodes } from '../../db/errors'
 import { asServiceRole } from '../../db/rls'
-import { eventTicketTiers, events, orderItems, orders, type OrderStatus, paymentAccounts } from '../../db/schema'
+import { events, eventTicketTiers, type OrderStatus, orderItems, orders, paymentAccounts } from '../../db/schema'
 import { DomainError, notFound } from '../errors'
 import { accessKeyOf, hashAccessKey } from './access-keys'
 import { reserveSeats } from './capacity'
+import { applicationFeeOf, checkoutUrlOf, HOLD_MS, type OrderToPay, startCheckout } from './checkout'
 import { issueTicketsAndConfirmation } from './confirm-order'
 import type { OrderDeps } from './deps'
-import { applicationFeeOf, checkoutUrlOf, HOLD_MS, type OrderToPay, startCheckout } from './checkout'
 import { checkOrder, type PaymentReadiness } from './rules'
 import type { PlaceOrderInput } from './schemas'
 
@@ -82,7 +82,15 @@ async function placeInTransaction(tx: Transaction, deps: OrderDeps, input: Place
   const tiers = await tx
     .select()
     .from(eventTicketTiers)
-    .where(and(eq(eventTicketTiers.eventId, event.id), inArray(eventTicketTiers.id, input.items.map((item) => item.tierId))))
+    .where(
+      and(
+        eq(eventTicketTiers.eventId, event.id),
+        inArray(
+          eventTicketTiers.id,
+          input.items.map((item) => item.tierId),
+        ),
+      ),
+    )
   const lines = checkOrder({ ...event, payments: paymentReadiness(deps, event) }, tiers, input.items, now)
   await reserveSeats(tx, event.id, lines)
 
@@ -106,9 +114,7 @@ async function placeInTransaction(tx: Transaction, deps: OrderDeps, input: Place
     accessKeyHash: hashAccessKey(accessKey),
     idempotencyKey: options.idempotencyKey ?? null,
   })
-  await tx
-    .insert(orderItems)
-    .values(lines.map((line) => ({ orderId, tierId: line.tier.id, quantity: line.quantity, unitPrice: line.tier.price })))
+  await tx.insert(orderItems).values(lines.map((line) => ({ orderId, tierId: line.tier.id, quantity: line.quantity, unitPrice: line.tier.price })))
   if (!paid) {
     await issueTicketsAndConfirmation(tx, { id: orderId, eventId: event.id, ...buyer }, lines)
     return { orderId, status: 'confirmed', accessKey, toPay: null }
@@ -127,7 +133,10 @@ async function placeInTransaction(tx: Transaction, deps: OrderDeps, input: Place
   return { orderId, status: 'pending', accessKey, toPay }
 }
 
-function paymentReadiness(deps: OrderDeps, event: { paymentEnabled: boolean; stripeAccountId: string | null; chargesEnabled: boolean | null }): PaymentReadiness {
+function paymentReadiness(
+  deps: OrderDeps,
+  event: { paymentEnabled: boolean; stripeAccountId: string | null; chargesEnabled: boolean | null },
+): PaymentReadiness {
   if (!event.paymentEnabled) return 'off'
   if (!deps.payments) return 'not_configured'
   return event.stripeAccountId && event.chargesEnabled ? 'ready' : 'account_not_ready'

@@ -1,7 +1,7 @@
 import { asc, desc, eq } from 'drizzle-orm'
 import type { Transaction } from '../../db/client'
 import { asServiceRole, withRls } from '../../db/rls'
-import { eventTicketTiers, events, orderItems, orders, tickets } from '../../db/schema'
+import { events, eventTicketTiers, orderItems, orders, tickets } from '../../db/schema'
 import type { AuthenticatedClaims } from '../auth/identity'
 import { notFound } from '../errors'
 import { accessKeyMatches } from './access-keys'
@@ -122,8 +122,6 @@ export async function myOrders(deps: OrderDeps, claims: AuthenticatedClaims, lim
 export async function checkoutPageOf(deps: OrderDeps, access: OrderAccess): Promise<{ url: string | null }> {
   const order = await getOrder(deps, access)
   if (order.status !== 'pending' || !deps.payments) return { url: null }
-  const [row] = await asServiceRole(deps.db, (tx) =>
-    tx.select({ sessionId: orders.stripeCheckoutSessionId }).from(orders).where(eq(orders.id, order.id)),
-  )
+  const [row] = await asServiceRole(deps.db, (tx) => tx.select({ sessionId: orders.stripeCheckoutSessionId }).from(orders).where(eq(orders.id, order.id)))
   return { url: await checkoutUrlOf(deps.payments, row?.sessionId ?? null) }
 }

@@ -2,16 +2,17 @@ import { eq, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import { queryRows, type Transaction } from '../../db/client'
 import { asServiceRole, withRls } from '../../db/rls'
-import { orders, type OrderStatus } from '../../db/schema'
+import { type OrderStatus, orders } from '../../db/schema'
 
 type Order = typeof orders.$inferSelect
+
 import type { AuthenticatedClaims } from '../auth/identity'
 import { DomainError, notFound } from '../errors'
 import { NOT_CONFIGURED } from '../payments/deps'
-import { paymentServiceError } from './payment-service-errors'
 import type { OrderDeps } from './deps'
-import { releaseOrder } from './release'
+import { paymentServiceError } from './payment-service-errors'
 import { refundPayment } from './refund-payment'
+import { releaseOrder } from './release'
 
 export const RefundOrderInputSchema = z.object({ orderId: z.uuid({ message: 'Give the id of an order.' }) })
 export type RefundOrderInput = z.infer<typeof RefundOrderInputSchema>

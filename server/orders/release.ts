@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm'
 import type { Transaction } from '../../db/client'
-import { eventTicketTiers, events, orderItems, orders, tickets } from '../../db/schema'
+import { events, eventTicketTiers, orderItems, orders, tickets } from '../../db/schema'
 import type { SeatLine } from './capacity'
 
 /** What an order can end as once it gives its seats back. */
@@ -27,7 +27,10 @@ export async function releaseOrder(
     .returning({ eventId: orders.eventId })
   if (!released) return false
   await releaseSeats(tx, orderId, released.eventId)
-  await tx.update(tickets).set({ status: 'void' }).where(and(eq(tickets.orderId, orderId), eq(tickets.status, 'valid')))
+  await tx
+    .update(tickets)
+    .set({ status: 'void' })
+    .where(and(eq(tickets.orderId, orderId), eq(tickets.status, 'valid')))
   return true
 }
 
@@ -45,7 +48,10 @@ async function releaseSeats(tx: Transaction, orderId: string, eventId: string) {
       .where(eq(eventTicketTiers.id, item.tierId))
   }
   const seats = items.reduce((sum, item) => sum + item.quantity, 0)
-  await tx.update(events).set({ reserved: sql`${events.reserved} - ${seats}` }).where(eq(events.id, eventId))
+  await tx
+    .update(events)
+    .set({ reserved: sql`${events.reserved} - ${seats}` })
+    .where(eq(events.id, eventId))
 }
 
 /** The order's lines as reserving and confirming need them: each tier (id and name) and its quantity. */

@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import type { Transaction } from '../../db/client'
 import { withRls } from '../../db/rls'
-import { eventTicketTiers, myEventsView, orderItems, orders, orderStatuses, type OrderStatus } from '../../db/schema'
+import { eventTicketTiers, myEventsView, type OrderStatus, orderItems, orderStatuses, orders } from '../../db/schema'
 import type { AuthenticatedClaims } from '../auth/identity'
 import { notFound } from '../errors'
 import type { OrderDeps } from './deps'
@@ -90,8 +90,7 @@ export async function eventSales(deps: SalesDeps, claims: AuthenticatedClaims, e
       .where(eq(orders.eventId, event.id))
       .groupBy(orders.status, orders.currency)
 
-    const seatsOf = (tierId: string, status: OrderStatus) =>
-      seats.find((row) => row.tierId === tierId && row.status === status)?.seats ?? 0
+    const seatsOf = (tierId: string, status: OrderStatus) => seats.find((row) => row.tierId === tierId && row.status === status)?.seats ?? 0
     const now = deps.now()
     const tierSales = tiers.map(({ reserved: _reserved, ...tier }, index) => ({
       ...tier,

@@ -26,9 +26,7 @@ export const PlaceOrderInputSchema = z.object({
     }),
   buyer: z.object({
     name: z.string().trim().min(1, { message: 'Add your name.' }).max(120, { message: 'Use at most 120 characters.' }),
-    email: z
-      .email({ message: 'Use an e-mail address such as name@example.com.' })
-      .max(254, { message: 'Use at most 254 characters.' }),
+    email: z.email({ message: 'Use an e-mail address such as name@example.com.' }).max(254, { message: 'Use at most 254 characters.' }),
   }),
 })
 export type PlaceOrderInput = z.infer<typeof PlaceOrderInputSchema>
@@ -48,7 +46,11 @@ export const RegistrationFormSchema = z.object({
   // Coerced here: Conform turns form text into numbers for fields it knows, not for a record's values.
   quantities: z.record(
     z.uuid(),
-    z.coerce.number({ message: 'Choose how many tickets.' }).int({ message: 'Choose how many tickets.' }).min(0).max(MAX_TICKETS_PER_ORDER, { message: `At most ${MAX_TICKETS_PER_ORDER} tickets per order.` }),
+    z.coerce
+      .number({ message: 'Choose how many tickets.' })
+      .int({ message: 'Choose how many tickets.' })
+      .min(0)
+      .max(MAX_TICKETS_PER_ORDER, { message: `At most ${MAX_TICKETS_PER_ORDER} tickets per order.` }),
   ),
   buyer: PlaceOrderInputSchema.shape.buyer,
   nonce: z.string().regex(/^[\w-]{16,64}$/, { message: 'Reload the page and try again.' }),

@@ -68,11 +68,7 @@ export async function inviteMember(
         await tx
           .delete(emailOutbox)
           .where(
-            and(
-              eq(emailOutbox.template, 'organization-invitation'),
-              eq(emailOutbox.status, 'pending'),
-              sql`${emailOutbox.payload}->>'invitationId' = ${id}`,
-            ),
+            and(eq(emailOutbox.template, 'organization-invitation'), eq(emailOutbox.status, 'pending'), sql`${emailOutbox.payload}->>'invitationId' = ${id}`),
           )
       }
       const id = crypto.randomUUID()
@@ -105,11 +101,7 @@ export interface PendingInvitation {
  * The pending, unexpired invitation the token opens, if it was sent to the caller's own e-mail. Read as
  * the service role: the invitee is not a member yet, so RLS would show them neither it nor the name.
  */
-async function pendingInvitationFor(
-  tx: Transaction,
-  claims: AuthenticatedClaims,
-  token: string,
-): Promise<{ id: string; pending: PendingInvitation }> {
+async function pendingInvitationFor(tx: Transaction, claims: AuthenticatedClaims, token: string): Promise<{ id: string; pending: PendingInvitation }> {
   const [account] = await queryRows<{ email: string }>(tx, sql`select email from auth.users where id = ${claims.sub}`)
   if (!account) throw invalidInvitation()
   const [invitation] = await tx
@@ -156,10 +148,7 @@ export async function acceptInvitation(db: Database, claims: AuthenticatedClaims
       .where(and(eq(organizationInvitations.id, id), isNull(organizationInvitations.acceptedAt)))
       .returning({ id: organizationInvitations.id })
     if (marked.length === 0) throw invalidInvitation()
-    await tx
-      .insert(organizationMembers)
-      .values({ organizationId: invitation.organizationId, userId: claims.sub, role: invitation.role })
-      .onConflictDoNothing()
+    await tx.insert(organizationMembers).values({ organizationId: invitation.organizationId, userId: claims.sub, role: invitation.role }).onConflictDoNothing()
     return invitation
   })
 }

@@ -33,36 +33,52 @@ export async function listMembers(db: Database, claims: AuthenticatedClaims, org
 
 /** Owners change anyone's role (making owners too); admins those of admins and members. */
 export async function changeRole(db: Database, claims: AuthenticatedClaims, input: ChangeRole): Promise<OrganizationMember[]> {
-  await membershipChange(db, claims, input.organizationId, async (tx) => {
-    if (input.role === 'owner') await mustBeOwner(tx, input.organizationId)
-    return tx
-      .update(organizationMembers)
-      .set({ role: input.role })
-      .where(and(eq(organizationMembers.organizationId, input.organizationId), eq(organizationMembers.userId, input.userId)))
-      .returning({ userId: organizationMembers.userId })
-  }, input.userId)
+  await membershipChange(
+    db,
+    claims,
+    input.organizationId,
+    async (tx) => {
+      if (input.role === 'owner') await mustBeOwner(tx, input.organizationId)
+      return tx
+        .update(organizationMembers)
+        .set({ role: input.role })
+        .where(and(eq(organizationMembers.organizationId, input.organizationId), eq(organizationMembers.userId, input.userId)))
+        .returning({ userId: organizationMembers.userId })
+    },
+    input.userId,
+  )
   return listMembers(db, claims, input.organizationId)
 }
 
 /** Owners remove anyone, admins admins and members; the last owner stays. */
 export async function removeMember(db: Database, claims: AuthenticatedClaims, input: { organizationId: string; userId: string }) {
-  await membershipChange(db, claims, input.organizationId, (tx) =>
-    tx
-      .delete(organizationMembers)
-      .where(and(eq(organizationMembers.organizationId, input.organizationId), eq(organizationMembers.userId, input.userId)))
-      .returning({ userId: organizationMembers.userId }),
-  input.userId)
+  await membershipChange(
+    db,
+    claims,
+    input.organizationId,
+    (tx) =>
+      tx
+        .delete(organizationMembers)
+        .where(and(eq(organizationMembers.organizationId, input.organizationId), eq(organizationMembers.userId, input.userId)))
+        .returning({ userId: organizationMembers.userId }),
+    input.userId,
+  )
   return listMembers(db, claims, input.organizationId)
 }
 
 /** The caller leaves; the last owner cannot (they make someone else owner first). */
 export async function leaveOrganization(db: Database, claims: AuthenticatedClaims, input: { organizationId: string }): Promise<{ left: true }> {
-  await membershipChange(db, claims, input.organizationId, (tx) =>
-    tx
-      .delete(organizationMembers)
-      .where(and(eq(organizationMembers.organizationId, input.organizationId), eq(organizationMembers.userId, claims.sub)))
-      .returning({ userId: organizationMembers.userId }),
-  claims.sub)
+  await membershipChange(
+    db,
+    claims,
+    input.organizationId,
+    (tx) =>
+      tx
+        .delete(organizationMembers)
+        .where(and(eq(organizationMembers.organizationId, input.organizationId), eq(organizationMembers.userId, claims.sub)))
+        .returning({ userId: organizationMembers.userId }),
+    claims.sub,
+  )
   return { left: true }
 }
 

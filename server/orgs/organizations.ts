@@ -15,11 +15,7 @@ export interface MyOrganization {
  * Creates an organization with the caller as its owner. Only the server creates organizations: there
  * is no insert policy for users, so this runs as the service role, in one transaction.
  */
-export async function createOrganization(
-  db: Database,
-  claims: AuthenticatedClaims,
-  input: CreateOrganization,
-): Promise<MyOrganization> {
+export async function createOrganization(db: Database, claims: AuthenticatedClaims, input: CreateOrganization): Promise<MyOrganization> {
   return asServiceRole(db, async (tx) => {
     const [organization] = await tx
       .insert(organizations)

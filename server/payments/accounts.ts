@@ -16,8 +16,7 @@ export const ownerOf = (session: { organizationId: string | null; userId: string
 const ownerMatch = (owner: AccountOwner) =>
   'organizationId' in owner ? eq(paymentAccounts.organizationId, owner.organizationId) : eq(paymentAccounts.userId, owner.userId)
 
-const ownerKey = (owner: AccountOwner) =>
-  'organizationId' in owner ? `organization:${owner.organizationId}` : `user:${owner.userId}`
+const ownerKey = (owner: AccountOwner) => ('organizationId' in owner ? `organization:${owner.organizationId}` : `user:${owner.userId}`)
 
 /** What payment_accounts keeps of Stripe's account object. */
 export const accountSnapshot = (account: Stripe.Account) => ({
@@ -91,11 +90,7 @@ export async function ensurePaymentAccount(db: Database, stripe: Stripe, owner: 
 export async function syncPaymentAccount(db: Database, stripe: Stripe, row: PaymentAccountRow): Promise<PaymentAccountRow> {
   const account = await stripe.accounts.retrieve(row.stripeAccountId)
   const [updated] = await asServiceRole(db, (tx) =>
-    tx
-      .update(paymentAccounts)
-      .set(accountSnapshot(account))
-      .where(eq(paymentAccounts.stripeAccountId, row.stripeAccountId))
-      .returning(),
+    tx.update(paymentAccounts).set(accountSnapshot(account)).where(eq(paymentAccounts.stripeAccountId, row.stripeAccountId)).returning(),
   )
   return updated ?? row
 }

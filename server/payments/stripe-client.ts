@@ -9,9 +9,7 @@ export interface StripeConnect {
 }
 
 /** Null without STRIPE_SECRET_KEY: only free events can be published then. */
-export function createStripeConnect(
-  config: Pick<Config, 'STRIPE_SECRET_KEY' | 'STRIPE_WEBHOOK_SECRET' | 'STRIPE_API_BASE'>,
-): StripeConnect | null {
+export function createStripeConnect(config: Pick<Config, 'STRIPE_SECRET_KEY' | 'STRIPE_WEBHOOK_SECRET' | 'STRIPE_API_BASE'>): StripeConnect | null {
   if (!config.STRIPE_SECRET_KEY || !config.STRIPE_WEBHOOK_SECRET) return null
   return {
     client: new Stripe(config.STRIPE_SECRET_KEY, {

@@ -4,17 +4,14 @@ import { z } from 'zod'
 import type { Database, Transaction } from '../../db/client'
 import { asServiceRole } from '../../db/rls'
 import { paymentAccounts, stripeEvents } from '../../db/schema'
-import { accountSnapshot } from './accounts'
 import { applyOrderPaymentEvent } from '../orders/payment-events'
+import { accountSnapshot } from './accounts'
 import type { PaymentDeps } from './deps'
-import type { StripeConnect } from './stripe-client'
 import { applyAccountToSessions } from './session-effects'
+import type { StripeConnect } from './stripe-client'
 
 /** What the webhook route answers Stripe: 2xx is done, anything else is delivered again later. */
-export type WebhookAnswer =
-  | { status: 200; outcome: string }
-  | { status: 400 | 404 | 413; outcome: string }
-  | { status: 500; outcome: string; error: unknown }
+export type WebhookAnswer = { status: 200; outcome: string } | { status: 400 | 404 | 413; outcome: string } | { status: 500; outcome: string; error: unknown }
 
 /** Stripe's events are a few kilobytes; a larger body is refused while it streams in (413). */
 export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024
@@ -94,7 +91,10 @@ async function processEvent(deps: PaymentDeps, eventId: string): Promise<string>
     if (row.processedAt) return 'already processed'
     const now = deps.now()
     const outcome = await applyEvent(tx, deps.stripe!.client, row.payload as Stripe.Event, now)
-    await tx.update(stripeEvents).set({ processedAt: now, attempts: row.attempts + 1 }).where(eq(stripeEvents.id, eventId))
+    await tx
+      .update(stripeEvents)
+      .set({ processedAt: now, attempts: row.attempts + 1 })
+      .where(eq(stripeEvents.id, eventId))
     return outcome
   })
 }
@@ -110,10 +110,7 @@ async function applyEvent(tx: Transaction, stripe: Stripe, event: Stripe.Event, 
         .update(paymentAccounts)
         .set({ ...accountSnapshot(account), lastEventCreated: created })
         .where(
-          and(
-            eq(paymentAccounts.stripeAccountId, account.id),
-            or(isNull(paymentAccounts.lastEventCreated), lt(paymentAccounts.lastEventCreated, created)),
-          ),
+          and(eq(paymentAccounts.stripeAccountId, account.id), or(isNull(paymentAccounts.lastEventCreated), lt(paymentAccounts.lastEventCreated, created))),
         )
         .returning()
       if (!updated) return 'no change: an unknown account, or an older event than the last applied'

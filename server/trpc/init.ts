@@ -2,12 +2,12 @@ import { initTRPC, TRPCError } from '@trpc/server'
 import type { TRPCRequestInfo } from '@trpc/server/http'
 import superjson from 'superjson'
 import { ZodError } from 'zod'
+import { pgConstraint, pgErrorCode } from '../../db/errors'
 import type { AppContext } from '../app-context'
 import type { AuthRequest } from '../auth/accounts'
 import type { RequestIdentity } from '../auth/identity'
 import { consumePoint } from '../auth/rate-limits'
-import { pgConstraint, pgErrorCode } from '../../db/errors'
-import { accountGoneError, databaseUnavailableError, DomainError, type FieldIssue } from '../errors'
+import { accountGoneError, DomainError, databaseUnavailableError, type FieldIssue } from '../errors'
 import type { ActionSource, Actor } from '../wizard/audit'
 
 /*
@@ -50,8 +50,7 @@ export async function createTrpcContext(options: {
   }
 }
 
-export const zodIssues = (error: ZodError): FieldIssue[] =>
-  error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }))
+export const zodIssues = (error: ZodError): FieldIssue[] => error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }))
 
 /** A batch's calls run at once: a larger one is a load, not a page. */
 export const MAX_BATCH_CALLS = 10
@@ -64,8 +63,7 @@ export function checkBatchSize(info: TRPCRequestInfo): void {
 }
 
 /** What a request the libraries could not read (JSON, superjson's envelope, a batch's shape) is told. */
-export const UNREADABLE_INPUT =
-  'The request is not valid tRPC input: send what @trpc/client sends with the superjson transformer ({"json": …}).'
+export const UNREADABLE_INPUT = 'The request is not valid tRPC input: send what @trpc/client sends with the superjson transformer ({"json": …}).'
 
 /*
  * 2. Initialisation: superjson, and an error shape in our own words: field issues with paths, never a
@@ -104,9 +102,7 @@ function publicFailure(error: TRPCError): { message: string; issues: FieldIssue[
  */
 function trpcErrorOf(failure: unknown): TRPCError | null {
   const cause =
-    failure instanceof DomainError
-      ? failure
-      : (accountGoneError(failure, pgErrorCode(failure), pgConstraint(failure)) ?? databaseUnavailableError(failure))
+    failure instanceof DomainError ? failure : (accountGoneError(failure, pgErrorCode(failure), pgConstraint(failure)) ?? databaseUnavailableError(failure))
   return cause ? new TRPCError({ code: cause.code, message: cause.message, cause }) : null
 }
 

@@ -93,9 +93,7 @@ function replayIfSame<T>(earlier: EarlierUse, entry: AuditEntry, replay: () => P
 /** JSON with every object's keys sorted: the stored payload comes back from jsonb in jsonb's own key order. */
 const canonicalJson = (value: unknown): string =>
   JSON.stringify(value ?? null, (_key, item: unknown) =>
-    item && typeof item === 'object' && !Array.isArray(item)
-      ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : item,
+    item && typeof item === 'object' && !Array.isArray(item) ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : item,
   )
 
 async function recordFailure(db: Database, actor: Actor, entry: AuditEntry, started: number, error: unknown) {
@@ -108,14 +106,12 @@ async function recordFailure(db: Database, actor: Actor, entry: AuditEntry, star
     // The session may be gone or unreadable (that is often why the action failed): keep the failure,
     // detached from it.
     await withRls(db, actor.claims, (tx) =>
-      tx
-        .insert(wizardActions)
-        .values(
-          row(actor, { ...entry, sessionId: null, organizationId: null, payload: { sessionId: entry.sessionId, input: entry.payload } }, started, {
-            result: 'failed',
-            errorMessage: message.slice(0, 1000),
-          }),
-        ),
+      tx.insert(wizardActions).values(
+        row(actor, { ...entry, sessionId: null, organizationId: null, payload: { sessionId: entry.sessionId, input: entry.payload } }, started, {
+          result: 'failed',
+          errorMessage: message.slice(0, 1000),
+        }),
+      ),
     ).catch(() => {})
   }
 }

@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import { queryRows, type Transaction } from '../../db/client'
 import { pgConstraint, pgErrorCode, pgErrorCodes } from '../../db/errors'
-import { eventTicketTiers, events, myEventsView, wizardSessions } from '../../db/schema'
+import { events, eventTicketTiers, myEventsView, wizardSessions } from '../../db/schema'
 import type { AuthenticatedClaims } from '../auth/identity'
 import { DomainError, type FieldIssue } from '../errors'
 import { assertMayChangeEvent } from './event-access'
@@ -11,8 +11,8 @@ import {
   type LoadedSession,
   loadSession,
   paymentSetupOf,
-  saveChange,
   SESSION_LIFETIME_MS,
+  saveChange,
   sessionColumns,
   stageDataOf,
   stateOf,
@@ -143,7 +143,13 @@ export async function publishChanges(tx: Transaction, row: LoadedSession): Promi
     })
     .from(myEventsView)
     .where(eq(myEventsView.id, eventId))
-  const refusals = editRefusals(published, tiers, changed.capacity, before!.reserved, (row.ticketSetup as { totalCapacity?: number }).totalCapacity !== undefined)
+  const refusals = editRefusals(
+    published,
+    tiers,
+    changed.capacity,
+    before!.reserved,
+    (row.ticketSetup as { totalCapacity?: number }).totalCapacity !== undefined,
+  )
   if (refusals.length > 0) throw new DomainError('PRECONDITION_FAILED', 'These changes cannot be published.', { issues: refusals })
 
   await tx

@@ -43,13 +43,13 @@ export function eventFromStages(data: WizardData, paymentAccountId: string | nul
     endsAt: schedule.endsAt,
     timezone: canonicalTimeZone(eventSetup.timezone) ?? eventSetup.timezone,
     venueMode: venueSetup.mode,
-    venue: hasVenue ? venueSetup.venue ?? null : null,
-    onlineUrl: hasOnline ? venueSetup.online?.url ?? null : null,
+    venue: hasVenue ? (venueSetup.venue ?? null) : null,
+    onlineUrl: hasOnline ? (venueSetup.online?.url ?? null) : null,
     capacity: ticketSetup.totalCapacity ?? (hasVenue ? venueSetup.venue?.capacity : undefined) ?? null,
     paymentEnabled: paid,
     stripeAccountId: paid ? paymentAccountId : null,
-    coverImageUrl: sponsorsMedia.skipped ? null : sponsorsMedia.coverImageUrl ?? null,
-    sponsors: sponsorsMedia.skipped ? [] : sponsorsMedia.sponsors ?? [],
+    coverImageUrl: sponsorsMedia.skipped ? null : (sponsorsMedia.coverImageUrl ?? null),
+    sponsors: sponsorsMedia.skipped ? [] : (sponsorsMedia.sponsors ?? []),
   }
   const tiers: TierFromStages[] = ticketSetup.tiers.map((tier, position) => ({
     ...(tier.id ? { id: tier.id } : {}),

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, ne } from 'drizzle-orm'
 import { anonClaims, withRls } from '../../db/rls'
-import { eventTicketTiers, events, myEventsView, organizationMembers } from '../../db/schema'
+import { events, eventTicketTiers, myEventsView, organizationMembers } from '../../db/schema'
 import type { AuthenticatedClaims } from '../auth/identity'
 import { DomainError, notFound } from '../errors'
 import { remainingSeats, saleStateOf } from '../orders/sale-state'
@@ -47,12 +47,7 @@ const listColumns = {
  */
 export async function myEvents(deps: WizardDeps, claims: AuthenticatedClaims, limit = 100) {
   return withRls(deps.db, claims, async (tx) => {
-    const own = await tx
-      .select(listColumns)
-      .from(myEventsView)
-      .where(eq(myEventsView.userId, claims.sub))
-      .orderBy(desc(myEventsView.startsAt))
-      .limit(limit)
+    const own = await tx.select(listColumns).from(myEventsView).where(eq(myEventsView.userId, claims.sub)).orderBy(desc(myEventsView.startsAt)).limit(limit)
     const organizations = await tx
       .select(listColumns)
       .from(myEventsView)

@@ -57,15 +57,13 @@ export function requiredText(options: { missing: string; max: number; min?: numb
 
 /** Optional free text: only a length limit. */
 export const optionalText = (max: number) =>
-  storableString(says('', 'Use text.')).max(max, `Use at most ${count(max)} characters.`).optional()
+  storableString(says('', 'Use text.'))
+    .max(max, `Use at most ${count(max)} characters.`)
+    .optional()
 
 /** A whole number in `min`–`max`; `range` is the message for a value outside. */
 export function wholeNumber(options: { missing: string; min: number; max: number; range: string }) {
-  return z
-    .number(says(options.missing, 'Use a number.'))
-    .int('Use a whole number.')
-    .min(options.min, options.range)
-    .max(options.max, options.range)
+  return z.number(says(options.missing, 'Use a number.')).int('Use a whole number.').min(options.min, options.range).max(options.max, options.range)
 }
 
 export const booleanFlag = () => z.boolean(says('', 'Use true or false.'))
@@ -95,8 +93,7 @@ export const clockTime = (missing: string) =>
 const TIME_ZONE = 'Choose a time zone such as Europe/Paris.'
 
 /** Any IANA zone, aliases included (`Asia/Calcutta`, `UTC`): the browser's zone is never refused. */
-export const timeZone = () =>
-  z.string(says(TIME_ZONE, TIME_ZONE)).refine((value) => canonicalTimeZone(value) !== null, TIME_ZONE)
+export const timeZone = () => z.string(says(TIME_ZONE, TIME_ZONE)).refine((value) => canonicalTimeZone(value) !== null, TIME_ZONE)
 
 const COUNTRY = 'Use a two-letter country code such as FR.'
 const COUNTRY_PATTERN = /^[A-Z]{2}$/
@@ -112,8 +109,7 @@ const CURRENCY = 'Use a three-letter currency code such as EUR.'
 const CURRENCY_PATTERN = /^[A-Z]{3}$/
 const knownCurrencies = new Set(Intl.supportedValuesOf('currency'))
 
-export const isCurrencyCode = (value: unknown): value is string =>
-  typeof value === 'string' && CURRENCY_PATTERN.test(value) && knownCurrencies.has(value)
+export const isCurrencyCode = (value: unknown): value is string => typeof value === 'string' && CURRENCY_PATTERN.test(value) && knownCurrencies.has(value)
 
 /** ISO 4217, uppercase, and known to Intl (so prices can be formatted). */
 export const currencyCode = (missing: string) =>
@@ -164,4 +160,3 @@ export const httpsUrl = (missing = HTTPS) =>
 const DATETIME = 'Use a date and time with an offset, such as 2030-09-01T09:00:00+02:00.'
 
 export const isoDateTime = () => z.iso.datetime({ offset: true, ...says(DATETIME, DATETIME) })
-

@@ -38,7 +38,12 @@ export async function mergeStage(deps: WizardDeps, actor: Actor, input: MergeInp
   return audited(
     deps.db,
     actor,
-    { action: 'merge', sessionId: input.sessionId, stage: input.stage, payload: { data: input.data, validate: input.validate, expectedVersion: input.expectedVersion } },
+    {
+      action: 'merge',
+      sessionId: input.sessionId,
+      stage: input.stage,
+      payload: { data: input.data, validate: input.validate, expectedVersion: input.expectedVersion },
+    },
     async (tx, entry) => {
       const now = deps.now()
       const row = await lockOpenSession(tx, input.sessionId, entry, now)

@@ -3,13 +3,13 @@ import { eq } from 'drizzle-orm'
 import type { Transaction } from '../../db/client'
 import { pgConstraint, pgErrorCode, pgErrorCodes } from '../../db/errors'
 import { withRls } from '../../db/rls'
-import { eventTicketTiers, events, myEventsView, wizardSessions } from '../../db/schema'
+import { events, eventTicketTiers, myEventsView, wizardSessions } from '../../db/schema'
 import { DomainError, prefixIssues } from '../errors'
 import { type Actor, audited } from './audit'
-import { ensureOpen, evaluate, type LoadedSession, loadSession, type SessionRow, stageDataOf, type WizardDeps } from './session-state'
-import { slugBase, slugCandidate } from './slug'
 import { publishChanges } from './edit-event'
 import { eventFromStages } from './event-from-stages'
+import { ensureOpen, evaluate, type LoadedSession, loadSession, type SessionRow, stageDataOf, type WizardDeps } from './session-state'
+import { slugBase, slugCandidate } from './slug'
 import { stageIds } from './stages'
 
 export interface PublishedEvent {
@@ -41,9 +41,7 @@ export async function publishWizard(deps: WizardDeps, actor: Actor, sessionId: s
       ensureOpen(row, now)
       const data = stageDataOf(row)
       const { issues, details } = evaluate(row, data, now)
-      const blocking = stageIds
-        .filter((stage) => stage !== 'reviewPublish')
-        .flatMap((stage) => prefixIssues(stage, issues[stage]))
+      const blocking = stageIds.filter((stage) => stage !== 'reviewPublish').flatMap((stage) => prefixIssues(stage, issues[stage]))
       if (blocking.length > 0) {
         throw new DomainError('PRECONDITION_FAILED', 'Some stages are not complete yet.', { issues: blocking })
       }
@@ -70,10 +68,7 @@ export async function publishWizard(deps: WizardDeps, actor: Actor, sessionId: s
 }
 
 async function existingEvent(tx: Transaction, row: SessionRow): Promise<PublishedEvent> {
-  const [event] = await tx
-    .select({ id: myEventsView.id, slug: myEventsView.slug })
-    .from(myEventsView)
-    .where(eq(myEventsView.id, row.eventId!))
+  const [event] = await tx.select({ id: myEventsView.id, slug: myEventsView.slug }).from(myEventsView).where(eq(myEventsView.id, row.eventId!))
   if (!event) throw new DomainError('NOT_FOUND', 'The published event was not found.')
   return { eventId: event.id, slug: event.slug, sessionId: row.id }
 }

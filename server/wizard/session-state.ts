@@ -3,9 +3,9 @@ import type { Database, Transaction } from '../../db/client'
 import { wizardSessions } from '../../db/schema'
 import { DomainError, type FieldIssue, notFound } from '../errors'
 import { wizardProgress } from './progress'
-import { type StageId, stageIds } from './stages'
 import type { PaymentSetup } from './stage-schemas'
-import { paymentStatusFor, type PaymentStatus, type WizardData } from './validation'
+import { type StageId, stageIds } from './stages'
+import { type PaymentStatus, paymentStatusFor, type WizardData } from './validation'
 
 export type SessionRow = typeof wizardSessions.$inferSelect
 
@@ -50,8 +50,7 @@ export interface WizardState {
 /** Sliding expiry: every change keeps an unfinished wizard for another week. */
 export const SESSION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000
 
-export const stageDataOf = (row: SessionRow): WizardData =>
-  Object.fromEntries(stageIds.map((stage) => [stage, row[stage] ?? undefined])) as WizardData
+export const stageDataOf = (row: SessionRow): WizardData => Object.fromEntries(stageIds.map((stage) => [stage, row[stage] ?? undefined])) as WizardData
 
 /** Reached stages: the completed ones and the current one. */
 export const reachedStagesOf = (row: Pick<SessionRow, 'completedStages' | 'currentStage'>): StageId[] =>
@@ -142,12 +141,7 @@ export async function loadSession(tx: Transaction, sessionId: string, options: {
  * The start of every change: the session locked for the transaction, its organization noted on the
  * audit entry, and refused unless it is still open.
  */
-export async function lockOpenSession(
-  tx: Transaction,
-  sessionId: string,
-  entry: { organizationId?: string | null },
-  now: Date,
-): Promise<LoadedSession> {
+export async function lockOpenSession(tx: Transaction, sessionId: string, entry: { organizationId?: string | null }, now: Date): Promise<LoadedSession> {
   const row = await loadSession(tx, sessionId, { lock: true })
   entry.organizationId = row.organizationId
   ensureOpen(row, now)

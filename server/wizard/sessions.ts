@@ -1,7 +1,7 @@
 import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm'
+import type { Transaction } from '../../db/client'
 import { pgErrorCode, pgErrorCodes } from '../../db/errors'
 import { withRls } from '../../db/rls'
-import type { Transaction } from '../../db/client'
 import { myEventsView, wizardSessions } from '../../db/schema'
 import type { AuthenticatedClaims } from '../auth/identity'
 import { DomainError, notFound } from '../errors'
@@ -12,8 +12,8 @@ import {
   evaluate,
   loadSession,
   paymentSetupOf,
-  saveChange,
   SESSION_LIFETIME_MS,
+  saveChange,
   sessionColumns,
   stageDataOf,
   stateOf,

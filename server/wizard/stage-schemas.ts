@@ -4,14 +4,15 @@
  * clock or another stage live in validation.ts; rules inside one stage live here in `superRefine`.
  */
 import { z } from 'zod'
+import { eventTypes, venueModes } from '../../db/vocabulary'
 import {
   booleanFlag,
   calendarDate,
   clockTime,
   count,
   countryCode,
-  everyTime,
   currencyCode,
+  everyTime,
   httpsUrl,
   isCurrencyCode,
   isoDateTime,
@@ -32,15 +33,17 @@ export const OrganizerSetupSchema = z.strictObject(
   {
     name: requiredText({ missing: 'Add your name.', max: 120 }),
     organization: requiredText({ missing: "Add your organization's name.", max: 120 }),
-    email: z
-      .email(says('Add an e-mail address.', 'Use an e-mail address such as name@example.com.'))
-      .max(254, 'Use at most 254 characters.'),
-    phone: z.string(says(PHONE, PHONE)).regex(/^\+?[0-9 ()\-]{7,20}$/, PHONE).optional(),
+    email: z.email(says('Add an e-mail address.', 'Use an e-mail address such as name@example.com.')).max(254, 'Use at most 254 characters.'),
+    phone: z
+      .string(says(PHONE, PHONE))
+      .regex(/^\+?[0-9 ()\-]{7,20}$/, PHONE)
+      .optional(),
   },
   says(OBJECT, OBJECT),
 )
 
-export const eventTypes = ['fashion_show', 'popup', 'exhibition', 'launch', 'other'] as const
+export { eventTypes, venueModes }
+
 const EVENT_TYPE = 'Choose fashion_show, popup, exhibition, launch or other.'
 
 export const EventSetupSchema = z
@@ -66,7 +69,6 @@ export const EventSetupSchema = z
     }),
   )
 
-export const venueModes = ['physical', 'virtual', 'hybrid'] as const
 const VENUE_MODE = 'Choose physical, virtual or hybrid.'
 const VENUE_MISSING = "Add the venue's address."
 const ONLINE_MISSING = 'Add the link to the online event.'
@@ -105,48 +107,53 @@ export const VenueSetupSchema = z
 /** Order limits and the total capacity: any whole number from 1. */
 const positive = wholeNumber({ missing: '', min: 1, max: Number.MAX_SAFE_INTEGER, range: 'Use a whole number of at least 1.' })
 
-const tierQuantity = wholeNumber({ missing: 'Add how many tickets this tier offers.', min: 1, max: 1_000_000, range: `Use a number from 1 to ${count(1_000_000)}.` })
+const tierQuantity = wholeNumber({
+  missing: 'Add how many tickets this tier offers.',
+  min: 1,
+  max: 1_000_000,
+  range: `Use a number from 1 to ${count(1_000_000)}.`,
+})
 const salesTime = isoDateTime()
 
 const TierFields = z.strictObject(
-    {
-      name: requiredText({ missing: 'Name this ticket tier.', max: 80 }),
-      price: wholeNumber({ missing: 'Add a price (0 for free tickets).', min: 0, max: 100_000_000, range: `Use a price from 0 to ${count(100_000_000)}.` }),
-      currency: currencyCode('Add a currency such as EUR.'),
-      quantity: tierQuantity,
-      description: optionalText(500),
-      salesStart: salesTime.optional(),
-      salesEnd: salesTime.optional(),
-      minPerOrder: positive.optional(),
-      maxPerOrder: positive.optional(),
-      hidden: booleanFlag().optional(),
-      /** In an edit session: which of the published event's tiers this is (a new tier has none). */
-      id: z.uuid({ message: "Use the id of one of the event's tiers, or none for a new tier." }).optional(),
-    },
-    says('Add the ticket tier.', "Send each tier's details as an object."),
+  {
+    name: requiredText({ missing: 'Name this ticket tier.', max: 80 }),
+    price: wholeNumber({ missing: 'Add a price (0 for free tickets).', min: 0, max: 100_000_000, range: `Use a price from 0 to ${count(100_000_000)}.` }),
+    currency: currencyCode('Add a currency such as EUR.'),
+    quantity: tierQuantity,
+    description: optionalText(500),
+    salesStart: salesTime.optional(),
+    salesEnd: salesTime.optional(),
+    minPerOrder: positive.optional(),
+    maxPerOrder: positive.optional(),
+    hidden: booleanFlag().optional(),
+    /** In an edit session: which of the published event's tiers this is (a new tier has none). */
+    id: z.uuid({ message: "Use the id of one of the event's tiers, or none for a new tier." }).optional(),
+  },
+  says('Add the ticket tier.', "Send each tier's details as an object."),
 )
 type TierFields = z.output<typeof TierFields>
 
 /** The tier's own limits against each other. */
 function tierLimits(tier: TierFields, ctx: z.core.$RefinementCtx<TierFields>) {
-    // This runs even when a field's own check failed (everyTime): compare only values that passed
-    // theirs, so one wrong value gives one message.
-    const { salesStart, salesEnd } = tier
-    if (passes(salesTime, salesStart) && passes(salesTime, salesEnd) && Date.parse(salesStart!) >= Date.parse(salesEnd!)) {
-      ctx.addIssue({ code: 'custom', path: ['salesEnd'], message: 'Ticket sales must end after they start.' })
-    }
-    const min = passes(positive, tier.minPerOrder) ? tier.minPerOrder : undefined
-    const max = passes(positive, tier.maxPerOrder) ? tier.maxPerOrder : undefined
-    if (!passes(tierQuantity, tier.quantity)) return
-    const quantity = tier.quantity
-    if (min !== undefined && max !== undefined && min > max) {
-      ctx.addIssue({ code: 'custom', path: ['maxPerOrder'], message: `Use a maximum no smaller than the minimum per order (${count(min)}).` })
-    } else if (max !== undefined && max > quantity) {
-      ctx.addIssue({ code: 'custom', path: ['maxPerOrder'], message: `Use a maximum no larger than the tier's quantity (${count(quantity)}).` })
-    } else if (max === undefined && min !== undefined && min > quantity) {
-      // Nobody could buy such a tier: one order would need more tickets than it holds.
-      ctx.addIssue({ code: 'custom', path: ['minPerOrder'], message: `Use a minimum no larger than the tier's quantity (${count(quantity)}).` })
-    }
+  // This runs even when a field's own check failed (everyTime): compare only values that passed
+  // theirs, so one wrong value gives one message.
+  const { salesStart, salesEnd } = tier
+  if (passes(salesTime, salesStart) && passes(salesTime, salesEnd) && Date.parse(salesStart!) >= Date.parse(salesEnd!)) {
+    ctx.addIssue({ code: 'custom', path: ['salesEnd'], message: 'Ticket sales must end after they start.' })
+  }
+  const min = passes(positive, tier.minPerOrder) ? tier.minPerOrder : undefined
+  const max = passes(positive, tier.maxPerOrder) ? tier.maxPerOrder : undefined
+  if (!passes(tierQuantity, tier.quantity)) return
+  const quantity = tier.quantity
+  if (min !== undefined && max !== undefined && min > max) {
+    ctx.addIssue({ code: 'custom', path: ['maxPerOrder'], message: `Use a maximum no smaller than the minimum per order (${count(min)}).` })
+  } else if (max !== undefined && max > quantity) {
+    ctx.addIssue({ code: 'custom', path: ['maxPerOrder'], message: `Use a maximum no larger than the tier's quantity (${count(quantity)}).` })
+  } else if (max === undefined && min !== undefined && min > quantity) {
+    // Nobody could buy such a tier: one order would need more tickets than it holds.
+    ctx.addIssue({ code: 'custom', path: ['minPerOrder'], message: `Use a minimum no larger than the tier's quantity (${count(quantity)}).` })
+  }
 }
 
 export const TicketTierSchema = TierFields.check(everyTime(tierLimits))

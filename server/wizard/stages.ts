@@ -1,22 +1,20 @@
-/**
- * The wizard's stages in order, with their share of the overall progress.
- * This table is the only place the order and the weights are written down.
- */
-export const stages = [
-  { id: 'organizerSetup', weight: 10 },
-  { id: 'eventSetup', weight: 20 },
-  { id: 'venueSetup', weight: 15 },
-  { id: 'ticketSetup', weight: 20 },
-  { id: 'paymentSetup', weight: 15 },
-  { id: 'sponsorsMedia', weight: 10 },
-  { id: 'reviewPublish', weight: 10 },
-] as const
+import { type StageId, stageIds } from '../../db/vocabulary'
 
-export type StageId = (typeof stages)[number]['id']
+export { type StageId, stageIds }
 
-export const stageIds = stages.map((stage) => stage.id) as [StageId, ...StageId[]]
+/** Each stage's share of the overall progress (the order is the database's `stageIds`). */
+const stageWeights: Record<StageId, number> = {
+  organizerSetup: 10,
+  eventSetup: 20,
+  venueSetup: 15,
+  ticketSetup: 20,
+  paymentSetup: 15,
+  sponsorsMedia: 10,
+  reviewPublish: 10,
+}
 
-export const firstStage: StageId = 'organizerSetup'
+/** The wizard's stages in order, with their weights. */
+export const stages = stageIds.map((id) => ({ id, weight: stageWeights[id] }))
 
 /** The stage `step` places after (or, negative, before) `stage`; null past either end. */
 export const stageAfter = (stage: StageId, step = 1): StageId | null => stageIds[stageIds.indexOf(stage) + step] ?? null

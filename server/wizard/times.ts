@@ -116,8 +116,7 @@ const offsetAt = (instant: number, zone: string) => wallClockAt(Math.floor(insta
 const hhmm = (wall: number) => new Date(wall).toISOString().slice(11, 16)
 
 /** The local `YYYY-MM-DDTHH:MM` in `zone` at `instant` (what a datetime-local input shows). */
-export const localDateTimeAt = (instant: Date, zone: string): string =>
-  new Date(wallClockAt(instant.getTime(), zone)).toISOString().slice(0, 16)
+export const localDateTimeAt = (instant: Date, zone: string): string => new Date(wallClockAt(instant.getTime(), zone)).toISOString().slice(0, 16)
 
 function parseLocal(date: string, time: string): number {
   const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date)

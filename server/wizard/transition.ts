@@ -45,9 +45,7 @@ export async function transitionStage(deps: WizardDeps, actor: Actor, input: Tra
           if (missing.length > 0) {
             throw new DomainError('PRECONDITION_FAILED', `Finish ${missing.join(', ')} first.`, {
               issues: missing.flatMap((stage) =>
-                issues[stage].length > 0
-                  ? prefixIssues(stage, issues[stage])
-                  : [{ path: stage, message: 'Complete this stage first.' }],
+                issues[stage].length > 0 ? prefixIssues(stage, issues[stage]) : [{ path: stage, message: 'Complete this stage first.' }],
               ),
             })
           }

@@ -31,8 +31,7 @@ export const MAX_STAGE_BYTES = 64 * 1024
 const MAX_DEPTH = 16
 const TOO_DEEP = 'This value is nested too deeply.'
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
+const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
 
 /**
  * Hard limits that hold for every field, known or not, so that no draft can grow without bound, and
@@ -128,7 +127,13 @@ function timeIssues(data: unknown, now: Date): FieldIssue[] {
   const start = valid(startTime, event.startTime)
   if (day === undefined || start === undefined) return []
   const zone = valid(timezone, event.timezone)
-  const schedule = scheduleOf({ date: day, startTime: start, endDate: valid(endDate, event.endDate), endTime: valid(endTime, event.endTime), timezone: zone ?? 'UTC' } as EventSetup)
+  const schedule = scheduleOf({
+    date: day,
+    startTime: start,
+    endDate: valid(endDate, event.endDate),
+    endTime: valid(endTime, event.endTime),
+    timezone: zone ?? 'UTC',
+  } as EventSetup)
   const issues = 'issues' in schedule ? [...schedule.issues] : []
   // The start is an instant in the event's zone: 18:00 in Tokyo is 09:00Z, before 10:00Z.
   const startsAt = zonedTimeToInstant(day, start, zone ?? 'UTC')

@@ -56,17 +56,27 @@ describeEachDatabase('cross-site requests', (kind) => {
 
   it('falls back to the Referer when a browser sends no Origin', async () => {
     const name = `Referred ${randomSuffix()}`
-    const fromApp = await postForm(server, '/organizations', { intent: 'create', name }, {
-      cookie,
-      origin: null,
-      headers: { referer: `${server.url}/organizations` },
-    })
+    const fromApp = await postForm(
+      server,
+      '/organizations',
+      { intent: 'create', name },
+      {
+        cookie,
+        origin: null,
+        headers: { referer: `${server.url}/organizations` },
+      },
+    )
     expect(fromApp.status).toBe(302)
-    const fromElsewhere = await postForm(server, '/organizations', { intent: 'create', name: `${name} 2` }, {
-      cookie,
-      origin: null,
-      headers: { referer: 'https://evil.example/page' },
-    })
+    const fromElsewhere = await postForm(
+      server,
+      '/organizations',
+      { intent: 'create', name: `${name} 2` },
+      {
+        cookie,
+        origin: null,
+        headers: { referer: 'https://evil.example/page' },
+      },
+    )
     expect(fromElsewhere.status).toBe(403)
   })
 

@@ -23,10 +23,7 @@ describeEachDatabase('local accounts', (kind) => {
   const newEmail = () => `organizer-${randomSuffix()}@example.test`
   const storedAccount = async (email: string) => {
     const [row] = await asServiceRole(database.db, (tx) =>
-      queryRows<{ id: string; encrypted_password: string }>(
-        tx,
-        sql`select id, encrypted_password from auth.users where lower(email) = ${email.toLowerCase()}`,
-      ),
+      queryRows<{ id: string; encrypted_password: string }>(tx, sql`select id, encrypted_password from auth.users where lower(email) = ${email.toLowerCase()}`),
     )
     return row
   }
@@ -89,9 +86,7 @@ describeEachDatabase('local accounts', (kind) => {
 
   it('refuses a password containing the e-mail name, and a malformed e-mail', async () => {
     const name = `margiela${randomSuffix()}`
-    const containsName = await failureOf(
-      apiClient(server.url).auth.signUp.mutate({ email: `${name}@example.test`, password: `${name}-2031!` }),
-    )
+    const containsName = await failureOf(apiClient(server.url).auth.signUp.mutate({ email: `${name}@example.test`, password: `${name}-2031!` }))
     expect(containsName.data?.issues).toEqual([{ path: 'password', message: 'Your password must not contain your e-mail address.' }])
     const badEmail = await failureOf(apiClient(server.url).auth.signUp.mutate({ email: 'not-an-email', password: PASSWORD }))
     expect(badEmail.data?.issues).toEqual([{ path: 'email', message: 'Enter an e-mail address like name@example.com.' }])
@@ -138,8 +133,7 @@ describeEachDatabase('local accounts', (kind) => {
         .then(() => ({ email, password: PASSWORD })),
     )
     const { sid } = decodeJwt(accessToken)
-    const cookieFor = async (token: string) =>
-      (await server.app.auth.sessionCookie.serialize(token)).split(';')[0]!
+    const cookieFor = async (token: string) => (await server.app.auth.sessionCookie.serialize(token)).split(';')[0]!
 
     const fresh = await fetch(`${server.url}/organizations`, {
       headers: { cookie: await cookieFor(await signTestToken({ sub: user.id, email, sid }, { expiresIn: '50m' })) },

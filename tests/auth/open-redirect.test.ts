@@ -67,7 +67,16 @@ describeEachDatabase('redirects after signing in', (kind) => {
     await database?.close()
   })
 
-  const targets = ['/\t/evil.example', '/\r\n/evil.example', '//evil.example', '/\\evil.example', '/.//evil.example', '//evil。example', '/。', 'https://evil.example']
+  const targets = [
+    '/\t/evil.example',
+    '/\r\n/evil.example',
+    '//evil.example',
+    '/\\evil.example',
+    '/.//evil.example',
+    '//evil。example',
+    '/。',
+    'https://evil.example',
+  ]
 
   it('sends a signed-in visitor of /sign-in and /sign-up home, never off the app (and never a 500)', async () => {
     for (const page of ['/sign-in', '/sign-up']) {
@@ -88,7 +97,11 @@ describeEachDatabase('redirects after signing in', (kind) => {
       expect(signIn.status, JSON.stringify(target)).toBe(302)
       expect(signIn.headers.get('location'), JSON.stringify(target)).toBe(target === '/。' ? '/%E3%80%82' : '/')
     }
-    const signUp = await postForm(server, '/sign-up', { email: `redirect-new-${randomSuffix()}@example.test`, password: PASSWORD, redirectTo: '/\t/evil.example' })
+    const signUp = await postForm(server, '/sign-up', {
+      email: `redirect-new-${randomSuffix()}@example.test`,
+      password: PASSWORD,
+      redirectTo: '/\t/evil.example',
+    })
     expect(signUp.status).toBe(302)
     expect(signUp.headers.get('location')).toBe('/')
   })

@@ -62,7 +62,10 @@ describeEachDatabase("an organization's members", (kind) => {
     // Two owners now: one may step down, and the other may then not.
     expect(rolesOf(await asOwner.orgs.changeRole.mutate({ organizationId, userId: owner.id, role: 'member' }))[owner.email]).toBe('member')
     const lastOwner = await failureOf(asAdmin.orgs.changeRole.mutate({ organizationId, userId: admin.id, role: 'member' }))
-    expect(lastOwner).toMatchObject({ message: 'An organization keeps at least one owner: make someone else owner first.', data: { code: 'PRECONDITION_FAILED' } })
+    expect(lastOwner).toMatchObject({
+      message: 'An organization keeps at least one owner: make someone else owner first.',
+      data: { code: 'PRECONDITION_FAILED' },
+    })
   })
 
   it('the last owner can neither leave nor be removed; others leave and then see nothing', async () => {

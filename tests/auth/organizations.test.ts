@@ -120,9 +120,7 @@ describeEachDatabase('organizations through the procedures', (kind) => {
     const byOutsider = await failureOf(outsider.api.orgs.invite.mutate({ organizationId: organization.id, email: outsider.email, role: 'admin' }))
     expect(byOutsider.data?.code).toBe('NOT_FOUND')
 
-    const asOwner = await failureOf(
-      owner.api.orgs.invite.mutate({ organizationId: organization.id, email: outsider.email, role: 'owner' as 'admin' }),
-    )
+    const asOwner = await failureOf(owner.api.orgs.invite.mutate({ organizationId: organization.id, email: outsider.email, role: 'owner' as 'admin' }))
     expect(asOwner.data?.issues).toEqual([{ path: 'role', message: 'Choose admin or member.' }])
 
     const invitations = await asServiceRole(database.db, (tx) =>
@@ -176,7 +174,10 @@ describeEachDatabase('organizations through the procedures', (kind) => {
     expect([reused.data?.code, reused.message]).toEqual(['NOT_FOUND', invalid])
 
     const [accepted] = await asServiceRole(database.db, (tx) =>
-      tx.select().from(schema.organizationInvitations).where(and(eq(schema.organizationInvitations.email, invitee.email), isNotNull(schema.organizationInvitations.acceptedAt))),
+      tx
+        .select()
+        .from(schema.organizationInvitations)
+        .where(and(eq(schema.organizationInvitations.email, invitee.email), isNotNull(schema.organizationInvitations.acceptedAt))),
     )
     expect(accepted).toMatchObject({ role: 'admin', acceptedBy: invitee.id, organizationId: organization.id })
     expect(accepted?.tokenHash).not.toContain(third)
@@ -194,8 +195,10 @@ describeEachDatabase('organizations through the procedures', (kind) => {
     await owner.api.orgs.invite.mutate({ organizationId: organization.id, email: `guest-${randomSuffix()}@example.test`, role: 'member' })
 
     const invitationsSeenBy = (claims: AuthenticatedClaims) =>
-      withRls(database.db, claims, async (tx) =>
-        (await tx.select().from(schema.organizationInvitations).where(eq(schema.organizationInvitations.organizationId, organization.id))).length,
+      withRls(
+        database.db,
+        claims,
+        async (tx) => (await tx.select().from(schema.organizationInvitations).where(eq(schema.organizationInvitations.organizationId, organization.id))).length,
       )
     expect(await invitationsSeenBy(owner.claims)).toBe(3)
     expect(await invitationsSeenBy(admin.claims)).toBe(3)

@@ -18,8 +18,7 @@ const PASSWORD = 'Correct-Horse-Battery-9'
 
 /** Supabase's session cookie, `sb-<project>-auth-token`, maybe in chunks `.0`, `.1`… */
 const sessionCookiePattern = /^sb-[^=]+-auth-token(?:\.\d+)?=/
-const sessionCookiesOf = (response: Response) =>
-  response.headers.getSetCookie().filter((cookie) => sessionCookiePattern.test(cookie))
+const sessionCookiesOf = (response: Response) => response.headers.getSetCookie().filter((cookie) => sessionCookiePattern.test(cookie))
 
 /** What a browser keeps between requests: cookies set, replaced, and removed when they expire. */
 class CookieJar {
@@ -121,8 +120,7 @@ describeEachDatabase('Supabase sign-in', (kind) => {
   }
 
   /** The organizations of that name, read as the service role (past RLS). */
-  const organizationsNamed = (name: string) =>
-    asServiceRole(database.db, (tx) => tx.select().from(organizations).where(eq(organizations.name, name)))
+  const organizationsNamed = (name: string) => asServiceRole(database.db, (tx) => tx.select().from(organizations).where(eq(organizations.name, name)))
 
   async function expectOrganizationCreated(server: TestServer, token: string, user: TestUser) {
     const name = `Accepted ${randomSuffix()}`
@@ -130,9 +128,7 @@ describeEachDatabase('Supabase sign-in', (kind) => {
     expect(created).toMatchObject({ name, role: 'owner' })
     const [row] = await organizationsNamed(name)
     expect(row).toMatchObject({ id: created.id, createdBy: user.id })
-    const members = await asServiceRole(database.db, (tx) =>
-      tx.select().from(organizationMembers).where(eq(organizationMembers.organizationId, created.id)),
-    )
+    const members = await asServiceRole(database.db, (tx) => tx.select().from(organizationMembers).where(eq(organizationMembers.organizationId, created.id)))
     expect(members).toEqual([expect.objectContaining({ userId: user.id, role: 'owner' })])
   }
 
@@ -183,10 +179,7 @@ describeEachDatabase('Supabase sign-in', (kind) => {
         },
       ],
       ['an HS256 token where a JWKS key is expected', () => accessToken(user, { alg: 'HS256', key: randomBytes(48) })],
-      [
-        'an HS256 token keyed with the anon key',
-        () => accessToken(user, { alg: 'HS256', kid: null, key: new TextEncoder().encode(ANON_KEY) }),
-      ],
+      ['an HS256 token keyed with the anon key', () => accessToken(user, { alg: 'HS256', kid: null, key: new TextEncoder().encode(ANON_KEY) })],
       ['a correctly signed service_role token', () => accessToken(user, { claims: { role: 'service_role' } })],
       ['a correctly signed postgres token', () => accessToken(user, { claims: { role: 'postgres' } })],
       ['a correctly signed anon token', () => accessToken(user, { claims: { role: 'anon' } })],
@@ -404,7 +397,9 @@ describeEachDatabase('Supabase sign-in', (kind) => {
         const user = await supabaseAccount('next')
         await postForm(server, '/sign-in', { email: user.email, intent: 'link' })
         const tokenHash = fake.otpRequests.at(-1)!.tokenHash
-        const confirmed = await fetch(`${server.url}/auth/confirm?${new URLSearchParams({ token_hash: tokenHash, type: 'email', next })}`, { redirect: 'manual' })
+        const confirmed = await fetch(`${server.url}/auth/confirm?${new URLSearchParams({ token_hash: tokenHash, type: 'email', next })}`, {
+          redirect: 'manual',
+        })
         expect(confirmed.status, JSON.stringify(next)).toBe(302)
         expect(confirmed.headers.get('location'), JSON.stringify(next)).toBe('/')
       }
@@ -432,7 +427,6 @@ describeEachDatabase('Supabase sign-in', (kind) => {
       expect(fake.requestsTo('/verify').at(-1)).toMatchObject({ body: { token_hash: tokenHash }, status: 403 })
     })
 
-
     it('refreshes an expired session from its cookies: new cookies, and the request itself is signed in', async () => {
       const user = await supabaseAccount('refresh')
       fake.settings.accessTokenLifetimeSeconds = -30
@@ -448,9 +442,7 @@ describeEachDatabase('Supabase sign-in', (kind) => {
       expect(status).toBe(200)
       expect(me?.user).toEqual({ id: user.id, email: user.email })
       const refreshes = fake.requestsTo('/token', 'refresh_token').slice(refreshesBefore)
-      expect(refreshes).toEqual([
-        expect.objectContaining({ body: { refresh_token: expired.refreshToken }, status: 200 }),
-      ])
+      expect(refreshes).toEqual([expect.objectContaining({ body: { refresh_token: expired.refreshToken }, status: 200 })])
       const renewed = sessionCookiesOf(response)
       expect(renewed.length).toBeGreaterThan(0)
       for (const cookie of renewed) expect(cookie).toMatch(/;\s*HttpOnly/i)

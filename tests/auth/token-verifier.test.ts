@@ -6,7 +6,8 @@ import { issueAccessToken } from '../../server/auth/tokens'
 const secret = 'token-verifier-test-secret-that-is-long-enough'
 const issuer = 'event-wizard'
 const user = { id: randomUUID(), email: 'ada@example.test' }
-const tokenFor = async (ttlSeconds: number) => (await issueAccessToken(user, { secret, issuer, ttlSeconds, now: new Date(), sessionId: randomUUID() })).accessToken
+const tokenFor = async (ttlSeconds: number) =>
+  (await issueAccessToken(user, { secret, issuer, ttlSeconds, now: new Date(), sessionId: randomUUID() })).accessToken
 
 /* A verified token is remembered (a page verifies its cookie several times): never past its expiry, never for another token. */
 describe('the token verifier', () => {

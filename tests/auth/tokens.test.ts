@@ -36,9 +36,7 @@ describeEachDatabase('access tokens (local mode)', (kind) => {
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ json: { name } }),
     })
-    const written = await asServiceRole(database.db, (tx) =>
-      tx.select().from(schema.organizations).where(eq(schema.organizations.name, name)),
-    )
+    const written = await asServiceRole(database.db, (tx) => tx.select().from(schema.organizations).where(eq(schema.organizations.name, name)))
     return { status: response.status, written: written.length, body: await response.text() }
   }
 
@@ -87,9 +85,7 @@ describeEachDatabase('access tokens (local mode)', (kind) => {
       body: JSON.stringify({ json: { name, createdBy: other.id, userId: other.id, sub: other.id } }),
     })
     expect(response.status).toBe(200)
-    const [organization] = await asServiceRole(database.db, (tx) =>
-      tx.select().from(schema.organizations).where(eq(schema.organizations.name, name)),
-    )
+    const [organization] = await asServiceRole(database.db, (tx) => tx.select().from(schema.organizations).where(eq(schema.organizations.name, name)))
     expect(organization?.createdBy).toBe(user.id)
   })
 

@@ -43,7 +43,11 @@ export async function surge(options: { url: string; sale: OnSale; connections: n
   let lastAnswerAt = 0
   const body = (n: number) =>
     JSON.stringify({
-      json: { eventId: options.sale.eventId, items: [{ tierId: options.sale.tierId, quantity: 1 }], buyer: { name: `Buyer ${n}`, email: `buyer-${run}-${n}@example.test` } },
+      json: {
+        eventId: options.sale.eventId,
+        items: [{ tierId: options.sale.tierId, quantity: 1 }],
+        buyer: { name: `Buyer ${n}`, email: `buyer-${run}-${n}@example.test` },
+      },
     })
   const soldOutMessage = new RegExp(`^Sold out: .*“${options.sale.tierName}”`)
   const started = performance.now()

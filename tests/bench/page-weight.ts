@@ -31,7 +31,12 @@ export async function pageWeight(url: string, headers: Record<string, string>) {
     if (!deps) continue
     const files = JSON.parse(deps) as string[]
     for (const [, module, indexes] of source.matchAll(dynamicImport)) {
-      const adds = new Set(indexes!.split(',').map((index) => `/${files[Number(index)]}`).filter((file) => !loaded.has(file)))
+      const adds = new Set(
+        indexes!
+          .split(',')
+          .map((index) => `/${files[Number(index)]}`)
+          .filter((file) => !loaded.has(file)),
+      )
       adds.add(new URL(module!, new URL(path, origin)).pathname)
       lazy.set(module!, adds)
     }

@@ -7,19 +7,19 @@ import { randomUUID } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import postgres from 'postgres'
 import { PGlite } from '@electric-sql/pglite'
 import { drizzle } from 'drizzle-orm/pglite'
+import postgres from 'postgres'
 import { type Database, openDatabase } from '../../db/client'
 import { migrateEmbedded, migratePostgresUrl } from '../../db/migrate'
-import { createSessionCookie } from '../../server/auth/session-cookie'
+import * as schema from '../../db/schema'
 import { issueAccessToken } from '../../server/auth/tokens'
+import { createSessionCookie } from '../../server/cookies/session-cookie'
 import { cleanupExpiredSessions } from '../../server/jobs/cleanup'
-import { load, type LoadResult, type RunningServer, startServer } from './http'
+import { type LoadResult, load, type RunningServer, startServer } from './http'
 import { mergeTransactionLimit, orderTransactionLimit } from './limit'
 import { saleCounts, soldOutFailures, surge } from './on-sale'
 import { pageWeight } from './page-weight'
-import * as schema from '../../db/schema'
 import { type BenchUser, type Exec, seedExpired, seedGrowth, seedOnSale, seedPublishable, seedUsers } from './seed'
 
 const SECRET = 'bench-secret-that-is-long-enough-for-hs256'
@@ -53,8 +53,7 @@ async function tokenFor(user: BenchUser) {
   return (await issueAccessToken(user, options)).accessToken
 }
 
-const getPath = (sessionId: string) =>
-  `/api/trpc/wizard.get?input=${encodeURIComponent(JSON.stringify({ json: { sessionId } }))}`
+const getPath = (sessionId: string) => `/api/trpc/wizard.get?input=${encodeURIComponent(JSON.stringify({ json: { sessionId } }))}`
 
 const row = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`
 const lines: string[] = []
@@ -182,13 +181,46 @@ async function main() {
       const sale = await seedOnSale(exec, users[0]!.id, SURGE_SEATS)
       const rush = await surge({ url: server.url, sale, connections: SURGE_CONNECTIONS, amount: SURGE_ATTEMPTS })
       const limit = orderLimits.get(POOL_MAX)!
-      print(`### On-sale surge (Postgres): ${SURGE_ATTEMPTS.toLocaleString('en-US')} free orders of one ticket for ${SURGE_SEATS.toLocaleString('en-US')} seats`)
+      print(
+        `### On-sale surge (Postgres): ${SURGE_ATTEMPTS.toLocaleString('en-US')} free orders of one ticket for ${SURGE_SEATS.toLocaleString('en-US')} seats`,
+      )
       print()
-      print(row(['connections', 'tickets issued', 'sold out (409)', 'errors', 'sold out after s', 'orders/s', 'answers/s', 'p50 ms', 'p99 ms', 'order p50 ms', 'order p99 ms', 'of the limit', 'server RSS MB']))
+      print(
+        row([
+          'connections',
+          'tickets issued',
+          'sold out (409)',
+          'errors',
+          'sold out after s',
+          'orders/s',
+          'answers/s',
+          'p50 ms',
+          'p99 ms',
+          'order p50 ms',
+          'order p99 ms',
+          'of the limit',
+          'server RSS MB',
+        ]),
+      )
       print(row(['---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']))
       const counts = await saleCounts(exec, sale)
-      print(row([SURGE_CONNECTIONS, counts.tickets, rush.soldOut, rush.errors, rush.soldOutAfterSeconds, rush.ordersPerSecond, rush.answersPerSecond,
-        rush.p50, rush.p99, rush.orderP50, rush.orderP99, `${Math.round((rush.ordersPerSecond / limit) * 100)}%`, server.residentMemoryMb()]))
+      print(
+        row([
+          SURGE_CONNECTIONS,
+          counts.tickets,
+          rush.soldOut,
+          rush.errors,
+          rush.soldOutAfterSeconds,
+          rush.ordersPerSecond,
+          rush.answersPerSecond,
+          rush.p50,
+          rush.p99,
+          rush.orderP50,
+          rush.orderP99,
+          `${Math.round((rush.ordersPerSecond / limit) * 100)}%`,
+          server.residentMemoryMb(),
+        ]),
+      )
       print()
       const failures = soldOutFailures(counts, SURGE_SEATS, SURGE_ATTEMPTS, rush)
       if (failures.length > 0) throw new Error(`On-sale surge: ${failures.join('; ')}`)
@@ -212,7 +244,13 @@ async function main() {
           seconds: 3,
           perClient: () => ({ headers: { authorization: `Bearer ${token}` } }),
         })
-        const dashboard = await load({ url: `${server.url}/`, method: 'GET', connections: 8, seconds: 3, perClient: () => ({ headers: { cookie: dashboardCookie } }) })
+        const dashboard = await load({
+          url: `${server.url}/`,
+          method: 'GET',
+          connections: 8,
+          seconds: 3,
+          perClient: () => ({ headers: { cookie: dashboardCookie } }),
+        })
         print(row([size.toLocaleString('en-US'), get.p50, dashboard.p50, dashboard.p99]))
       }
       print()

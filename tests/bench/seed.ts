@@ -81,10 +81,10 @@ export async function seedGrowth(exec: Exec, userId: string, from: number, to: n
 
 /** Sessions past their expiry, for the cleanup figure. */
 export async function seedExpired(exec: Exec, userId: string, count: number): Promise<void> {
-  await exec(
-    `insert into event_wizard.wizard_sessions (user_id, expires_at) select $1, now() - interval '1 day' from generate_series(1, $2::int)`,
-    [userId, count],
-  )
+  await exec(`insert into event_wizard.wizard_sessions (user_id, expires_at) select $1, now() - interval '1 day' from generate_series(1, $2::int)`, [
+    userId,
+    count,
+  ])
 }
 
 export interface OnSale {

@@ -164,7 +164,15 @@ describeEachDatabase('the copilot over HTTP', (kind) => {
     expect((await say(owner, threadId, [], 'Hello')).run.status).toBe(200)
     const stolen = await runCopilot(server, { headers: other.headers, threadId, messages: [userMessage('Hello')] })
     expect(stolen).toMatchObject({ status: 404, error: { code: 'NOT_FOUND' } })
-    const reconnect = await postCopilot(server, { method: 'agent/connect', params: { agentId: 'default' }, body: { threadId, runId: randomUUID(), messages: [], tools: [], context: [], state: {}, forwardedProps: {} } }, other.headers)
+    const reconnect = await postCopilot(
+      server,
+      {
+        method: 'agent/connect',
+        params: { agentId: 'default' },
+        body: { threadId, runId: randomUUID(), messages: [], tools: [], context: [], state: {}, forwardedProps: {} },
+      },
+      other.headers,
+    )
     expect(reconnect.status).toBe(404)
 
     const threads = await postCopilot(server, { method: 'threads/list', params: {} }, owner.headers)
@@ -176,7 +184,11 @@ describeEachDatabase('the copilot over HTTP', (kind) => {
     expect(noSession.status).toBe(400)
     const notUuid = await postCopilot(server, { method: 'info' }, { ...owner.headers, 'x-wizard-session': 'not-a-session' })
     expect(notUuid.status).toBe(404)
-    const notJson = await fetch(`${server.url}/api/copilotkit`, { method: 'POST', headers: { ...owner.headers, 'content-type': 'application/json' }, body: '{' })
+    const notJson = await fetch(`${server.url}/api/copilotkit`, {
+      method: 'POST',
+      headers: { ...owner.headers, 'content-type': 'application/json' },
+      body: '{',
+    })
     expect(notJson.status).toBe(400)
     const info = await postCopilot(server, { method: 'info' }, owner.headers)
     expect(info.status).toBe(200)
@@ -231,7 +243,12 @@ describeEachDatabase('the copilot over HTTP', (kind) => {
     })
     const moved = await say(organizer, randomUUID(), [], 'I am Ada Martin of Atelier Martin, ada@atelier-martin.example')
     expect(toolResultsOf(moved.run.events).map((result) => result.result)).toMatchObject([{ ok: true }, { ok: true, currentStage: 'eventSetup' }])
-    onMessage = () => ({ toolCalls: [{ toolName: 'goToStage', input: { stage: 'organizerSetup' } }, { toolName: 'getWizardState', input: {} }] })
+    onMessage = () => ({
+      toolCalls: [
+        { toolName: 'goToStage', input: { stage: 'organizerSetup' } },
+        { toolName: 'getWizardState', input: {} },
+      ],
+    })
     const back = await say(organizer, randomUUID(), [], 'Go back')
     expect(toolResultsOf(back.run.events).map((result) => result.result)).toMatchObject([
       { ok: true, currentStage: 'organizerSetup' },

@@ -41,7 +41,15 @@ describeEachDatabase('copilot thread ownership', (kind) => {
   }
 
   const connect = (server: TestServer, headers: Record<string, string>, threadId: string) =>
-    postCopilot(server, { method: 'agent/connect', params: { agentId: 'default' }, body: { threadId, runId: randomUUID(), messages: [], tools: [], context: [], state: {}, forwardedProps: {} } }, headers)
+    postCopilot(
+      server,
+      {
+        method: 'agent/connect',
+        params: { agentId: 'default' },
+        body: { threadId, runId: randomUUID(), messages: [], tools: [], context: [], state: {}, forwardedProps: {} },
+      },
+      headers,
+    )
   const stop = (server: TestServer, headers: Record<string, string>, threadId: string, bodyThreadId?: string) =>
     postCopilot(server, { method: 'agent/stop', params: { agentId: 'default', threadId }, body: bodyThreadId ? { threadId: bodyThreadId } : {} }, headers)
 
@@ -63,9 +71,7 @@ describeEachDatabase('copilot thread ownership', (kind) => {
     }
     // The owner continues the thread on the other instance (the browser sends the conversation along).
     expect((await runCopilot(second, { headers: owner.headers, threadId, messages: [...hello, userMessage('Still there?')] })).status).toBe(200)
-    const [row] = await asServiceRole(database.db, (tx) =>
-      tx.select().from(schema.copilotThreads).where(eq(schema.copilotThreads.threadId, threadId)),
-    )
+    const [row] = await asServiceRole(database.db, (tx) => tx.select().from(schema.copilotThreads).where(eq(schema.copilotThreads.threadId, threadId)))
     expect(row).toMatchObject({ userId: owner.id, sessionId: owner.sessionId })
   })
 

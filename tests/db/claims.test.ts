@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto'
 import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { openDatabase, queryRows } from '../../db/client'
-import { wizardSessions } from '../../db/schema'
 import { type Claims, RoleNotAllowedError, withRls } from '../../db/rls'
+import { wizardSessions } from '../../db/schema'
 import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../support/databases'
 import { createSession, createUser } from '../support/fixtures'
 
@@ -35,9 +35,7 @@ describeEachDatabase('claims reach Postgres as data, never as SQL', (kind) => {
 
     // The table the payload names is still there, and the owner still sees their row through it.
     const session = await createSession(database.db, user)
-    const seen = await withRls(database.db, claims, (tx) =>
-      queryRows(tx, sql`select id from event_wizard.wizard_sessions where id = ${session.id}`),
-    )
+    const seen = await withRls(database.db, claims, (tx) => queryRows(tx, sql`select id from event_wizard.wizard_sessions where id = ${session.id}`))
     expect(seen).toHaveLength(1)
   })
 
@@ -84,17 +82,12 @@ describeEachDatabase('claims reach Postgres as data, never as SQL', (kind) => {
           withRls(single.db, user.claims, (tx) => tx.select({ id: wizardSessions.id }).from(wizardSessions).where(eq(wizardSessions.id, session.id)))
         for (let i = 0; i < 3; i++) expect(await read()).toEqual([{ id: session.id }])
         const statements = await withRls(single.db, user.claims, (tx) =>
-          queryRows<{ statement: string; runs: number }>(
-            tx,
-            sql`select statement, (generic_plans + custom_plans)::int as runs from pg_prepared_statements`,
-          ),
+          queryRows<{ statement: string; runs: number }>(tx, sql`select statement, (generic_plans + custom_plans)::int as runs from pg_prepared_statements`),
         )
         const select = statements.filter(({ statement }) => statement.includes('"wizard_sessions"."id" = $1'))
         expect(select).toEqual([expect.objectContaining({ runs: 3 })])
         // The claims, set at the start of every transaction above (three reads and this one).
-        expect(statements.filter(({ statement }) => statement.includes("set_config('request.jwt.claims'"))).toEqual([
-          expect.objectContaining({ runs: 4 }),
-        ])
+        expect(statements.filter(({ statement }) => statement.includes("set_config('request.jwt.claims'"))).toEqual([expect.objectContaining({ runs: 4 })])
       } finally {
         await single.close()
       }

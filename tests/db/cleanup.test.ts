@@ -64,9 +64,7 @@ describeEachDatabase('cleanup_expired_sessions()', (kind) => {
 
     expect(await cleanup(now)).toEqual({ expired_sessions: 1, deleted_sessions: 2, pruned_actions: 1 })
 
-    expect(
-      await sessionsById([overdue, active, completed, longExpired, recentlyExpired, longAbandoned, recentlyAbandoned].map((s) => s.id)),
-    ).toEqual({
+    expect(await sessionsById([overdue, active, completed, longExpired, recentlyExpired, longAbandoned, recentlyAbandoned].map((s) => s.id))).toEqual({
       [overdue.id]: 'expired',
       [active.id]: 'in_progress',
       [completed.id]: 'completed',

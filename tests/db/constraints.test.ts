@@ -4,17 +4,7 @@ import { queryRows } from '../../db/client'
 import { asServiceRole, withRls } from '../../db/rls'
 import * as schema from '../../db/schema'
 import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../support/databases'
-import {
-  createEvent,
-  createOrganization,
-  createSession,
-  createTier,
-  createUser,
-  eventValues,
-  sqlMessage,
-  sqlState,
-  type TestUser,
-} from '../support/fixtures'
+import { createEvent, createOrganization, createSession, createTier, createUser, eventValues, sqlMessage, sqlState, type TestUser } from '../support/fixtures'
 
 const CHECK_VIOLATION = '23514'
 const UNIQUE_VIOLATION = '23505'
@@ -96,32 +86,24 @@ describeEachDatabase('the database itself rejects bad rows', (kind) => {
       tx.execute(sql`update event_wizard.wizard_sessions set current_stage = 'checkout' where id = ${session.id}`),
     )
     await expectRejected(CHECK_VIOLATION, /wizard_sessions_completed_stages_valid/, (tx) =>
-      tx.execute(
-        sql`update event_wizard.wizard_sessions set completed_stages = array['organizerSetup', 'checkout'] where id = ${session.id}`,
-      ),
+      tx.execute(sql`update event_wizard.wizard_sessions set completed_stages = array['organizerSetup', 'checkout'] where id = ${session.id}`),
     )
   })
 
   it('a second event with the same slug', async () => {
     const event = await createEvent(database.db, owner)
-    await expectRejected(UNIQUE_VIOLATION, /events_slug_key/, (tx) =>
-      tx.insert(schema.events).values(eventValues(owner, { slug: event.slug })),
-    )
+    await expectRejected(UNIQUE_VIOLATION, /events_slug_key/, (tx) => tx.insert(schema.events).values(eventValues(owner, { slug: event.slug })))
   })
 
   it('a second event for one session', async () => {
     const session = await createSession(database.db, owner)
     await createEvent(database.db, owner, { sessionId: session.id })
-    await expectRejected(UNIQUE_VIOLATION, /events_session_id_key/, (tx) =>
-      tx.insert(schema.events).values(eventValues(owner, { sessionId: session.id })),
-    )
+    await expectRejected(UNIQUE_VIOLATION, /events_session_id_key/, (tx) => tx.insert(schema.events).values(eventValues(owner, { sessionId: session.id })))
   })
 
   it('an event that ends before it starts, or a meeting URL that is not https', async () => {
     await expectRejected(CHECK_VIOLATION, /events_ends_after_start/, (tx) =>
-      tx.insert(schema.events).values(
-        eventValues(owner, { startsAt: new Date('2030-01-02T10:00:00Z'), endsAt: new Date('2030-01-02T09:00:00Z') }),
-      ),
+      tx.insert(schema.events).values(eventValues(owner, { startsAt: new Date('2030-01-02T10:00:00Z'), endsAt: new Date('2030-01-02T09:00:00Z') })),
     )
     await expectRejected(CHECK_VIOLATION, /events_online_url_https/, (tx) =>
       tx.insert(schema.events).values(eventValues(owner, { onlineUrl: 'javascript:alert(1)' })),
@@ -143,9 +125,7 @@ describeEachDatabase('the database itself rejects bad rows', (kind) => {
     await expectRejected(CHECK_VIOLATION, /payment_accounts_one_owner/, (tx) =>
       tx.insert(schema.paymentAccounts).values({ organizationId: organization.id, userId: owner.id, stripeAccountId: 'acct_two_owners' }),
     )
-    await expectRejected(CHECK_VIOLATION, /payment_accounts_one_owner/, (tx) =>
-      tx.insert(schema.paymentAccounts).values({ stripeAccountId: 'acct_no_owner' }),
-    )
+    await expectRejected(CHECK_VIOLATION, /payment_accounts_one_owner/, (tx) => tx.insert(schema.paymentAccounts).values({ stripeAccountId: 'acct_no_owner' }))
   })
 
   it('the membership helper tells members from non-members, whatever the caller may read', async () => {
@@ -175,16 +155,12 @@ describeEachDatabase('the database itself rejects bad rows', (kind) => {
 
   it('the membership helper cannot be called by anon, nor cleanup by a signed-in user', async () => {
     const user = await createUser(database.db)
-    const anonCall = await withRls(database.db, { role: 'anon' }, (tx) =>
-      tx.execute(sql`select event_wizard.is_member(gen_random_uuid(), null)`),
-    ).then(
+    const anonCall = await withRls(database.db, { role: 'anon' }, (tx) => tx.execute(sql`select event_wizard.is_member(gen_random_uuid(), null)`)).then(
       () => null,
       (error: unknown) => error,
     )
     expect(sqlState(anonCall)).toBe('42501')
-    const userCall = await withRls(database.db, user.claims, (tx) =>
-      tx.execute(sql`select * from event_wizard.cleanup_expired_sessions()`),
-    ).then(
+    const userCall = await withRls(database.db, user.claims, (tx) => tx.execute(sql`select * from event_wizard.cleanup_expired_sessions()`)).then(
       () => null,
       (error: unknown) => error,
     )

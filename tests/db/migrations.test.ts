@@ -49,29 +49,30 @@ describe('the embedded database', () => {
 })
 
 // Only where a Postgres is configured (always under CI); a plain `if`, so nothing is reported as skipped.
-if (databaseKinds.includes('postgres')) describe('a real Postgres database', () => {
-  it('migrates once under the advisory lock even when two migrators start together', async () => {
-    const { admin, app } = await createPostgresDatabase()
-    try {
-      const reports = await Promise.all([migratePostgresUrl(admin), migratePostgresUrl(admin)])
-      expect(reports.map((report) => report.applied).sort()).toEqual([0, MIGRATION_COUNT])
-      expect(await migratePostgresUrl(admin)).toEqual({ bootstrapped: true, applied: 0 })
-
-      // The app connects as its own role: not a superuser, cannot bypass RLS, and can read the journal.
-      const database = await openDatabase({ kind: 'postgres', url: app })
+if (databaseKinds.includes('postgres'))
+  describe('a real Postgres database', () => {
+    it('migrates once under the advisory lock even when two migrators start together', async () => {
+      const { admin, app } = await createPostgresDatabase()
       try {
-        const [role] = await queryRows<{ name: string; superuser: boolean; bypassrls: boolean }>(
-          database.db,
-          sql`select session_user as name, rolsuper as superuser, rolbypassrls as bypassrls
+        const reports = await Promise.all([migratePostgresUrl(admin), migratePostgresUrl(admin)])
+        expect(reports.map((report) => report.applied).sort()).toEqual([0, MIGRATION_COUNT])
+        expect(await migratePostgresUrl(admin)).toEqual({ bootstrapped: true, applied: 0 })
+
+        // The app connects as its own role: not a superuser, cannot bypass RLS, and can read the journal.
+        const database = await openDatabase({ kind: 'postgres', url: app })
+        try {
+          const [role] = await queryRows<{ name: string; superuser: boolean; bypassrls: boolean }>(
+            database.db,
+            sql`select session_user as name, rolsuper as superuser, rolbypassrls as bypassrls
               from pg_roles where rolname = session_user`,
-        )
-        expect(role).toEqual({ name: 'event_wizard_app', superuser: false, bypassrls: false })
-        expect(await checkHealth(database)).toMatchObject({ ok: true, database: { kind: 'postgres' } })
+          )
+          expect(role).toEqual({ name: 'event_wizard_app', superuser: false, bypassrls: false })
+          expect(await checkHealth(database)).toMatchObject({ ok: true, database: { kind: 'postgres' } })
+        } finally {
+          await database.close()
+        }
       } finally {
-        await database.close()
+        await dropPostgresDatabase(admin)
       }
-    } finally {
-      await dropPostgresDatabase(admin)
-    }
+    })
   })
-})

@@ -136,62 +136,38 @@ const operations: { [S in Subject]: { [O in keyof (typeof expectations)[S]]: Run
   organizations: {
     select: (tx, { f }) => tx.select().from(schema.organizations).where(eq(schema.organizations.id, f.organizationId)),
     insert: (tx, { selfId }) =>
-      tx.insert(schema.organizations).values({ name: `Intruder ${randomSuffix()}`, createdBy: selfId }).returning(),
-    update: (tx, { f }) =>
       tx
-        .update(schema.organizations)
-        .set({ name: 'Renamed' })
-        .where(eq(schema.organizations.id, f.organizationId))
+        .insert(schema.organizations)
+        .values({ name: `Intruder ${randomSuffix()}`, createdBy: selfId })
         .returning(),
-    delete: (tx, { f }) =>
-      tx.delete(schema.organizations).where(eq(schema.organizations.id, f.organizationId)).returning(),
+    update: (tx, { f }) => tx.update(schema.organizations).set({ name: 'Renamed' }).where(eq(schema.organizations.id, f.organizationId)).returning(),
+    delete: (tx, { f }) => tx.delete(schema.organizations).where(eq(schema.organizations.id, f.organizationId)).returning(),
   },
   organization_members: {
     select: (tx, { f }) => tx.select().from(schema.organizationMembers).where(membership(f, f.users.creator.id)),
     // The actor makes itself an owner of O (anon: makes the creator one).
     insert: (tx, { f, selfId }) =>
-      tx
-        .insert(schema.organizationMembers)
-        .values({ organizationId: f.organizationId, userId: selfId, role: 'owner' })
-        .returning(),
-    update: (tx, { f }) =>
-      tx
-        .update(schema.organizationMembers)
-        .set({ role: 'admin' })
-        .where(membership(f, f.users.member.id))
-        .returning(),
+      tx.insert(schema.organizationMembers).values({ organizationId: f.organizationId, userId: selfId, role: 'owner' }).returning(),
+    update: (tx, { f }) => tx.update(schema.organizationMembers).set({ role: 'admin' }).where(membership(f, f.users.member.id)).returning(),
     delete: (tx, { f }) => tx.delete(schema.organizationMembers).where(membership(f, f.users.member.id)).returning(),
   },
   wizard_sessions: {
     select: (tx, { f }) => tx.select().from(schema.wizardSessions).where(eq(schema.wizardSessions.id, f.sessionId)),
-    insert: (tx, { f, selfId }) =>
-      tx.insert(schema.wizardSessions).values({ userId: selfId, organizationId: f.organizationId }).returning(),
-    update: (tx, { f }) =>
-      tx
-        .update(schema.wizardSessions)
-        .set({ completionPercentage: 10 })
-        .where(eq(schema.wizardSessions.id, f.sessionId))
-        .returning(),
+    insert: (tx, { f, selfId }) => tx.insert(schema.wizardSessions).values({ userId: selfId, organizationId: f.organizationId }).returning(),
+    update: (tx, { f }) => tx.update(schema.wizardSessions).set({ completionPercentage: 10 }).where(eq(schema.wizardSessions.id, f.sessionId)).returning(),
     delete: (tx, { f }) => tx.delete(schema.wizardSessions).where(eq(schema.wizardSessions.id, f.sessionId)).returning(),
   },
   'wizard_sessions (personal)': {
-    select: (tx, { f }) =>
-      tx.select().from(schema.wizardSessions).where(eq(schema.wizardSessions.id, f.personalSessionId)),
+    select: (tx, { f }) => tx.select().from(schema.wizardSessions).where(eq(schema.wizardSessions.id, f.personalSessionId)),
   },
   'wizard_sessions (for another user)': {
-    insert: (tx, { f, otherId }) =>
-      tx.insert(schema.wizardSessions).values({ userId: otherId, organizationId: f.organizationId }).returning(),
+    insert: (tx, { f, otherId }) => tx.insert(schema.wizardSessions).values({ userId: otherId, organizationId: f.organizationId }).returning(),
   },
   wizard_actions: {
     select: (tx, { f }) => tx.select().from(schema.wizardActions).where(eq(schema.wizardActions.id, f.actionId)),
-    insert: (tx, { f, selfId }) =>
-      tx.insert(schema.wizardActions).values(actionValues(f, selfId)).returning(),
+    insert: (tx, { f, selfId }) => tx.insert(schema.wizardActions).values(actionValues(f, selfId)).returning(),
     update: (tx, { f }) =>
-      tx
-        .update(schema.wizardActions)
-        .set({ result: 'failed', errorMessage: 'tampered' })
-        .where(eq(schema.wizardActions.id, f.actionId))
-        .returning(),
+      tx.update(schema.wizardActions).set({ result: 'failed', errorMessage: 'tampered' }).where(eq(schema.wizardActions.id, f.actionId)).returning(),
     delete: (tx, { f }) => tx.delete(schema.wizardActions).where(eq(schema.wizardActions.id, f.actionId)).returning(),
   },
   // Events are read through their id only: anon may not read every column (see the column test below).
@@ -202,43 +178,26 @@ const operations: { [S in Subject]: { [O in keyof (typeof expectations)[S]]: Run
         .insert(schema.events)
         .values(eventValues(f.users.creator, { userId: selfId, organizationId: f.organizationId }))
         .returning(eventId),
-    update: (tx, { f }) =>
-      tx
-        .update(schema.events)
-        .set({ title: 'Renamed Runway' })
-        .where(eq(schema.events.id, f.unpublishedEventId))
-        .returning(eventId),
-    delete: (tx, { f }) =>
-      tx.delete(schema.events).where(eq(schema.events.id, f.unpublishedEventId)).returning(eventId),
+    update: (tx, { f }) => tx.update(schema.events).set({ title: 'Renamed Runway' }).where(eq(schema.events.id, f.unpublishedEventId)).returning(eventId),
+    delete: (tx, { f }) => tx.delete(schema.events).where(eq(schema.events.id, f.unpublishedEventId)).returning(eventId),
   },
   'events (published)': {
     select: (tx, { f }) => tx.select(eventId).from(schema.events).where(eq(schema.events.id, f.publishedEventId)),
   },
   'event_ticket_tiers (unpublished event)': {
-    select: (tx, { f }) =>
-      tx.select().from(schema.eventTicketTiers).where(eq(schema.eventTicketTiers.id, f.unpublishedTierId)),
-    insert: (tx, { f }) =>
-      tx.insert(schema.eventTicketTiers).values(tierValues(f.unpublishedEventId, 1)).returning(),
-    update: (tx, { f }) =>
-      tx
-        .update(schema.eventTicketTiers)
-        .set({ name: 'Front Row' })
-        .where(eq(schema.eventTicketTiers.id, f.unpublishedTierId))
-        .returning(),
-    delete: (tx, { f }) =>
-      tx.delete(schema.eventTicketTiers).where(eq(schema.eventTicketTiers.id, f.unpublishedTierId)).returning(),
+    select: (tx, { f }) => tx.select().from(schema.eventTicketTiers).where(eq(schema.eventTicketTiers.id, f.unpublishedTierId)),
+    insert: (tx, { f }) => tx.insert(schema.eventTicketTiers).values(tierValues(f.unpublishedEventId, 1)).returning(),
+    update: (tx, { f }) => tx.update(schema.eventTicketTiers).set({ name: 'Front Row' }).where(eq(schema.eventTicketTiers.id, f.unpublishedTierId)).returning(),
+    delete: (tx, { f }) => tx.delete(schema.eventTicketTiers).where(eq(schema.eventTicketTiers.id, f.unpublishedTierId)).returning(),
   },
   'event_ticket_tiers (published event)': {
-    select: (tx, { f }) =>
-      tx.select().from(schema.eventTicketTiers).where(eq(schema.eventTicketTiers.id, f.publishedTierId)),
+    select: (tx, { f }) => tx.select().from(schema.eventTicketTiers).where(eq(schema.eventTicketTiers.id, f.publishedTierId)),
   },
   'event_ticket_tiers (hidden, published event)': {
-    select: (tx, { f }) =>
-      tx.select().from(schema.eventTicketTiers).where(eq(schema.eventTicketTiers.id, f.hiddenTierId)),
+    select: (tx, { f }) => tx.select().from(schema.eventTicketTiers).where(eq(schema.eventTicketTiers.id, f.hiddenTierId)),
   },
   payment_accounts: {
-    select: (tx, { f }) =>
-      tx.select().from(schema.paymentAccounts).where(eq(schema.paymentAccounts.id, f.paymentAccountId)),
+    select: (tx, { f }) => tx.select().from(schema.paymentAccounts).where(eq(schema.paymentAccounts.id, f.paymentAccountId)),
     insert: (tx, { selfId }) =>
       tx
         .insert(schema.paymentAccounts)
@@ -250,8 +209,7 @@ const operations: { [S in Subject]: { [O in keyof (typeof expectations)[S]]: Run
         .set({ chargesEnabled: true, payoutsEnabled: true })
         .where(eq(schema.paymentAccounts.id, f.paymentAccountId))
         .returning(),
-    delete: (tx, { f }) =>
-      tx.delete(schema.paymentAccounts).where(eq(schema.paymentAccounts.id, f.paymentAccountId)).returning(),
+    delete: (tx, { f }) => tx.delete(schema.paymentAccounts).where(eq(schema.paymentAccounts.id, f.paymentAccountId)).returning(),
   },
   stripe_events: {
     select: (tx, { f }) => tx.select().from(schema.stripeEvents).where(eq(schema.stripeEvents.id, f.stripeEventId)),
@@ -261,46 +219,35 @@ const operations: { [S in Subject]: { [O in keyof (typeof expectations)[S]]: Run
         .values({ id: `evt_${randomSuffix()}`, type: 'account.updated', payload: {} })
         .returning(),
     update: (tx, { f }) =>
-      tx
-        .update(schema.stripeEvents)
-        .set({ attempts: 1, error: 'tampered' })
-        .where(eq(schema.stripeEvents.id, f.stripeEventId))
-        .returning(),
+      tx.update(schema.stripeEvents).set({ attempts: 1, error: 'tampered' }).where(eq(schema.stripeEvents.id, f.stripeEventId)).returning(),
     delete: (tx, { f }) => tx.delete(schema.stripeEvents).where(eq(schema.stripeEvents.id, f.stripeEventId)).returning(),
   },
   auth_sessions: {
     select: (tx, { f }) => tx.select().from(schema.authSessions).where(eq(schema.authSessions.id, f.signInSessionId)),
     insert: (tx, { selfId }) =>
-      tx.insert(schema.authSessions).values({ userId: selfId, expiresAt: new Date(Date.now() + 3_600_000) }).returning(),
-    update: (tx, { f }) =>
       tx
-        .update(schema.authSessions)
-        .set({ revokedAt: new Date() })
-        .where(eq(schema.authSessions.id, f.signInSessionId))
+        .insert(schema.authSessions)
+        .values({ userId: selfId, expiresAt: new Date(Date.now() + 3_600_000) })
         .returning(),
+    update: (tx, { f }) => tx.update(schema.authSessions).set({ revokedAt: new Date() }).where(eq(schema.authSessions.id, f.signInSessionId)).returning(),
     delete: (tx, { f }) => tx.delete(schema.authSessions).where(eq(schema.authSessions.id, f.signInSessionId)).returning(),
   },
   copilot_threads: {
-    select: (tx, { f }) =>
-      tx.select().from(schema.copilotThreads).where(eq(schema.copilotThreads.threadId, f.copilotThreadId)),
+    select: (tx, { f }) => tx.select().from(schema.copilotThreads).where(eq(schema.copilotThreads.threadId, f.copilotThreadId)),
     insert: (tx, { f, selfId }) =>
-      tx.insert(schema.copilotThreads).values({ threadId: `thread-${randomSuffix()}`, userId: selfId, sessionId: f.sessionId }).returning(),
-    update: (tx, { f, selfId }) =>
       tx
-        .update(schema.copilotThreads)
-        .set({ userId: selfId })
-        .where(eq(schema.copilotThreads.threadId, f.copilotThreadId))
+        .insert(schema.copilotThreads)
+        .values({ threadId: `thread-${randomSuffix()}`, userId: selfId, sessionId: f.sessionId })
         .returning(),
-    delete: (tx, { f }) =>
-      tx.delete(schema.copilotThreads).where(eq(schema.copilotThreads.threadId, f.copilotThreadId)).returning(),
+    update: (tx, { f, selfId }) =>
+      tx.update(schema.copilotThreads).set({ userId: selfId }).where(eq(schema.copilotThreads.threadId, f.copilotThreadId)).returning(),
+    delete: (tx, { f }) => tx.delete(schema.copilotThreads).where(eq(schema.copilotThreads.threadId, f.copilotThreadId)).returning(),
   },
   orders: {
     select: (tx, { f }) => tx.select().from(schema.orders).where(eq(schema.orders.id, f.orderId)),
     // A confirmed free order in the actor's own name, as if the actor had bypassed the core.
-    insert: (tx, { f, selfId }) =>
-      tx.insert(schema.orders).values(orderValues(f.publishedEventId, selfId)).returning(),
-    update: (tx, { f }) =>
-      tx.update(schema.orders).set({ status: 'cancelled' }).where(eq(schema.orders.id, f.orderId)).returning(),
+    insert: (tx, { f, selfId }) => tx.insert(schema.orders).values(orderValues(f.publishedEventId, selfId)).returning(),
+    update: (tx, { f }) => tx.update(schema.orders).set({ status: 'cancelled' }).where(eq(schema.orders.id, f.orderId)).returning(),
     delete: (tx, { f }) => tx.delete(schema.orders).where(eq(schema.orders.id, f.orderId)).returning(),
   },
   'orders (anonymous buyer)': {
@@ -308,54 +255,48 @@ const operations: { [S in Subject]: { [O in keyof (typeof expectations)[S]]: Run
   },
   "orders (another organization's event)": {
     select: (tx, { f }) => tx.select().from(schema.orders).where(eq(schema.orders.id, f.otherEventOrderId)),
-    update: (tx, { f }) =>
-      tx.update(schema.orders).set({ status: 'cancelled' }).where(eq(schema.orders.id, f.otherEventOrderId)).returning(),
+    update: (tx, { f }) => tx.update(schema.orders).set({ status: 'cancelled' }).where(eq(schema.orders.id, f.otherEventOrderId)).returning(),
   },
   order_items: {
     select: (tx, { f }) => tx.select().from(schema.orderItems).where(eq(schema.orderItems.id, f.orderItemId)),
     insert: (tx, { f }) =>
       tx.insert(schema.orderItems).values({ orderId: f.anonymousOrderId, tierId: f.publishedTierId, quantity: 5, unitPrice: 0 }).returning(),
-    update: (tx, { f }) =>
-      tx.update(schema.orderItems).set({ quantity: 9 }).where(eq(schema.orderItems.id, f.orderItemId)).returning(),
+    update: (tx, { f }) => tx.update(schema.orderItems).set({ quantity: 9 }).where(eq(schema.orderItems.id, f.orderItemId)).returning(),
     delete: (tx, { f }) => tx.delete(schema.orderItems).where(eq(schema.orderItems.id, f.orderItemId)).returning(),
   },
   tickets: {
     select: (tx, { f }) => tx.select().from(schema.tickets).where(eq(schema.tickets.id, f.ticketId)),
     insert: (tx, { f }) =>
-      tx.insert(schema.tickets).values(ticketValues(f.orderId, f.publishedTierId, f.publishedEventId)).returning(),
+      tx
+        .insert(schema.tickets)
+        .values(ticketValues(f.orderId, f.publishedTierId, f.publishedEventId))
+        .returning(),
     // A check-in in the actor's own name (anon: in the creator's).
-    update: (tx, { f, selfId }) =>
-      tx.update(schema.tickets).set(checkIn(selfId)).where(eq(schema.tickets.id, f.ticketId)).returning(),
+    update: (tx, { f, selfId }) => tx.update(schema.tickets).set(checkIn(selfId)).where(eq(schema.tickets.id, f.ticketId)).returning(),
     delete: (tx, { f }) => tx.delete(schema.tickets).where(eq(schema.tickets.id, f.ticketId)).returning(),
   },
   "tickets (another organization's event)": {
     select: (tx, { f }) => tx.select().from(schema.tickets).where(eq(schema.tickets.id, f.otherEventTicketId)),
-    update: (tx, { f, selfId }) =>
-      tx.update(schema.tickets).set(checkIn(selfId)).where(eq(schema.tickets.id, f.otherEventTicketId)).returning(),
+    update: (tx, { f, selfId }) => tx.update(schema.tickets).set(checkIn(selfId)).where(eq(schema.tickets.id, f.otherEventTicketId)).returning(),
   },
   organization_invitations: {
     select: (tx, { f }) => tx.select().from(schema.organizationInvitations).where(eq(schema.organizationInvitations.id, f.invitationId)),
-    insert: (tx, { f, selfId }) =>
-      tx.insert(schema.organizationInvitations).values(invitationValues(f.organizationId, selfId)).returning(),
+    insert: (tx, { f, selfId }) => tx.insert(schema.organizationInvitations).values(invitationValues(f.organizationId, selfId)).returning(),
     update: (tx, { f, selfId }) =>
       tx
         .update(schema.organizationInvitations)
         .set({ acceptedAt: new Date(), acceptedBy: selfId })
         .where(eq(schema.organizationInvitations.id, f.invitationId))
         .returning(),
-    delete: (tx, { f }) =>
-      tx.delete(schema.organizationInvitations).where(eq(schema.organizationInvitations.id, f.invitationId)).returning(),
+    delete: (tx, { f }) => tx.delete(schema.organizationInvitations).where(eq(schema.organizationInvitations.id, f.invitationId)).returning(),
   },
   "organization_invitations (another organization's)": {
-    select: (tx, { f }) =>
-      tx.select().from(schema.organizationInvitations).where(eq(schema.organizationInvitations.id, f.otherInvitationId)),
+    select: (tx, { f }) => tx.select().from(schema.organizationInvitations).where(eq(schema.organizationInvitations.id, f.otherInvitationId)),
   },
   email_outbox: {
     select: (tx, { f }) => tx.select().from(schema.emailOutbox).where(eq(schema.emailOutbox.id, f.emailId)),
-    insert: (tx) =>
-      tx.insert(schema.emailOutbox).values({ recipient: 'x@example.test', template: 'order-confirmation', payload: {} }).returning(),
-    update: (tx, { f }) =>
-      tx.update(schema.emailOutbox).set({ recipient: 'thief@example.test' }).where(eq(schema.emailOutbox.id, f.emailId)).returning(),
+    insert: (tx) => tx.insert(schema.emailOutbox).values({ recipient: 'x@example.test', template: 'order-confirmation', payload: {} }).returning(),
+    update: (tx, { f }) => tx.update(schema.emailOutbox).set({ recipient: 'thief@example.test' }).where(eq(schema.emailOutbox.id, f.emailId)).returning(),
     delete: (tx, { f }) => tx.delete(schema.emailOutbox).where(eq(schema.emailOutbox.id, f.emailId)).returning(),
   },
 }
@@ -393,17 +334,11 @@ function ticketValues(orderId: string, tierId: string, eventId: string): typeof 
 const eventId = { id: schema.events.id }
 
 function membership(f: Fixture, userId: string) {
-  return and(
-    eq(schema.organizationMembers.organizationId, f.organizationId),
-    eq(schema.organizationMembers.userId, userId),
-  )
+  return and(eq(schema.organizationMembers.organizationId, f.organizationId), eq(schema.organizationMembers.userId, userId))
 }
 
 /** An audit row as the wizard records it: a form merge on a session of the organization. */
-function actionValues(
-  { sessionId, organizationId }: { sessionId: string; organizationId: string },
-  userId: string,
-): typeof schema.wizardActions.$inferInsert {
+function actionValues({ sessionId, organizationId }: { sessionId: string; organizationId: string }, userId: string): typeof schema.wizardActions.$inferInsert {
   return {
     sessionId,
     userId,
@@ -517,11 +452,11 @@ async function buildFixture(db: TestDatabase['db']): Promise<Fixture> {
     const [order] = await tx.insert(schema.orders).values(orderValues(published.id, users.outsider.id)).returning()
     const [anonymousOrder] = await tx.insert(schema.orders).values(orderValues(published.id, null)).returning()
     const [otherEventOrder] = await tx.insert(schema.orders).values(orderValues(otherEvent.id, null)).returning()
-    const [item] = await tx
-      .insert(schema.orderItems)
-      .values({ orderId: order!.id, tierId: publishedTier.id, quantity: 1, unitPrice: 0 })
+    const [item] = await tx.insert(schema.orderItems).values({ orderId: order!.id, tierId: publishedTier.id, quantity: 1, unitPrice: 0 }).returning()
+    const [ticket] = await tx
+      .insert(schema.tickets)
+      .values(ticketValues(order!.id, publishedTier.id, published.id))
       .returning()
-    const [ticket] = await tx.insert(schema.tickets).values(ticketValues(order!.id, publishedTier.id, published.id)).returning()
     const [otherEventTicket] = await tx
       .insert(schema.tickets)
       .values(ticketValues(otherEventOrder!.id, otherEventTier.id, otherEvent.id))
@@ -531,10 +466,7 @@ async function buildFixture(db: TestDatabase['db']): Promise<Fixture> {
       .values({ recipient: users.outsider.email, template: 'order-confirmation', payload: { orderId: order!.id } })
       .returning()
     const [invitation] = await tx.insert(schema.organizationInvitations).values(invitationValues(organization.id, users.owner.id)).returning()
-    const [otherInvitation] = await tx
-      .insert(schema.organizationInvitations)
-      .values(invitationValues(otherOrganization.id, users.outsider.id))
-      .returning()
+    const [otherInvitation] = await tx.insert(schema.organizationInvitations).values(invitationValues(otherOrganization.id, users.outsider.id)).returning()
     return {
       invitationId: invitation!.id,
       otherInvitationId: otherInvitation!.id,
@@ -622,9 +554,7 @@ describeEachDatabase('row level security matrix', (kind) => {
         const { organizationMembers, wizardSessions, wizardActions, events, eventTicketTiers } = schema
         const count = async (rows: Promise<unknown[]>) => (await rows).length
         return {
-          members: await count(
-            tx.select().from(organizationMembers).where(eq(organizationMembers.organizationId, f.organizationId)),
-          ),
+          members: await count(tx.select().from(organizationMembers).where(eq(organizationMembers.organizationId, f.organizationId))),
           sessions: await count(
             tx
               .select()
@@ -642,10 +572,7 @@ describeEachDatabase('row level security matrix', (kind) => {
 
     it('has rows the service role sees in the server-only tables, which are granted to authenticated', async () => {
       const asService = await asServiceRole(database.db, async (tx) => ({
-        paymentAccounts: await tx
-          .select()
-          .from(schema.paymentAccounts)
-          .where(eq(schema.paymentAccounts.id, f.paymentAccountId)),
+        paymentAccounts: await tx.select().from(schema.paymentAccounts).where(eq(schema.paymentAccounts.id, f.paymentAccountId)),
         stripeEvents: await tx.select().from(schema.stripeEvents).where(eq(schema.stripeEvents.id, f.stripeEventId)),
       }))
       expect(asService.paymentAccounts).toHaveLength(1)
@@ -697,18 +624,12 @@ describeEachDatabase('row level security matrix', (kind) => {
       const { creator } = f.users
       expect(
         await refusal(creator.claims, (tx) =>
-          tx
-            .update(schema.wizardSessions)
-            .set({ organizationId: f.otherOrganizationId })
-            .where(eq(schema.wizardSessions.id, f.sessionId)),
+          tx.update(schema.wizardSessions).set({ organizationId: f.otherOrganizationId }).where(eq(schema.wizardSessions.id, f.sessionId)),
         ),
       ).toEqual(rlsRefusal)
       expect(
         await refusal(creator.claims, (tx) =>
-          tx
-            .update(schema.events)
-            .set({ organizationId: f.otherOrganizationId })
-            .where(eq(schema.events.id, f.unpublishedEventId)),
+          tx.update(schema.events).set({ organizationId: f.otherOrganizationId }).where(eq(schema.events.id, f.unpublishedEventId)),
         ),
       ).toEqual(rlsRefusal)
     })
@@ -717,14 +638,10 @@ describeEachDatabase('row level security matrix', (kind) => {
       const { owner, outsider } = f.users
       const ownerChange = { code: '23514', message: expect.stringMatching(/owner of .* cannot change/) }
       expect(
-        await refusal(owner.claims, (tx) =>
-          tx.update(schema.wizardSessions).set({ userId: outsider.id }).where(eq(schema.wizardSessions.id, f.sessionId)),
-        ),
+        await refusal(owner.claims, (tx) => tx.update(schema.wizardSessions).set({ userId: outsider.id }).where(eq(schema.wizardSessions.id, f.sessionId))),
       ).toEqual(ownerChange)
       expect(
-        await refusal(owner.claims, (tx) =>
-          tx.update(schema.events).set({ userId: outsider.id }).where(eq(schema.events.id, f.unpublishedEventId)),
-        ),
+        await refusal(owner.claims, (tx) => tx.update(schema.events).set({ userId: outsider.id }).where(eq(schema.events.id, f.unpublishedEventId))),
       ).toEqual(ownerChange)
     })
 
@@ -733,12 +650,8 @@ describeEachDatabase('row level security matrix', (kind) => {
     it("a ticket is checked in in the checker's own name, and nothing else of it changes", async () => {
       const { member, creator } = f.users
       const ticket = eq(schema.tickets.id, f.ticketId)
-      expect(
-        await refusal(member.claims, (tx) => tx.update(schema.tickets).set(checkIn(creator.id)).where(ticket)),
-      ).toEqual(rlsRefusal)
-      expect(
-        await refusal(member.claims, (tx) => tx.update(schema.tickets).set({ checkedInAt: null, checkedInBy: null }).where(ticket)),
-      ).toEqual(rlsRefusal)
+      expect(await refusal(member.claims, (tx) => tx.update(schema.tickets).set(checkIn(creator.id)).where(ticket))).toEqual(rlsRefusal)
+      expect(await refusal(member.claims, (tx) => tx.update(schema.tickets).set({ checkedInAt: null, checkedInBy: null }).where(ticket))).toEqual(rlsRefusal)
       const otherColumns: Partial<typeof schema.tickets.$inferInsert>[] = [
         { status: 'void' },
         { code: 'FORGEDCODE234567' },
@@ -771,27 +684,23 @@ describeEachDatabase('row level security matrix', (kind) => {
         { stripePaymentIntentId: 'pi_forged' },
       ]
       for (const change of otherColumns) {
-        expect(await refusal(owner.claims, (tx) => tx.update(schema.orders).set(change).where(order)), JSON.stringify(change)).toEqual(
-          notGranted('orders'),
-        )
+        expect(await refusal(owner.claims, (tx) => tx.update(schema.orders).set(change).where(order)), JSON.stringify(change)).toEqual(notGranted('orders'))
       }
-      expect(await asUserRolledBack(database.db, admin.claims, (tx) =>
-        tx.update(schema.orders).set({ status: 'refunded', refundedAt: new Date() }).where(order).returning({ status: schema.orders.status }),
-      )).toEqual([{ status: 'refunded' }])
+      expect(
+        await asUserRolledBack(database.db, admin.claims, (tx) =>
+          tx.update(schema.orders).set({ status: 'refunded', refundedAt: new Date() }).where(order).returning({ status: schema.orders.status }),
+        ),
+      ).toEqual([{ status: 'refunded' }])
     })
 
     it('an audit row names the organization of its session, never another one', async () => {
       const { creator } = f.users
       const action = { userId: creator.id, actionName: 'merge', source: 'form', result: 'succeeded' } as const
+      expect(await refusal(creator.claims, (tx) => tx.insert(schema.wizardActions).values({ ...action, organizationId: f.otherOrganizationId }))).toEqual(
+        rlsRefusal,
+      )
       expect(
-        await refusal(creator.claims, (tx) =>
-          tx.insert(schema.wizardActions).values({ ...action, organizationId: f.otherOrganizationId }),
-        ),
-      ).toEqual(rlsRefusal)
-      expect(
-        await refusal(creator.claims, (tx) =>
-          tx.insert(schema.wizardActions).values({ ...action, sessionId: f.sessionId, organizationId: null }),
-        ),
+        await refusal(creator.claims, (tx) => tx.insert(schema.wizardActions).values({ ...action, sessionId: f.sessionId, organizationId: null })),
       ).toEqual(rlsRefusal)
     })
   })
@@ -833,9 +742,9 @@ describeEachDatabase('row level security matrix', (kind) => {
       )
       expect(publicColumns).toHaveLength(1)
       for (const column of privateColumns) {
-        expect(
-          await denial(outsider.claims, (tx) => tx.select({ value: column }).from(schema.events).where(eq(schema.events.id, f.publishedEventId))),
-        ).toEqual({ code: '42501', message: expect.stringMatching(/permission denied for table events/) })
+        expect(await denial(outsider.claims, (tx) => tx.select({ value: column }).from(schema.events).where(eq(schema.events.id, f.publishedEventId)))).toEqual(
+          { code: '42501', message: expect.stringMatching(/permission denied for table events/) },
+        )
       }
       // Not through a filter either: a condition on a private column is a read of it.
       expect(
@@ -861,9 +770,10 @@ describeEachDatabase('row level security matrix', (kind) => {
     })
 
     it('my_events cannot be written through, not even by the publisher', async () => {
-      expect(
-        await denial(f.users.creator.claims, (tx) => tx.execute(sql`update event_wizard.my_events set title = 'Renamed Runway'`)),
-      ).toEqual({ code: '42501', message: expect.stringMatching(/permission denied for view my_events/) })
+      expect(await denial(f.users.creator.claims, (tx) => tx.execute(sql`update event_wizard.my_events set title = 'Renamed Runway'`))).toEqual({
+        code: '42501',
+        message: expect.stringMatching(/permission denied for view my_events/),
+      })
     })
   })
 

@@ -5,8 +5,8 @@ import { queryRows } from '../../db/client'
 import { asServiceRole } from '../../db/rls'
 import * as schema from '../../db/schema'
 import { placeOrder } from '../../server/orders/place-order'
-import type { TestUser } from '../support/fixtures'
 import { eventWithTiers, orderDeps } from '../orders/support'
+import type { TestUser } from '../support/fixtures'
 import {
   collectPageProblems,
   DESKTOP,
@@ -43,9 +43,7 @@ describe('the organizer checks tickets in at the door', { timeout: TEST_TIMEOUT 
 
   /** An event of the signed-up organizer with a confirmed order of two tickets, the second one void. */
   async function doorOf(email: string) {
-    const [account] = await asServiceRole(app.database.db, (tx) =>
-      queryRows<{ id: string }>(tx, sql`select id from auth.users where email = ${email}`),
-    )
+    const [account] = await asServiceRole(app.database.db, (tx) => queryRows<{ id: string }>(tx, sql`select id from auth.users where email = ${email}`))
     const organizer: TestUser = { id: account!.id, email, claims: { role: 'authenticated', sub: account!.id } }
     const { event, tiers } = await eventWithTiers(app.database.db, [{ name: 'Front row' }], { title: 'Autumn Runway' }, organizer)
     const placed = await placeOrder(orderDeps(app.database.db), {

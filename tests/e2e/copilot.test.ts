@@ -52,7 +52,12 @@ function script(call: ModelCall): ModelTurn {
 
 const sidebar = (page: Page) => page.locator('.copilotKitWindow.open')
 const chatInput = (page: Page) => page.locator('.copilotKitInput textarea')
-const lastReply = async (page: Page) => (await page.locator('.copilotKitAssistantMessage').last().textContent().catch(() => '')) ?? ''
+const lastReply = async (page: Page) =>
+  (await page
+    .locator('.copilotKitAssistantMessage')
+    .last()
+    .textContent()
+    .catch(() => '')) ?? ''
 
 async function openAssistant(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Assistant' }).click()

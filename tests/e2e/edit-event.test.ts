@@ -52,7 +52,8 @@ describe('editing a live event in a browser', { timeout: TEST_TIMEOUT }, () => {
     expect(page.url()).toMatch(url)
   }
 
-  const eventOf = async (eventId: string) => (await asServiceRole(app.database.db, (tx) => tx.select().from(schema.events).where(eq(schema.events.id, eventId))))[0]!
+  const eventOf = async (eventId: string) =>
+    (await asServiceRole(app.database.db, (tx) => tx.select().from(schema.events).where(eq(schema.events.id, eventId))))[0]!
 
   for (const { name, javaScript, viewport } of BROWSER_MODES) {
     it(name, async () => {
@@ -64,7 +65,11 @@ describe('editing a live event in a browser', { timeout: TEST_TIMEOUT }, () => {
         tx.select().from(schema.eventTicketTiers).where(eq(schema.eventTicketTiers.eventId, published.eventId)).orderBy(schema.eventTicketTiers.position),
       )
       const attendee = newEmail(`attendee-${size}`)
-      await organizer.api.orders.place.mutate({ eventId: published.eventId, items: [{ tierId: general!.id, quantity: 3 }], buyer: { name: 'Grace Hopper', email: attendee } })
+      await organizer.api.orders.place.mutate({
+        eventId: published.eventId,
+        items: [{ tierId: general!.id, quantity: 3 }],
+        buyer: { name: 'Grace Hopper', email: attendee },
+      })
       const before = await eventOf(published.eventId)
 
       const context = await newContext(browser, app.server, { javaScriptEnabled: javaScript, viewport })

@@ -54,9 +54,22 @@ describe('unpublishing, publishing again and cancelling an event in a browser', 
   for (const { name, javaScript, viewport } of BROWSER_MODES) {
     it(name, async () => {
       const size = `${javaScript ? 'js' : 'no-js'}-${viewport === PHONE ? 'phone' : 'desktop'}`
-      const publisher = { id: organizer.userId, email: organizer.email, claims: { role: 'authenticated' as const, sub: organizer.userId, email: organizer.email } }
-      const { event, tiers } = await eventWithTiers(app.database.db, [{ name: 'Guest list', price: 0, quantity: 50 }], { title: `Winter Pop-up ${size}` }, publisher)
-      const order = await recordOrder(app.database.db, event.id, { status: 'confirmed', lines: [{ tier: tiers[0]!, quantity: 2 }], buyer: { name: 'Grace Hopper', email: `grace-${size}@example.test` } })
+      const publisher = {
+        id: organizer.userId,
+        email: organizer.email,
+        claims: { role: 'authenticated' as const, sub: organizer.userId, email: organizer.email },
+      }
+      const { event, tiers } = await eventWithTiers(
+        app.database.db,
+        [{ name: 'Guest list', price: 0, quantity: 50 }],
+        { title: `Winter Pop-up ${size}` },
+        publisher,
+      )
+      const order = await recordOrder(app.database.db, event.id, {
+        status: 'confirmed',
+        lines: [{ tier: tiers[0]!, quantity: 2 }],
+        buyer: { name: 'Grace Hopper', email: `grace-${size}@example.test` },
+      })
 
       const context = await newContext(browser, app.server, { javaScriptEnabled: javaScript, viewport })
       const page = await context.newPage()
@@ -90,7 +103,9 @@ describe('unpublishing, publishing again and cancelling an event in a browser', 
       expect(await page.getByLabel('Message to attendees (optional)').inputValue()).toBe('The venue is closed for repairs.\nWe will be back in spring.')
       expect((await widthsOf(page)).overflowing).toEqual([])
       await screenshot(page, `cancel-event-${size}`)
-      expect((await asServiceRole(app.database.db, (tx) => tx.select().from(schema.orders).where(eq(schema.orders.id, order.orderId))))[0]!.status).toBe('confirmed')
+      expect((await asServiceRole(app.database.db, (tx) => tx.select().from(schema.orders).where(eq(schema.orders.id, order.orderId))))[0]!.status).toBe(
+        'confirmed',
+      )
 
       await page.getByLabel('I want to cancel this event for everyone.').check()
       await follow(page, javaScript, () => cancel.click(), /\?done=event-cancelled/)
@@ -104,7 +119,12 @@ describe('unpublishing, publishing again and cancelling an event in a browser', 
 
       const [ended] = await asServiceRole(app.database.db, (tx) => tx.select().from(schema.orders).where(eq(schema.orders.id, order.orderId)))
       expect(ended!.status).toBe('cancelled')
-      const emails = await asServiceRole(app.database.db, (tx) => tx.select().from(schema.emailOutbox).where(eq(schema.emailOutbox.recipient, `grace-${size}@example.test`)))
+      const emails = await asServiceRole(app.database.db, (tx) =>
+        tx
+          .select()
+          .from(schema.emailOutbox)
+          .where(eq(schema.emailOutbox.recipient, `grace-${size}@example.test`)),
+      )
       expect(emails.map((email) => email.template)).toEqual(['event-cancellation'])
 
       // The public page says so, in the organizer's words, and offers no tickets.

@@ -36,7 +36,12 @@ describe("the organizer's event page in a browser", { timeout: TEST_TIMEOUT }, (
     const organizer = await signUpThroughApi(app.server)
     email = organizer.email
     const publisher = { id: organizer.userId, email, claims: { role: 'authenticated' as const, sub: organizer.userId, email } }
-    const { event, tiers } = await eventWithTiers(app.database.db, [{ name: 'General admission' }, { name: 'Front row', price: 4500, quantity: 20 }], { title: 'Autumn Runway' }, publisher)
+    const { event, tiers } = await eventWithTiers(
+      app.database.db,
+      [{ name: 'General admission' }, { name: 'Front row', price: 4500, quantity: 20 }],
+      { title: 'Autumn Runway' },
+      publisher,
+    )
     eventId = event.id
     await recordOrder(app.database.db, eventId, {
       status: 'confirmed',
@@ -44,7 +49,11 @@ describe("the organizer's event page in a browser", { timeout: TEST_TIMEOUT }, (
       fee: 450,
       buyer: { name: 'Grace Hopper', email: 'grace.brewster.murray.hopper@a-rather-long-domain-name.example' },
     })
-    await recordOrder(app.database.db, eventId, { status: 'confirmed', lines: [{ tier: tiers[0]!, quantity: 30 }], buyer: { name: 'Studio Group', email: 'studio@example.test' } })
+    await recordOrder(app.database.db, eventId, {
+      status: 'confirmed',
+      lines: [{ tier: tiers[0]!, quantity: 30 }],
+      buyer: { name: 'Studio Group', email: 'studio@example.test' },
+    })
   })
   afterAll(async () => {
     await browser?.close()

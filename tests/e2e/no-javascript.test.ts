@@ -9,12 +9,11 @@ import {
   eventsOfSession,
   expectFieldError,
   field,
-  fillThroughApi,
   fillFields,
+  fillThroughApi,
   formValues,
   intentButton,
   launchBrowser,
-  TEST_TIMEOUT,
   newContext,
   screenshot,
   signInInBrowser,
@@ -23,6 +22,7 @@ import {
   stageUrl,
   startApp,
   submitWithoutJs,
+  TEST_TIMEOUT,
   tierFields,
   valuesOf,
 } from './support'
@@ -210,9 +210,9 @@ describe('the wizard with JavaScript turned off', { timeout: TEST_TIMEOUT }, () 
   })
 
   it('the stepper moves between reached stages with what was entered kept', async () => {
-    const statuses = await page.locator('li[data-stage]').evaluateAll((items) =>
-      items.map((item) => `${item.getAttribute('data-stage')}:${item.getAttribute('data-status')}`),
-    )
+    const statuses = await page
+      .locator('li[data-stage]')
+      .evaluateAll((items) => items.map((item) => `${item.getAttribute('data-stage')}:${item.getAttribute('data-status')}`))
     expect(statuses).toEqual([
       'organizerSetup:completed',
       'eventSetup:completed',
@@ -272,9 +272,7 @@ describe('the wizard with JavaScript turned off', { timeout: TEST_TIMEOUT }, () 
     expect(text).toContain('Europe/Paris')
     expect(text).toContain('7:00 PM – 11:00 PM')
 
-    const tiers = await page.locator('.event-page__tier-head').evaluateAll((heads) =>
-      heads.map((head) => head.textContent?.replace(/\s+/g, ' ').trim()),
-    )
+    const tiers = await page.locator('.event-page__tier-head').evaluateAll((heads) => heads.map((head) => head.textContent?.replace(/\s+/g, ' ').trim()))
     expect(tiers).toEqual(['General admissionFree', 'PressFree'])
     expect(text).toContain('Up to 4 per order')
 

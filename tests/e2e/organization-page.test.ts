@@ -80,7 +80,10 @@ describe("an organization's events and members on its page", { timeout: TEST_TIM
       const invitee = newEmail('invitee')
       await page.getByLabel('Their e-mail').fill(invitee)
       await submit(page.getByRole('button', { name: 'Send invitation' }))
-      await page.getByRole('status').filter({ hasText: `Invitation sent to ${invitee}` }).waitFor()
+      await page
+        .getByRole('status')
+        .filter({ hasText: `Invitation sent to ${invitee}` })
+        .waitFor()
       const inviteeContext = await newContext(browser, app.server, { javaScriptEnabled: javaScript, viewport })
       const inviteePage = await inviteeContext.newPage()
       const inviteeProblems = javaScript ? collectPageProblems(inviteePage) : []
@@ -103,7 +106,9 @@ describe("an organization's events and members on its page", { timeout: TEST_TIM
       await expect.poll(() => rows.count()).toBe(2)
       await page.getByLabel(`Role of ${member.email}`).selectOption('admin')
       await submit(page.getByRole('button', { name: 'Change role' }))
-      await expect.poll(async () => (await owner.api.orgs.members.query({ organizationId })).find((entry) => entry.userId === member.userId)?.role).toBe('admin')
+      await expect
+        .poll(async () => (await owner.api.orgs.members.query({ organizationId })).find((entry) => entry.userId === member.userId)?.role)
+        .toBe('admin')
       await expect.poll(() => page.getByLabel(`Role of ${member.email}`).inputValue()).toBe('admin')
 
       await submit(page.getByRole('button', { name: 'Leave organization' }))

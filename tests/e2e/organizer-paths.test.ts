@@ -116,7 +116,9 @@ describe.each(modes)('organizer paths ($label)', { timeout: TEST_TIMEOUT }, ({ j
     const { page, api, sessionId } = await organizerAt('venueSetup')
     await fillFields(page, { mode: 'physical', 'venue.name': 'Palais de Tokyo' })
     await press(page, 'save')
-    await eventually(async () => ((await api.wizard.get.query({ sessionId })).data.venueSetup as { venue?: { name?: string } })?.venue?.name).toBe('Palais de Tokyo')
+    await eventually(async () => ((await api.wizard.get.query({ sessionId })).data.venueSetup as { venue?: { name?: string } })?.venue?.name).toBe(
+      'Palais de Tokyo',
+    )
     await press(page, 'back')
     await onStage(page, 'eventSetup')
     await press(page, 'goto:venueSetup')
@@ -187,7 +189,14 @@ describe.each(modes)('organizer paths ($label)', { timeout: TEST_TIMEOUT }, ({ j
     await expectFieldError(page, 'endTime', /end after it starts/i, '18:00')
     expect(await page.url()).toMatch(/\/eventSetup$/)
 
-    await fillFields(page, { title: values.eventSetup.title, type: values.eventSetup.type, timezone: 'New York', date: values.eventSetup.date, endDate: '', endTime: '21:00' })
+    await fillFields(page, {
+      title: values.eventSetup.title,
+      type: values.eventSetup.type,
+      timezone: 'New York',
+      date: values.eventSetup.date,
+      endDate: '',
+      endTime: '21:00',
+    })
     await press(page, 'continue')
     await onStage(page, 'venueSetup')
     expect((await api.wizard.get.query({ sessionId })).data.eventSetup).toMatchObject({ timezone: 'America/New_York' })
@@ -216,7 +225,11 @@ describe.each(modes)('organizer paths ($label)', { timeout: TEST_TIMEOUT }, ({ j
     else await submitWithoutJs(page, add)
     await eventually(() => field(page, 'tiers[1].name').count()).toBe(1)
     expect(await page.locator('select[name$=".currency"]').count()).toBe(0)
-    await fillFields(page, { currency: 'JPY', ...tierFields(0, { name: 'Standing', price: '0', quantity: '100' }), ...tierFields(1, { name: 'Seated', price: '0', quantity: '20' }) })
+    await fillFields(page, {
+      currency: 'JPY',
+      ...tierFields(0, { name: 'Standing', price: '0', quantity: '100' }),
+      ...tierFields(1, { name: 'Seated', price: '0', quantity: '20' }),
+    })
     await press(page, 'continue')
     await onStage(page, 'paymentSetup')
     const { data } = await api.wizard.get.query({ sessionId })
@@ -257,7 +270,10 @@ describe.each(modes)('organizer paths ($label)', { timeout: TEST_TIMEOUT }, ({ j
     await page.waitForURL(/\/e\/[a-z0-9-]+\?published=1$/)
     const banner = page.locator('[data-published]')
     await banner.waitFor()
-    const publicUrl = page.url().replace('?published=1', '').replace(/^http:\/\/127\.0\.0\.1:\d+/, '')
+    const publicUrl = page
+      .url()
+      .replace('?published=1', '')
+      .replace(/^http:\/\/127\.0\.0\.1:\d+/, '')
     expect(await banner.locator('input#public-link').inputValue()).toMatch(new RegExp(`${publicUrl}$`))
     // Copying needs JavaScript; without it the link is a field to select.
     expect(await banner.getByRole('button', { name: 'Copy link' }).count()).toBe(javaScript ? 1 : 0)

@@ -38,11 +38,10 @@ describe('a buyer pays for tickets through Checkout', { timeout: TEST_TIMEOUT },
     fake.deliverWebhooksTo(app.server.url, WEBHOOK_SECRET)
     const accountId = `acct_${randomBytes(8).toString('hex')}`
     fake.accounts.set(accountId, verifiedAccount(fakeAccount(accountId)))
-    const { event, tiers, publisher } = await eventWithTiers(
-      app.database.db,
-      [{ name: 'Front row', price: 2500, currency: 'EUR', maxPerOrder: 4 }],
-      { paymentEnabled: true, stripeAccountId: accountId },
-    )
+    const { event, tiers, publisher } = await eventWithTiers(app.database.db, [{ name: 'Front row', price: 2500, currency: 'EUR', maxPerOrder: 4 }], {
+      paymentEnabled: true,
+      stripeAccountId: accountId,
+    })
     await asServiceRole(app.database.db, (tx) =>
       tx.insert(schema.paymentAccounts).values({ stripeAccountId: accountId, userId: publisher.id, chargesEnabled: true }),
     )

@@ -8,7 +8,6 @@ import {
   type E2eApp,
   intentButton,
   launchBrowser,
-  TEST_TIMEOUT,
   newContext,
   PHONE,
   screenshot,
@@ -16,6 +15,7 @@ import {
   signUpThroughApi,
   stageUrl,
   startApp,
+  TEST_TIMEOUT,
   waitForHydration,
   widthsOf,
 } from './support'

@@ -185,8 +185,7 @@ export const stageUrl = (server: TestServer, sessionId: string, stage: StageId) 
 export const field = (page: Page, name: string) => page.locator(`form.wizard__form [name="${name}"]`)
 
 /** The messages shown beside a field: the error list inside the field's own frame. */
-export const errorsBeside = (page: Page, name: string) =>
-  page.locator('.field', { has: page.locator(`[name="${name}"]`) }).locator('ul.errors')
+export const errorsBeside = (page: Page, name: string) => page.locator('.field', { has: page.locator(`[name="${name}"]`) }).locator('ul.errors')
 
 /** The form-level messages (above the fields). */
 export const formErrors = (page: Page) => page.locator('form.wizard__form > ul.errors')

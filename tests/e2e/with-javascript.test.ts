@@ -3,25 +3,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   type Api,
   collectPageProblems,
-  eventually,
   createEventFromDashboard,
   currentStageOf,
   type E2eApp,
   errorsBeside,
   eventsOfSession,
+  eventually,
   field,
   fillFields,
   fillThroughApi,
   formValues,
   intentButton,
   launchBrowser,
-  TEST_TIMEOUT,
   newContext,
   saveStatusOf,
   signInInBrowser,
   signUpThroughApi,
   stageUrl,
   startApp,
+  TEST_TIMEOUT,
   waitForHydration,
 } from './support'
 
@@ -75,8 +75,10 @@ describe('the wizard with JavaScript on', { timeout: TEST_TIMEOUT }, () => {
 
     await fillFields(page, { organization: values.organizerSetup.organization, email: values.organizerSetup.email })
     await eventually(async () => saveStatusOf(page)).toEqual({ status: 'saved', text: 'Saved' })
-    await eventually(() => api.wizard.get.query({ sessionId }).then((current) => current.data.organizerSetup))
-      .toMatchObject({ organization: values.organizerSetup.organization, email: values.organizerSetup.email })
+    await eventually(() => api.wizard.get.query({ sessionId }).then((current) => current.data.organizerSetup)).toMatchObject({
+      organization: values.organizerSetup.organization,
+      email: values.organizerSetup.email,
+    })
     // The stage is now complete: the progress bar moves with the server's figure, without a reload.
     state = await api.wizard.get.query({ sessionId })
     expect(state.progress.percentage).toBeGreaterThan(progressBefore)
@@ -181,7 +183,9 @@ describe('the wizard with JavaScript on', { timeout: TEST_TIMEOUT }, () => {
     expect(await page.locator('li[data-status="locked"]').count()).toBe(5)
     // The empty time zone starts as the browser's own, and is saved like a typed value.
     await eventually(() => field(page, 'timezone').inputValue()).toBe('Europe/Paris')
-    await eventually(async () => ((await api.wizard.get.query({ sessionId })).data.eventSetup as { timezone?: string } | undefined)?.timezone).toBe('Europe/Paris')
+    await eventually(async () => ((await api.wizard.get.query({ sessionId })).data.eventSetup as { timezone?: string } | undefined)?.timezone).toBe(
+      'Europe/Paris',
+    )
 
     await page.goto(stageUrl(app.server, sessionId, 'reviewPublish'))
     expect(new URL(page.url()).pathname).toBe(`/wizard/${sessionId}/eventSetup`)
@@ -191,12 +195,15 @@ describe('the wizard with JavaScript on', { timeout: TEST_TIMEOUT }, () => {
     expect(problems).toEqual([])
 
     // A hand-made post asking for a locked stage is refused by the server too (412, which the console logs).
-    const forged = await page.evaluate(async (url) => {
-      const body = new FormData()
-      body.set('intent', 'goto:reviewPublish')
-      const response = await fetch(url, { method: 'POST', body, redirect: 'manual' })
-      return response.status
-    }, stageUrl(app.server, sessionId, 'eventSetup'))
+    const forged = await page.evaluate(
+      async (url) => {
+        const body = new FormData()
+        body.set('intent', 'goto:reviewPublish')
+        const response = await fetch(url, { method: 'POST', body, redirect: 'manual' })
+        return response.status
+      },
+      stageUrl(app.server, sessionId, 'eventSetup'),
+    )
     expect(forged).toBeGreaterThanOrEqual(400)
     expect((await api.wizard.get.query({ sessionId })).currentStage).toBe('eventSetup')
   })

@@ -109,9 +109,7 @@ if (databaseKinds.includes('postgres')) {
       expect(server.child.exitCode).toBeNull()
       expect(server.stderr()).not.toContain('TypeError')
       expect(load.failures()).toEqual([])
-      const unavailable = workers.map((_, worker) =>
-        load.outcomes.filter((o) => o.kind === 'answered' && o.worker === worker && o.status === 503).length,
-      )
+      const unavailable = workers.map((_, worker) => load.outcomes.filter((o) => o.kind === 'answered' && o.worker === worker && o.status === 503).length)
       // Eight workers are always mid-call, so the kills reached calls in flight.
       expect(unavailable.reduce((sum, count) => sum + count, 0)).toBeGreaterThan(0)
       for (const outcome of load.outcomes) {
@@ -160,8 +158,7 @@ if (databaseKinds.includes('postgres')) {
     })
 
     /** A query's rows, or a failure naming it when it has not answered within a few seconds. */
-    const answered = <T>(query: Promise<T>, what: string) =>
-      Promise.race([query, sleep(5_000).then(() => Promise.reject(new Error(`${what} never answered`)))])
+    const answered = <T>(query: Promise<T>, what: string) => Promise.race([query, sleep(5_000).then(() => Promise.reject(new Error(`${what} never answered`)))])
 
     // The socket fails (ECONNRESET) before it closes; the transaction's rollback, issued in between,
     // once stayed queued on the connection and took the answers of the queries after the reconnect.
@@ -181,7 +178,10 @@ if (databaseKinds.includes('postgres')) {
       for (const n of [1, 2, 3]) {
         expect(await answered(sql`select ${n}::int as n`, `query ${n} after the reset`)).toEqual([{ n }])
       }
-      const together = await answered(Promise.all([4, 5, 6].map((n) => sql`select ${n}::int as n`)).then((all) => all.flat()), 'queries together')
+      const together = await answered(
+        Promise.all([4, 5, 6].map((n) => sql`select ${n}::int as n`)).then((all) => all.flat()),
+        'queries together',
+      )
       expect(together).toEqual([{ n: 4 }, { n: 5 }, { n: 6 }])
     })
   })

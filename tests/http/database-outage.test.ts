@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createPostgresDatabase, databaseKinds, dropPostgresDatabase, TEMPLATE_DATABASE } from '../support/databases'
 import { postCopilot } from '../support/copilot-client'
+import { createPostgresDatabase, databaseKinds, dropPostgresDatabase, TEMPLATE_DATABASE } from '../support/databases'
 import { browserCookie, signUp } from '../support/organizers'
 import { apiClient, postForm, TEST_JWT_SECRET } from '../support/server'
 import { type ServerProcess, startServerProcess, stopServerProcess } from '../support/server-process'
@@ -46,9 +46,10 @@ if (databaseKinds.includes('postgres')) {
       const page = `/wizard/${sessionId}/organizerSetup`
       const requests = {
         health: () => fetch(`${server.url}/healthz`),
-        api: () => fetch(`${server.url}/api/trpc/wizard.get?input=${encodeURIComponent(JSON.stringify({ json: { sessionId } }))}`, {
-          headers: { authorization: `Bearer ${organizer.token}` },
-        }),
+        api: () =>
+          fetch(`${server.url}/api/trpc/wizard.get?input=${encodeURIComponent(JSON.stringify({ json: { sessionId } }))}`, {
+            headers: { authorization: `Bearer ${organizer.token}` },
+          }),
         page: () => fetch(`${server.url}${page}`, { headers: { cookie } }),
         form: () => postForm(server, page, { intent: 'save', name: 'Maison Outage' }, { cookie }),
         signIn: () => postForm(server, '/sign-in', { email: organizer.email, password: 'not-checked-while-away' }),

@@ -4,7 +4,7 @@ import superjson from 'superjson'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openDatabase } from '../../db/client'
 import type { AppRouter } from '../../server/trpc/root'
-import { describeEachDatabase, openTestDatabase, type TestDatabase, MIGRATION_COUNT } from '../support/databases'
+import { describeEachDatabase, MIGRATION_COUNT, openTestDatabase, type TestDatabase } from '../support/databases'
 import { createUser } from '../support/fixtures'
 import { signTestToken, startTestServer, type TestServer } from '../support/server'
 

@@ -35,8 +35,7 @@ if (databaseKinds.includes('postgres')) {
       if (urls) await dropPostgresDatabase(urls.admin)
     })
 
-    const listeningPids = () =>
-      server.logs.filter((entry) => String(entry.msg).startsWith('listening on')).map((entry) => entry.pid)
+    const listeningPids = () => server.logs.filter((entry) => String(entry.msg).startsWith('listening on')).map((entry) => entry.pid)
     async function until(condition: () => boolean) {
       while (!condition()) {
         if (server.child.exitCode !== null) throw new Error(`the server exited: ${server.stderr()}`)
@@ -74,9 +73,12 @@ if (databaseKinds.includes('postgres')) {
       expect(await pidsAnswering(2)).toEqual(replaced)
 
       expect(await stopServerProcess(server)).toBe(0)
-      expect(server.logs.filter((entry) => entry.msg === 'stopped').map((entry) => entry.pid).sort()).toEqual(
-        [...replaced, server.child.pid].sort(),
-      )
+      expect(
+        server.logs
+          .filter((entry) => entry.msg === 'stopped')
+          .map((entry) => entry.pid)
+          .sort(),
+      ).toEqual([...replaced, server.child.pid].sort())
       for (const pid of replaced) expect(() => process.kill(pid as number, 0)).toThrow()
     })
   })

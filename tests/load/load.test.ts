@@ -23,7 +23,11 @@ describeEachDatabase('under load', (kind) => {
   let sessions: string[]
   beforeAll(async () => {
     database = await openTestDatabase(kind, { poolMax: CONNECTIONS + 4 })
-    server = await startTestServer(database, { RATE_LIMIT_MUTATIONS_PER_USER: '1000000', RATE_LIMIT_QUERIES_PER_CLIENT: '1000000', DATABASE_POOL_MAX: String(CONNECTIONS) })
+    server = await startTestServer(database, {
+      RATE_LIMIT_MUTATIONS_PER_USER: '1000000',
+      RATE_LIMIT_QUERIES_PER_CLIENT: '1000000',
+      DATABASE_POOL_MAX: String(CONNECTIONS),
+    })
     users = await Promise.all(Array.from({ length: CONNECTIONS }, (_, i) => createUser(database.db, `load-${i}`)))
     sessions = await Promise.all(users.map(async (user) => (await createSession(database.db, user)).id))
   })

@@ -7,8 +7,8 @@ import { queueEmail } from '../../server/mail/outbox'
 import { createMailTransport } from '../../server/mail/transport'
 import { type MailWorkerDeps, RETRY_DELAYS_MINUTES, sendDueEmails } from '../../server/mail/worker'
 import { placeOrder } from '../../server/orders/place-order'
-import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../support/databases'
 import { eventWithTiers, NOW, orderDeps } from '../orders/support'
+import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../support/databases'
 import { startSmtpServer } from '../support/smtp'
 
 describeEachDatabase('the e-mail outbox', (kind) => {
@@ -53,9 +53,7 @@ describeEachDatabase('the e-mail outbox', (kind) => {
     return placeOrder(orderDeps(database.db), { eventId: event.id, items: [{ tierId: tiers[0]!.id, quantity: 2 }], buyer: { name: 'Ada', email } })
   }
   const rowOf = async (orderId: string) =>
-    (await asServiceRole(database.db, (tx) => tx.select().from(schema.emailOutbox))).find(
-      (row) => (row.payload as { orderId?: string }).orderId === orderId,
-    )!
+    (await asServiceRole(database.db, (tx) => tx.select().from(schema.emailOutbox))).find((row) => (row.payload as { orderId?: string }).orderId === orderId)!
 
   it('sends the confirmation over SMTP with the link that opens the order, once', async () => {
     const placed = await placeFreeOrder()

@@ -27,7 +27,7 @@ describeEachDatabase('orders through the typed API', (kind) => {
 
   const buyer = { name: 'Ada', email: 'ada@example.test' }
 
-  it("places as a signed-in buyer, who then finds it in orders.mine and reads it by account; nobody else reads it without the key", async () => {
+  it('places as a signed-in buyer, who then finds it in orders.mine and reads it by account; nobody else reads it without the key', async () => {
     const signedIn = await signUp(server, 'buyer')
     const placed = await signedIn.api.orders.place.mutate({ eventId, items: [{ tierId, quantity: 2 }], buyer })
     expect(placed).toMatchObject({ status: 'confirmed', checkoutUrl: null, accessKey: expect.any(String) })
@@ -50,7 +50,9 @@ describeEachDatabase('orders through the typed API', (kind) => {
   })
 
   it('answers bad input with BAD_REQUEST and field issues, a retried key with the same order', async () => {
-    const error = await failureOf(apiClient(server.url).orders.place.mutate({ eventId, items: [{ tierId, quantity: 1 }], buyer: { name: 'Ada', email: 'ada' } }))
+    const error = await failureOf(
+      apiClient(server.url).orders.place.mutate({ eventId, items: [{ tierId, quantity: 1 }], buyer: { name: 'Ada', email: 'ada' } }),
+    )
     expect(error.data?.code).toBe('BAD_REQUEST')
     expect(error.data?.issues).toEqual([{ path: 'buyer.email', message: 'Use an e-mail address such as name@example.com.' }])
 

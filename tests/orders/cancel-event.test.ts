@@ -3,10 +3,10 @@ import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { asServiceRole } from '../../db/rls'
 import * as schema from '../../db/schema'
+import { renderEmail } from '../../server/mail/templates'
 import { sweepCancelledEvents } from '../../server/orders/cancel-event'
 import type { OrderDeps } from '../../server/orders/deps'
 import { refundPayment } from '../../server/orders/refund-payment'
-import { renderEmail } from '../../server/mail/templates'
 import { createStripeConnect } from '../../server/payments/stripe-client'
 import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../support/databases'
 import { type FakeStripe, fakeAccount, startFakeStripe, verifiedAccount } from '../support/fake-stripe'
@@ -75,7 +75,17 @@ describeEachDatabase('cancelling an event', (kind) => {
     const session = fake.pay(paidOrder.checkoutUrl!.split('/').pop()!)
     expect((await deliver(server, signed(stripeEvent('checkout.session.completed', session)))).status).toBe(200)
     const pendingOrder = await api.orders.place.mutate({ eventId: event.id, items: [{ tierId: paid.id, quantity: 1 }], buyer: buyer() })
-    return { publisher, event, free, paid, freeOrder, paidOrder, pendingOrder, paymentIntent: session.payment_intent!, pendingSession: pendingOrder.checkoutUrl!.split('/').pop()! }
+    return {
+      publisher,
+      event,
+      free,
+      paid,
+      freeOrder,
+      paidOrder,
+      pendingOrder,
+      paymentIntent: session.payment_intent!,
+      pendingSession: pendingOrder.checkoutUrl!.split('/').pop()!,
+    }
   }
 
   const statusOf = async (orderId: string) =>
@@ -97,14 +107,18 @@ describeEachDatabase('cancelling an event', (kind) => {
     expect(sales.tiers.map((tier) => tier.reserved)).toEqual([0, 0])
     expect(sales.tickets.every((ticket) => ticket.status === 'void')).toBe(true)
     expect(refundRequests(paymentIntent)).toHaveLength(1)
-    expect(fake.refunds.filter((refund) => refund.payment_intent === paymentIntent)).toMatchObject([{ amount: 5000, reverse_transfer: true, refund_application_fee: true }])
+    expect(fake.refunds.filter((refund) => refund.payment_intent === paymentIntent)).toMatchObject([
+      { amount: 5000, reverse_transfer: true, refund_application_fee: true },
+    ])
     expect(fake.checkoutSessions.get(pendingSession)?.status).toBe('expired')
 
     // The two attendees are told; the buyer who never paid had no tickets.
     const emails = sales.emails.filter((email) => email.template === 'event-cancellation')
     expect(emails.map((email) => (email.payload as { orderId: string }).orderId).sort()).toEqual([freeOrder.orderId, paidOrder.orderId].sort())
     const refundedMail = await asServiceRole(database.db, (tx) =>
-      renderEmail(tx, { appUrl: server.url, accessSecret: 'x'.repeat(32), invitationSecret: 'y'.repeat(32) }, 'event-cancellation', { orderId: paidOrder.orderId }),
+      renderEmail(tx, { appUrl: server.url, accessSecret: 'x'.repeat(32), invitationSecret: 'y'.repeat(32) }, 'event-cancellation', {
+        orderId: paidOrder.orderId,
+      }),
     )
     expect(refundedMail.subject).toMatch(/^Cancelled: /)
     expect(refundedMail.text).toContain('The venue flooded. Sorry!')

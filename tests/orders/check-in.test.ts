@@ -140,7 +140,11 @@ describeEachDatabase('checking tickets in', (kind) => {
   it("answers NOT_FOUND to someone who is not one of the event's people, the buyer included, and checks nothing in", async () => {
     const { event, tier } = await eventWithTickets()
     const signedInBuyer = await createUser(database.db, 'buyer')
-    const placed = await placeOrder(orderDeps(database.db), { eventId: event.id, items: [{ tierId: tier.id, quantity: 1 }], buyer }, { buyerUserId: signedInBuyer.id })
+    const placed = await placeOrder(
+      orderDeps(database.db),
+      { eventId: event.id, items: [{ tierId: tier.id, quantity: 1 }], buyer },
+      { buyerUserId: signedInBuyer.id },
+    )
     const [ticket] = await asServiceRole(database.db, (tx) => tx.select().from(schema.tickets).where(eq(schema.tickets.orderId, placed.orderId)))
     const stranger = await createUser(database.db, 'stranger')
     const owner = await createUser(database.db, 'other-owner')
@@ -172,11 +176,26 @@ describeEachDatabase('checking tickets in', (kind) => {
   it('refuses bad input with BAD_REQUEST and a message for the field', async () => {
     const { owner, event } = await eventWithTickets()
     const cases: [CheckInInput, { path: string; message: string }][] = [
-      [{ eventId: event.id, code: '' }, { path: 'code', message: 'Type or scan a ticket code.' }],
-      [{ eventId: event.id, code: ' - - ' }, { path: 'code', message: 'Type or scan a ticket code.' }],
-      [{ eventId: event.id, code: 'ABCD/EFGH' }, { path: 'code', message: 'A ticket code has only letters and digits.' }],
-      [{ eventId: event.id, code: 'A'.repeat(201) }, { path: 'code', message: 'A ticket code is much shorter than this.' }],
-      [{ eventId: 'not-an-event', code: 'ABCDEFGHJKLMNPQR' }, { path: 'eventId', message: 'Give the id of an event.' }],
+      [
+        { eventId: event.id, code: '' },
+        { path: 'code', message: 'Type or scan a ticket code.' },
+      ],
+      [
+        { eventId: event.id, code: ' - - ' },
+        { path: 'code', message: 'Type or scan a ticket code.' },
+      ],
+      [
+        { eventId: event.id, code: 'ABCD/EFGH' },
+        { path: 'code', message: 'A ticket code has only letters and digits.' },
+      ],
+      [
+        { eventId: event.id, code: 'A'.repeat(201) },
+        { path: 'code', message: 'A ticket code is much shorter than this.' },
+      ],
+      [
+        { eventId: 'not-an-event', code: 'ABCDEFGHJKLMNPQR' },
+        { path: 'eventId', message: 'Give the id of an event.' },
+      ],
     ]
     for (const [input, issue] of cases) {
       const error = await refusal(checkIn(owner, input))

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest'
+import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../support/databases'
 import type { TestUser } from '../support/fixtures'
 import { createOrganization } from '../support/fixtures'
-import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../support/databases'
 import { browserCookie, signUp } from '../support/organizers'
 import { apiClient, failureOf, postForm, startTestServer, type TestServer } from '../support/server'
 import { recordOrder } from './sales-support'
@@ -30,13 +30,30 @@ describeEachDatabase("the organizer's event page", (kind) => {
     server = await startTestServer(database, {}, { now: () => NOW })
     organizer = await signUp(server, 'organizer')
     cookie = await browserCookie(server, organizer.email)
-    const { event, tiers } = await eventWithTiers(database.db, [{ name: 'General', quantity: 1000 }, { name: 'VIP', price: 5000, quantity: 10 }], { title: 'Spring Runway' }, asTestUser(organizer))
+    const { event, tiers } = await eventWithTiers(
+      database.db,
+      [
+        { name: 'General', quantity: 1000 },
+        { name: 'VIP', price: 5000, quantity: 10 },
+      ],
+      { title: 'Spring Runway' },
+      asTestUser(organizer),
+    )
     eventId = event.id
     slug = event.slug
     const [general, vip] = tiers
-    const grace = await recordOrder(database.db, eventId, { status: 'confirmed', lines: [{ tier: vip!, quantity: 2 }], fee: 500, buyer: { name: 'Grace Hopper', email: 'grace@navy.example' } })
+    const grace = await recordOrder(database.db, eventId, {
+      status: 'confirmed',
+      lines: [{ tier: vip!, quantity: 2 }],
+      fee: 500,
+      buyer: { name: 'Grace Hopper', email: 'grace@navy.example' },
+    })
     await recordOrder(database.db, eventId, { status: 'pending', lines: [{ tier: vip!, quantity: 1 }] })
-    await recordOrder(database.db, eventId, { status: 'refunded', lines: [{ tier: vip!, quantity: 1 }], buyer: { name: 'Alan Turing', email: 'alan@example.test' } })
+    await recordOrder(database.db, eventId, {
+      status: 'refunded',
+      lines: [{ tier: vip!, quantity: 1 }],
+      buyer: { name: 'Alan Turing', email: 'alan@example.test' },
+    })
     const tricky = await recordOrder(database.db, eventId, {
       status: 'confirmed',
       lines: [{ tier: general!, quantity: 1 }],
@@ -45,7 +62,11 @@ describeEachDatabase("the organizer's event page", (kind) => {
     })
     // Enough tickets for two pages, and for the export to take more than one batch.
     for (let index = 0; index < 11; index += 1) {
-      await recordOrder(database.db, eventId, { status: 'confirmed', lines: [{ tier: general!, quantity: 50 }], buyer: { name: `Group ${index}`, email: `group${index}@example.test` } })
+      await recordOrder(database.db, eventId, {
+        status: 'confirmed',
+        lines: [{ tier: general!, quantity: 50 }],
+        buyer: { name: `Group ${index}`, email: `group${index}@example.test` },
+      })
     }
     orderIds = { grace: grace.orderId, tricky: tricky.orderId }
   })
@@ -56,7 +77,10 @@ describeEachDatabase("the organizer's event page", (kind) => {
 
   /** A page as a browser signed in with `withCookie` gets it (null: signed out). */
   const get = async (path: string, withCookie: string | null = cookie) => {
-    const response = await fetch(`${server.url}${path}`, { headers: { 'accept-language': 'en', ...(withCookie ? { cookie: withCookie } : {}) }, redirect: 'manual' })
+    const response = await fetch(`${server.url}${path}`, {
+      headers: { 'accept-language': 'en', ...(withCookie ? { cookie: withCookie } : {}) },
+      redirect: 'manual',
+    })
     return { status: response.status, response, body: await response.text() }
   }
 
@@ -71,7 +95,9 @@ describeEachDatabase("the organizer's event page", (kind) => {
     // 2 VIP and 551 General sold, 1 VIP held.
     expect(body).toMatch(/<dt>Sold<\/dt><dd>553<\/dd>/)
     expect(body).toMatch(/<dt>Held for payment<\/dt><dd>1<\/dd>/)
-    expect(body).toMatch(/VIP.*?€50\.00<\/td><td class="manage__number">2<\/td><td class="manage__number">1<\/td><td class="manage__number">7<span class="manage__sub">of 10<\/span><\/td>/s)
+    expect(body).toMatch(
+      /VIP.*?€50\.00<\/td><td class="manage__number">2<\/td><td class="manage__number">1<\/td><td class="manage__number">7<span class="manage__sub">of 10<\/span><\/td>/s,
+    )
     expect(body).toMatch(/<dt>Gross<\/dt><dd>€100\.00<\/dd>/)
     expect(body).toMatch(/<dt>Platform fee<\/dt><dd>€5\.00<\/dd>/)
     expect(body).toMatch(/<dt>Net<\/dt><dd>€95\.00<\/dd>/)
@@ -131,14 +157,22 @@ describeEachDatabase("the organizer's event page", (kind) => {
     expect(body.startsWith('\uFEFFTicket code,Attendee,Ticket type,Ticket status,Checked in at (Europe/Paris),Buyer,')).toBe(true)
     const lines = body.slice(1).trimEnd().split('\r\n')
     expect(lines).toHaveLength(1 + 554)
-    expect(body).toContain(`,"Lovelace, ""Ada""\nCountess",General,valid,,"'=HYPERLINK(""https://evil.example"",""x"")",eve@example.test,${orderIds.tricky},confirmed,`)
+    expect(body).toContain(
+      `,"Lovelace, ""Ada""\nCountess",General,valid,,"'=HYPERLINK(""https://evil.example"",""x"")",eve@example.test,${orderIds.tricky},confirmed,`,
+    )
     expect(lines.filter((line) => line.includes(',Alan Turing,'))).toEqual([expect.stringContaining(',VIP,void,,Alan Turing,alan@example.test,')])
   })
 
   it('answers 404 to a stranger, an organization outsider, a missing event and a bad id; sends a signed-out visitor to sign in', async () => {
     const stranger = await signUp(server, 'stranger')
     const strangerCookie = await browserCookie(server, stranger.email)
-    for (const path of [`/events/${eventId}`, `/events/${eventId}/attendees.csv`, '/events/00000000-0000-4000-8000-000000000000', '/events/not-an-id', '/events/not-an-id/attendees.csv']) {
+    for (const path of [
+      `/events/${eventId}`,
+      `/events/${eventId}/attendees.csv`,
+      '/events/00000000-0000-4000-8000-000000000000',
+      '/events/not-an-id',
+      '/events/not-an-id/attendees.csv',
+    ]) {
       const answer = await get(path, strangerCookie)
       expect({ path, status: answer.status }).toEqual({ path, status: 404 })
       expect(answer.body).not.toContain('Grace Hopper')
@@ -153,8 +187,17 @@ describeEachDatabase("the organizer's event page", (kind) => {
     const owner = await signUp(server, 'owner')
     const member = await signUp(server, 'member')
     const organization = await createOrganization(database.db, asTestUser(owner), [{ user: asTestUser(member), role: 'member' }])
-    const { event, tiers } = await eventWithTiers(database.db, [{ name: 'Studio' }], { organizationId: organization.id, title: 'Studio Night' }, asTestUser(owner))
-    await recordOrder(database.db, event.id, { status: 'confirmed', lines: [{ tier: tiers[0]!, quantity: 1 }], buyer: { name: 'Mary Shelley', email: 'mary@example.test' } })
+    const { event, tiers } = await eventWithTiers(
+      database.db,
+      [{ name: 'Studio' }],
+      { organizationId: organization.id, title: 'Studio Night' },
+      asTestUser(owner),
+    )
+    await recordOrder(database.db, event.id, {
+      status: 'confirmed',
+      lines: [{ tier: tiers[0]!, quantity: 1 }],
+      buyer: { name: 'Mary Shelley', email: 'mary@example.test' },
+    })
     const memberCookie = await browserCookie(server, member.email)
     const page = await get(`/events/${event.id}`, memberCookie)
     expect(page.status).toBe(200)
@@ -168,8 +211,17 @@ describeEachDatabase("the organizer's event page", (kind) => {
     const owner = await signUp(server, 'refunder')
     const member = await signUp(server, 'door-staff')
     const organization = await createOrganization(database.db, asTestUser(owner), [{ user: asTestUser(member), role: 'member' }])
-    const { event, tiers } = await eventWithTiers(database.db, [{ name: 'Studio' }], { organizationId: organization.id, title: 'Studio Night' }, asTestUser(owner))
-    const { orderId } = await recordOrder(database.db, event.id, { status: 'confirmed', lines: [{ tier: tiers[0]!, quantity: 2 }], buyer: { name: 'Mary Shelley', email: 'mary@example.test' } })
+    const { event, tiers } = await eventWithTiers(
+      database.db,
+      [{ name: 'Studio' }],
+      { organizationId: organization.id, title: 'Studio Night' },
+      asTestUser(owner),
+    )
+    const { orderId } = await recordOrder(database.db, event.id, {
+      status: 'confirmed',
+      lines: [{ tier: tiers[0]!, quantity: 2 }],
+      buyer: { name: 'Mary Shelley', email: 'mary@example.test' },
+    })
     const ownerCookie = await browserCookie(server, owner.email)
     const memberCookie = await browserCookie(server, member.email)
 
@@ -219,7 +271,10 @@ describeEachDatabase("the organizer's event page", (kind) => {
       [() => organizer.api.events.attendees.query({ eventId, limit: 101 }), [{ path: 'limit', message: 'Ask for at most 100 attendees a page.' }]],
       [() => organizer.api.events.attendees.query({ eventId, limit: 0 }), [{ path: 'limit', message: 'Ask for at least one attendee.' }]],
       [() => organizer.api.events.attendees.query({ eventId, page: 0 }), [{ path: 'page', message: 'Pages are numbered from 1.' }]],
-      [() => organizer.api.events.attendees.query({ eventId, search: 'a\u0000b' }), [{ path: 'search', message: 'Remove the NUL character or the broken Unicode character from this text.' }]],
+      [
+        () => organizer.api.events.attendees.query({ eventId, search: 'a\u0000b' }),
+        [{ path: 'search', message: 'Remove the NUL character or the broken Unicode character from this text.' }],
+      ],
     ]
     for (const [attempt, issues] of bad) {
       const error = await failureOf(attempt())

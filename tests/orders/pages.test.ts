@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, expect, it } from 'vitest'
 import superjson from 'superjson'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../support/databases'
 import { browserCookie, signUp } from '../support/organizers'
 import { cookiesOf, postForm, startTestServer, type TestServer } from '../support/server'
@@ -128,7 +128,7 @@ describeEachDatabase('registering from the event page, without JavaScript', (kin
     expect({ orders: after.orders.length, reserved: after.reserved }).toEqual({ orders: before.orders.length, reserved: before.reserved })
   })
 
-  it('prefills the signed-in buyer\'s e-mail and lists their order under My tickets', async () => {
+  it("prefills the signed-in buyer's e-mail and lists their order under My tickets", async () => {
     const account = await signUp(server, 'buyer')
     const cookie = await browserCookie(server, account.email)
     expect((await page(`/e/${slug}`, cookie)).html).toContain(`value="${account.email}"`)

@@ -187,7 +187,13 @@ describeEachDatabase('paid orders', (kind) => {
         await new Promise((resolve) => setTimeout(resolve, 10))
       }
       // A session Stripe made although its answer never arrived: its expiry names the order.
-      const lost = { id: `cs_test_lost_${randomBytes(4).toString('hex')}`, object: 'checkout.session', status: 'expired', metadata: { order_id: pending.id }, client_reference_id: pending.id }
+      const lost = {
+        id: `cs_test_lost_${randomBytes(4).toString('hex')}`,
+        object: 'checkout.session',
+        status: 'expired',
+        metadata: { order_id: pending.id },
+        client_reference_id: pending.id,
+      }
       const [refused, webhook] = await Promise.all([
         placing,
         deliver(server, signed(stripeEvent('checkout.session.expired', lost))).then((answer) => answer.status),
@@ -252,7 +258,7 @@ describeEachDatabase('paid orders', (kind) => {
     expect(sales.orders.find((order) => order.id === other.orderId)!.status).toBe('pending')
   })
 
-  it("refunds through Stripe once for the organizer (tickets void, seats back); a member may not; a stranger finds nothing", async () => {
+  it('refunds through Stripe once for the organizer (tickets void, seats back); a member may not; a stranger finds nothing', async () => {
     const owner = await createUser(database.db, 'owner')
     const member = await createUser(database.db, 'member')
     const organization = await createOrganization(database.db, owner, [{ user: member, role: 'member' }])

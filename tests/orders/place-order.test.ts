@@ -31,7 +31,13 @@ describeEachDatabase('placing an order', (kind) => {
 
   it('confirms a free order at once: seats counted, one ticket per seat with a unique code, the e-mail queued', async () => {
     const { event, tiers } = await eventWithTiers(database.db, [{ name: 'General' }, { name: 'Standing' }])
-    const placed = await placeOrder(deps(), order(event.id, [{ tierId: tiers[0]!.id, quantity: 3 }, { tierId: tiers[1]!.id, quantity: 1 }]))
+    const placed = await placeOrder(
+      deps(),
+      order(event.id, [
+        { tierId: tiers[0]!.id, quantity: 3 },
+        { tierId: tiers[1]!.id, quantity: 1 },
+      ]),
+    )
     expect(placed).toMatchObject({ status: 'confirmed', checkoutUrl: null })
     const sales = await salesOf(database.db, event.id)
     expect(sales.reserved).toBe(4)

@@ -53,7 +53,9 @@ export async function recordOrder(db: Database, eventId: string, order: Recorded
       accessKeyHash: hashAccessKey(randomUUID()),
       expiresAt: order.status === 'pending' ? new Date(NOW.getTime() + 30 * 60_000) : null,
     })
-    await tx.insert(schema.orderItems).values(order.lines.map((line) => ({ orderId, tierId: line.tier.id, quantity: line.quantity, unitPrice: line.tier.price })))
+    await tx
+      .insert(schema.orderItems)
+      .values(order.lines.map((line) => ({ orderId, tierId: line.tier.id, quantity: line.quantity, unitPrice: line.tier.price })))
     if (order.status === 'pending' || order.status === 'confirmed') {
       for (const line of order.lines) {
         await tx
@@ -61,7 +63,10 @@ export async function recordOrder(db: Database, eventId: string, order: Recorded
           .set({ reserved: sql`${schema.eventTicketTiers.reserved} + ${line.quantity}` })
           .where(eq(schema.eventTicketTiers.id, line.tier.id))
       }
-      await tx.update(schema.events).set({ reserved: sql`${schema.events.reserved} + ${seats}` }).where(eq(schema.events.id, eventId))
+      await tx
+        .update(schema.events)
+        .set({ reserved: sql`${schema.events.reserved} + ${seats}` })
+        .where(eq(schema.events.id, eventId))
     }
     const ticketStatus = ticketStatusOf[order.status]
     if (ticketStatus) {

@@ -81,7 +81,9 @@ describeEachDatabase("an event's sales and attendees, for its people", (kind) =>
 
     const sales = await eventSales(deps(), publisher.claims, event.id)
     expect(sales.event).toMatchObject({ id: event.id, title: event.title, slug: event.slug, status: 'published', capacity: null, reserved: 7 })
-    expect(sales.tiers.map(({ name, price, currency, quantity, sold, held, left, hidden }) => ({ name, price, currency, quantity, sold, held, left, hidden }))).toEqual([
+    expect(
+      sales.tiers.map(({ name, price, currency, quantity, sold, held, left, hidden }) => ({ name, price, currency, quantity, sold, held, left, hidden })),
+    ).toEqual([
       { name: 'General', price: 0, currency: 'EUR', quantity: 100, sold: 3, held: 0, left: 97, hidden: false },
       { name: 'VIP', price: 5000, currency: 'EUR', quantity: 10, sold: 2, held: 1, left: 7, hidden: false },
       { name: 'Overseas', price: 3000, currency: 'USD', quantity: 20, sold: 1, held: 0, left: 19, hidden: false },
@@ -99,7 +101,10 @@ describeEachDatabase("an event's sales and attendees, for its people", (kind) =>
   it('leaves no more seats in a tier than the event has left, and says when a tier sells', async () => {
     const { event, tiers, publisher } = await eventWithTiers(
       database.db,
-      [{ name: 'Floor', quantity: 50 }, { name: 'Early', quantity: 50, salesStart: new Date('2030-08-01T00:00:00Z'), salesEnd: new Date('2030-08-15T00:00:00Z') }],
+      [
+        { name: 'Floor', quantity: 50 },
+        { name: 'Early', quantity: 50, salesStart: new Date('2030-08-01T00:00:00Z'), salesEnd: new Date('2030-08-15T00:00:00Z') },
+      ],
       { capacity: 8 },
     )
     await recordOrder(database.db, event.id, { status: 'confirmed', lines: [{ tier: tiers[0]!, quantity: 6 }] })
@@ -127,7 +132,11 @@ describeEachDatabase("an event's sales and attendees, for its people", (kind) =>
       const created = await eventWithTiers(database.db, [{ name: 'General' }], { organizationId: organization.id }, people.publisher)
       event = created.event
       // The buyer reads their own order under RLS, and still not the event's sales.
-      await placeOrder(deps(), { eventId: event.id, items: [{ tierId: created.tiers[0]!.id, quantity: 2 }], buyer: { name: 'Bea', email: people.buyer.email } }, { buyerUserId: people.buyer.id })
+      await placeOrder(
+        deps(),
+        { eventId: event.id, items: [{ tierId: created.tiers[0]!.id, quantity: 2 }], buyer: { name: 'Bea', email: people.buyer.email } },
+        { buyerUserId: people.buyer.id },
+      )
       // An organizer with sales of their own sees none of this event's.
       const theirs = await eventWithTiers(database.db, [{ name: 'Theirs' }], {}, people.otherOrganizer)
       await recordOrder(database.db, theirs.event.id, { status: 'confirmed', lines: [{ tier: theirs.tiers[0]!, quantity: 1 }] })
@@ -164,11 +173,32 @@ describeEachDatabase("an event's sales and attendees, for its people", (kind) =>
       publisher = created.publisher
       const [general, vip] = created.tiers
       const orders = [
-        await recordOrder(database.db, eventId, { status: 'confirmed', lines: [{ tier: general!, quantity: 1 }], buyer: { name: 'Grace Hopper', email: 'grace@navy.example' } }),
-        await recordOrder(database.db, eventId, { status: 'confirmed', lines: [{ tier: vip!, quantity: 2 }], buyer: { name: '100% Ada', email: 'ada_l@example.test' }, holders: ['Ada Lovelace', 'Charles Babbage'] }),
-        await recordOrder(database.db, eventId, { status: 'refunded', lines: [{ tier: vip!, quantity: 1 }], buyer: { name: 'Alan Turing', email: 'alan@example.test' } }),
-        await recordOrder(database.db, eventId, { status: 'pending', lines: [{ tier: vip!, quantity: 1 }], buyer: { name: 'Waiting Buyer', email: 'wait@example.test' } }),
-        await recordOrder(database.db, eventId, { status: 'confirmed', lines: [{ tier: general!, quantity: 26 }], buyer: { name: 'Big Group', email: 'group@example.test' } }),
+        await recordOrder(database.db, eventId, {
+          status: 'confirmed',
+          lines: [{ tier: general!, quantity: 1 }],
+          buyer: { name: 'Grace Hopper', email: 'grace@navy.example' },
+        }),
+        await recordOrder(database.db, eventId, {
+          status: 'confirmed',
+          lines: [{ tier: vip!, quantity: 2 }],
+          buyer: { name: '100% Ada', email: 'ada_l@example.test' },
+          holders: ['Ada Lovelace', 'Charles Babbage'],
+        }),
+        await recordOrder(database.db, eventId, {
+          status: 'refunded',
+          lines: [{ tier: vip!, quantity: 1 }],
+          buyer: { name: 'Alan Turing', email: 'alan@example.test' },
+        }),
+        await recordOrder(database.db, eventId, {
+          status: 'pending',
+          lines: [{ tier: vip!, quantity: 1 }],
+          buyer: { name: 'Waiting Buyer', email: 'wait@example.test' },
+        }),
+        await recordOrder(database.db, eventId, {
+          status: 'confirmed',
+          lines: [{ tier: general!, quantity: 26 }],
+          buyer: { name: 'Big Group', email: 'group@example.test' },
+        }),
       ]
       codes = orders.flatMap((order) => order.codes)
     })
@@ -179,8 +209,17 @@ describeEachDatabase("an event's sales and attendees, for its people", (kind) =>
       expect(page.total).toBe(30)
       expect(page.attendees.map((attendee) => attendee.code).sort()).toEqual([...codes].sort())
       expect(page.attendees.filter((attendee) => attendee.buyerName === 'Waiting Buyer')).toEqual([])
-      expect(page.attendees.find((attendee) => attendee.buyerName === 'Alan Turing')).toMatchObject({ ticketStatus: 'void', orderStatus: 'refunded', tierName: 'VIP' })
-      expect(page.attendees.filter((attendee) => attendee.buyerName === '100% Ada').map((attendee) => attendee.holderName).sort()).toEqual(['Ada Lovelace', 'Charles Babbage'])
+      expect(page.attendees.find((attendee) => attendee.buyerName === 'Alan Turing')).toMatchObject({
+        ticketStatus: 'void',
+        orderStatus: 'refunded',
+        tierName: 'VIP',
+      })
+      expect(
+        page.attendees
+          .filter((attendee) => attendee.buyerName === '100% Ada')
+          .map((attendee) => attendee.holderName)
+          .sort(),
+      ).toEqual(['Ada Lovelace', 'Charles Babbage'])
       expect(page.attendees[0]).toEqual({
         ticketId: expect.any(String),
         code: expect.stringMatching(/^[A-Z2-9]{16}$/),
@@ -235,7 +274,12 @@ describeEachDatabase("an event's sales and attendees, for its people", (kind) =>
       const tier = created.tiers[0]!
       // Three orders within one millisecond: a cursor cut to milliseconds would skip or repeat them.
       for (const [index, at] of ['2030-09-01 12:00:00.000100+00', '2030-09-01 12:00:00.000200+00', '2030-09-01 12:00:00.000300+00'].entries()) {
-        await recordOrder(database.db, created.event.id, { status: 'confirmed', lines: [{ tier, quantity: 3 }], buyer: { name: `Buyer ${index}`, email: `b${index}@example.test` }, issuedAt: at })
+        await recordOrder(database.db, created.event.id, {
+          status: 'confirmed',
+          lines: [{ tier, quantity: 3 }],
+          buyer: { name: `Buyer ${index}`, email: `b${index}@example.test` },
+          issuedAt: at,
+        })
       }
       const batches = await allBatches(attendeeBatches(deps(), created.publisher.claims, created.event.id, 2))
       expect(batches.map((batch) => batch.length)).toEqual([2, 2, 2, 2, 1])

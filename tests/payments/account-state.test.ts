@@ -97,9 +97,7 @@ describeEachDatabase('the connected account of a session', (kind) => {
     expect(stored!.paymentSetup).toEqual(state.data.paymentSetup)
 
     const setAccount = (values: Partial<typeof schema.paymentAccounts.$inferInsert>) =>
-      asServiceRole(database.db, (tx) =>
-        tx.update(schema.paymentAccounts).set(values).where(eq(schema.paymentAccounts.stripeAccountId, organizationAccount)),
-      )
+      asServiceRole(database.db, (tx) => tx.update(schema.paymentAccounts).set(values).where(eq(schema.paymentAccounts.stripeAccountId, organizationAccount)))
     await setAccount({ chargesEnabled: true })
     expect((await getWizard(deps(), member.claims, session.id)).paymentStatus).toBe('verified')
 

@@ -84,9 +84,7 @@ describeEachDatabase('Stripe Connect onboarding', (kind) => {
       chargesEnabled: false,
       requirements: INITIAL_REQUIREMENTS,
     })
-    const audit = await asServiceRole(database.db, (tx) =>
-      tx.select().from(schema.wizardActions).where(eq(schema.wizardActions.sessionId, sessionId)),
-    )
+    const audit = await asServiceRole(database.db, (tx) => tx.select().from(schema.wizardActions).where(eq(schema.wizardActions.sessionId, sessionId)))
     expect(audit.filter((row) => row.actionName === 'startPaymentOnboarding').map((row) => [row.source, row.result])).toEqual([
       ['api', 'succeeded'],
       ['api', 'succeeded'],
@@ -132,9 +130,7 @@ describeEachDatabase('Stripe Connect onboarding', (kind) => {
     expect(creates).toHaveLength(1)
     expect(creates[0]!.headers['idempotency-key']).toBe(`event-wizard:connected-account:user:${solo.id}`)
     expect(creates[0]!.params['metadata[user_id]']).toBe(solo.id)
-    const [stored] = await asServiceRole(database.db, (tx) =>
-      tx.select().from(schema.paymentAccounts).where(eq(schema.paymentAccounts.userId, solo.id)),
-    )
+    const [stored] = await asServiceRole(database.db, (tx) => tx.select().from(schema.paymentAccounts).where(eq(schema.paymentAccounts.userId, solo.id)))
     expect(stored).toMatchObject({ organizationId: null, stripeAccountId: (await storedSession(sessionId)).stripeAccountId })
   })
 
@@ -162,9 +158,7 @@ describeEachDatabase('Stripe Connect onboarding', (kind) => {
     expect(accountCreates().at(-1)!.headers['idempotency-key']).toBe(`event-wizard:connected-account:user:${solo.id}:after:${old}`)
     const replacement = (await storedSession(sessionId)).stripeAccountId!
     expect(replacement).not.toBe(old)
-    const [stored] = await asServiceRole(database.db, (tx) =>
-      tx.select().from(schema.paymentAccounts).where(eq(schema.paymentAccounts.userId, solo.id)),
-    )
+    const [stored] = await asServiceRole(database.db, (tx) => tx.select().from(schema.paymentAccounts).where(eq(schema.paymentAccounts.userId, solo.id)))
     expect(stored).toMatchObject({ stripeAccountId: replacement, disconnectedAt: null, lastEventCreated: null })
   })
 })

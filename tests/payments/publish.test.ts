@@ -36,8 +36,7 @@ describeEachDatabase('paid tickets and the payment stage', (kind) => {
   }
   const statusIn = (html: string) => /data-payment-status="(\w+)"/.exec(html)?.[1]
   const accountOfSession = async (sessionId: string) =>
-    (await asServiceRole(database.db, (tx) => tx.select().from(schema.wizardSessions).where(eq(schema.wizardSessions.id, sessionId))))[0]!
-      .stripeAccountId!
+    (await asServiceRole(database.db, (tx) => tx.select().from(schema.wizardSessions).where(eq(schema.wizardSessions.id, sessionId))))[0]!.stripeAccountId!
 
   it('blocks publishing paid tiers until a signed account.updated enables charges, then publishes with payments on', async () => {
     const organizer = await signUp(server, 'paid')

@@ -50,8 +50,7 @@ describeEachDatabase('the Stripe webhook at its edges', (kind) => {
     await database?.close()
   })
 
-  const storedEventCount = async () =>
-    (await asServiceRole(database.db, (tx) => tx.select({ n: count() }).from(schema.stripeEvents)))[0]!.n
+  const storedEventCount = async () => (await asServiceRole(database.db, (tx) => tx.select({ n: count() }).from(schema.stripeEvents)))[0]!.n
 
   it('refuses a signed event without an id, or with one that is not text: 400, nothing stored', async () => {
     const before = await storedEventCount()

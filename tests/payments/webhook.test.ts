@@ -7,7 +7,7 @@ import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../su
 import { type FakeStripe, fakeAccount, startFakeStripe, verifiedAccount } from '../support/fake-stripe'
 import { asDatabaseOwner, signUp } from '../support/organizers'
 import { startTestServer, type TestServer } from '../support/server'
-import { accountDeauthorized, accountUpdated, deliver, signed, stripeEvent, stripeEnv } from '../support/stripe-webhooks'
+import { accountDeauthorized, accountUpdated, deliver, signed, stripeEnv, stripeEvent } from '../support/stripe-webhooks'
 
 const now = () => Math.floor(Date.now() / 1000)
 
@@ -36,19 +36,14 @@ describeEachDatabase('the Stripe webhook', (kind) => {
     const organizer = await signUp(server, 'webhook')
     const { sessionId } = await organizer.api.wizard.create.mutate({ fresh: true })
     await organizer.api.payments.startOnboarding.mutate({ sessionId })
-    const [session] = await asServiceRole(database.db, (tx) =>
-      tx.select().from(schema.wizardSessions).where(eq(schema.wizardSessions.id, sessionId)),
-    )
+    const [session] = await asServiceRole(database.db, (tx) => tx.select().from(schema.wizardSessions).where(eq(schema.wizardSessions.id, sessionId)))
     const accountId = session!.stripeAccountId!
     return { organizer, sessionId, accountId, account: fake.accounts.get(accountId)! }
   }
 
   const storedAccount = async (accountId: string) =>
-    (await asServiceRole(database.db, (tx) =>
-      tx.select().from(schema.paymentAccounts).where(eq(schema.paymentAccounts.stripeAccountId, accountId)),
-    ))[0]!
-  const storedEvents = (eventId: string) =>
-    asServiceRole(database.db, (tx) => tx.select().from(schema.stripeEvents).where(eq(schema.stripeEvents.id, eventId)))
+    (await asServiceRole(database.db, (tx) => tx.select().from(schema.paymentAccounts).where(eq(schema.paymentAccounts.stripeAccountId, accountId))))[0]!
+  const storedEvents = (eventId: string) => asServiceRole(database.db, (tx) => tx.select().from(schema.stripeEvents).where(eq(schema.stripeEvents.id, eventId)))
   const webhookAudit = (sessionId: string) =>
     asServiceRole(database.db, (tx) =>
       tx
@@ -85,9 +80,7 @@ describeEachDatabase('the Stripe webhook', (kind) => {
       userId: null,
       payload: { eventId: event.id, accountId, status: 'not_required' },
     })
-    const [session] = await asServiceRole(database.db, (tx) =>
-      tx.select().from(schema.wizardSessions).where(eq(schema.wizardSessions.id, sessionId)),
-    )
+    const [session] = await asServiceRole(database.db, (tx) => tx.select().from(schema.wizardSessions).where(eq(schema.wizardSessions.id, sessionId)))
     expect(session!.paymentSetup).toEqual({ status: 'not_required', accountId, chargesEnabled: true })
     expect((await organizer.api.wizard.get.query({ sessionId })).data.paymentSetup).toMatchObject({ chargesEnabled: true })
   })

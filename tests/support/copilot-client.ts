@@ -17,11 +17,7 @@ export interface CopilotRunResult {
 }
 
 /** Posts to /api/copilotkit the way CopilotKit's browser client does (single-route envelope). */
-export async function postCopilot(
-  server: { url: string },
-  envelope: Record<string, unknown>,
-  headers: Record<string, string>,
-): Promise<Response> {
+export async function postCopilot(server: { url: string }, envelope: Record<string, unknown>, headers: Record<string, string>): Promise<Response> {
   return fetch(`${server.url}/api/copilotkit`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...headers },

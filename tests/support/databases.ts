@@ -98,4 +98,3 @@ export function describeEachDatabase(name: string, body: (kind: DatabaseKind) =>
 export function randomSuffix(): string {
   return randomBytes(4).toString('hex')
 }
-

@@ -171,7 +171,13 @@ export async function startFakeStripe(): Promise<FakeStripe> {
   function pay(sessionId: string): FakeCheckoutSession {
     const session = checkoutSessions.get(sessionId)
     if (!session) throw new Error(`the fake has no checkout session ${sessionId}`)
-    const paid: FakeCheckoutSession = { ...session, status: 'complete', payment_status: 'paid', url: null, payment_intent: `pi_${randomBytes(8).toString('hex')}` }
+    const paid: FakeCheckoutSession = {
+      ...session,
+      status: 'complete',
+      payment_status: 'paid',
+      url: null,
+      payment_intent: `pi_${randomBytes(8).toString('hex')}`,
+    }
     checkoutSessions.set(sessionId, paid)
     return paid
   }

@@ -144,8 +144,7 @@ export async function startFakeSupabase(options: { anonKey?: string } = {}): Pro
     }
   }
 
-  const findUser = (email: unknown) =>
-    typeof email === 'string' ? users.get(email.trim().toLowerCase()) : undefined
+  const findUser = (email: unknown) => (typeof email === 'string' ? users.get(email.trim().toLowerCase()) : undefined)
 
   const createUser = (email: string, password: string, confirmed: boolean): FakeUser => {
     const user = { id: randomUUID(), email: email.trim().toLowerCase(), password, confirmed, createdAt: new Date().toISOString() }
@@ -156,7 +155,13 @@ export async function startFakeSupabase(options: { anonKey?: string } = {}): Pro
   type Reply = { status: number; body?: unknown }
   const error = (status: number, code: string, message: string): Reply => ({ status, body: { code, message } })
 
-  async function route(method: string, path: string, query: URLSearchParams, headers: IncomingMessage['headers'], body: Record<string, unknown>): Promise<Reply> {
+  async function route(
+    method: string,
+    path: string,
+    query: URLSearchParams,
+    headers: IncomingMessage['headers'],
+    body: Record<string, unknown>,
+  ): Promise<Reply> {
     if (method === 'GET' && path === '/.well-known/jwks.json') return { status: 200, body: fake.jwks }
     if (headers.apikey !== anonKey) return error(401, 'no_api_key', 'Invalid API key')
 
@@ -295,8 +300,7 @@ export async function startFakeSupabase(options: { anonKey?: string } = {}): Pro
       users.set(user.email, user)
       return user
     },
-    requestsTo: (endpoint, grantType) =>
-      requests.filter((request) => request.path === endpoint && (!grantType || request.query.grant_type === grantType)),
+    requestsTo: (endpoint, grantType) => requests.filter((request) => request.path === endpoint && (!grantType || request.query.grant_type === grantType)),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections()

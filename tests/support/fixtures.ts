@@ -24,41 +24,35 @@ export async function createUser(db: Database, label = 'user'): Promise<TestUser
   return { id, email, claims: { role: 'authenticated', sub: id, email, aud: 'authenticated', sid } }
 }
 
-export async function createOrganization(
-  db: Database,
-  owner: TestUser,
-  members: { user: TestUser; role: schema.MemberRole }[] = [],
-): Promise<{ id: string }> {
+export async function createOrganization(db: Database, owner: TestUser, members: { user: TestUser; role: schema.MemberRole }[] = []): Promise<{ id: string }> {
   return asServiceRole(db, async (tx) => {
     const [organization] = await tx
       .insert(schema.organizations)
       .values({ name: `Studio ${randomSuffix()}`, createdBy: owner.id })
       .returning({ id: schema.organizations.id })
     if (!organization) throw new Error('organization not created')
-    await tx.insert(schema.organizationMembers).values([
-      { organizationId: organization.id, userId: owner.id, role: 'owner' },
-      ...members.map(({ user, role }) => ({ organizationId: organization.id, userId: user.id, role })),
-    ])
+    await tx
+      .insert(schema.organizationMembers)
+      .values([
+        { organizationId: organization.id, userId: owner.id, role: 'owner' },
+        ...members.map(({ user, role }) => ({ organizationId: organization.id, userId: user.id, role })),
+      ])
     return organization
   })
 }
 
-export async function createSession(
-  db: Database,
-  owner: TestUser,
-  values: Partial<typeof schema.wizardSessions.$inferInsert> = {},
-) {
+export async function createSession(db: Database, owner: TestUser, values: Partial<typeof schema.wizardSessions.$inferInsert> = {}) {
   const [session] = await asServiceRole(db, (tx) =>
-    tx.insert(schema.wizardSessions).values({ userId: owner.id, ...values }).returning(),
+    tx
+      .insert(schema.wizardSessions)
+      .values({ userId: owner.id, ...values })
+      .returning(),
   )
   if (!session) throw new Error('session not created')
   return session
 }
 
-export function eventValues(
-  publisher: TestUser,
-  values: Partial<typeof schema.events.$inferInsert> = {},
-): typeof schema.events.$inferInsert {
+export function eventValues(publisher: TestUser, values: Partial<typeof schema.events.$inferInsert> = {}): typeof schema.events.$inferInsert {
   return {
     userId: publisher.id,
     title: 'Autumn Runway',
@@ -76,14 +70,8 @@ export function eventValues(
   }
 }
 
-export async function createEvent(
-  db: Database,
-  publisher: TestUser,
-  values: Partial<typeof schema.events.$inferInsert> = {},
-) {
-  const [event] = await asServiceRole(db, (tx) =>
-    tx.insert(schema.events).values(eventValues(publisher, values)).returning(),
-  )
+export async function createEvent(db: Database, publisher: TestUser, values: Partial<typeof schema.events.$inferInsert> = {}) {
+  const [event] = await asServiceRole(db, (tx) => tx.insert(schema.events).values(eventValues(publisher, values)).returning())
   if (!event) throw new Error('event not created')
   return event
 }
@@ -93,9 +81,7 @@ export function tierValues(eventId: string, position = 0): typeof schema.eventTi
 }
 
 export async function createTier(db: Database, eventId: string, position = 0) {
-  const [tier] = await asServiceRole(db, (tx) =>
-    tx.insert(schema.eventTicketTiers).values(tierValues(eventId, position)).returning(),
-  )
+  const [tier] = await asServiceRole(db, (tx) => tx.insert(schema.eventTicketTiers).values(tierValues(eventId, position)).returning())
   if (!tier) throw new Error('tier not created')
   return tier
 }

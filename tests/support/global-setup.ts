@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
-import { testEnv } from './env'
 import { prepareTemplateDatabase } from './databases'
+import { testEnv } from './env'
 
 /** Under CI a missing database or build is a failure, never a silently smaller test run. */
 export default async function globalSetup() {

@@ -29,12 +29,7 @@ function partsOf(turn: ModelTurn): StreamPart[] {
   if ('text' in turn) {
     // A unique id per call: CopilotKit merges text parts that share one.
     const id = randomUUID()
-    return [
-      { type: 'text-start' as const, id },
-      { type: 'text-delta' as const, id, delta: turn.text },
-      { type: 'text-end' as const, id },
-      finish('stop'),
-    ]
+    return [{ type: 'text-start' as const, id }, { type: 'text-delta' as const, id, delta: turn.text }, { type: 'text-end' as const, id }, finish('stop')]
   }
   return [
     ...turn.toolCalls.map((call) => ({
@@ -66,15 +61,20 @@ function outputValue(output: { type: string; value: unknown }): unknown {
 function callOf(options: CallOptions): ModelCall {
   const prompt = options.prompt
   const lastUser = prompt.findLastIndex((message) => message.role === 'user')
-  const toolResults = prompt.slice(lastUser + 1).flatMap((message) =>
-    message.role === 'tool'
-      ? message.content.flatMap((part) =>
-          part.type === 'tool-result' ? [{ toolName: part.toolName, output: outputValue(part.output as { type: string; value: unknown }) }] : [],
-        )
-      : [],
-  )
+  const toolResults = prompt
+    .slice(lastUser + 1)
+    .flatMap((message) =>
+      message.role === 'tool'
+        ? message.content.flatMap((part) =>
+            part.type === 'tool-result' ? [{ toolName: part.toolName, output: outputValue(part.output as { type: string; value: unknown }) }] : [],
+          )
+        : [],
+    )
   return {
-    system: prompt.filter((message) => message.role === 'system').map((message) => textOf(message.content)).join('\n'),
+    system: prompt
+      .filter((message) => message.role === 'system')
+      .map((message) => textOf(message.content))
+      .join('\n'),
     userText: lastUser >= 0 ? textOf(prompt[lastUser]!.content) : '',
     toolResults,
     tools: (options.tools ?? []).map((tool) => tool.name),
@@ -99,6 +99,5 @@ export function scriptedModel(script: (call: ModelCall) => ModelTurn) {
 
 /** The usual shape of a script: on the organizer's message make these calls, then sum up what came back. */
 export function callsThenReply(onUserMessage: (call: ModelCall) => ModelTurn) {
-  return (call: ModelCall): ModelTurn =>
-    call.toolResults.length === 0 ? onUserMessage(call) : { text: `Done: ${JSON.stringify(call.toolResults)}` }
+  return (call: ModelCall): ModelTurn => (call.toolResults.length === 0 ? onUserMessage(call) : { text: `Done: ${JSON.stringify(call.toolResults)}` })
 }

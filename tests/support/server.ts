@@ -9,8 +9,8 @@ import { createHttpApp } from '../../server/app'
 import { type AppContext, createAppContext } from '../../server/app-context'
 import { loadConfig } from '../../server/config'
 import type { CopilotModel } from '../../server/copilot/model'
-import type { AppRouter } from '../../server/trpc/root'
 import { createLogger } from '../../server/logger'
+import type { AppRouter } from '../../server/trpc/root'
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-signing'
 
@@ -31,9 +31,7 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', AUTH_JWT_SECRET: TEST_JWT_SECRET, ...env })
   const app = createAppContext({ config, logger: createLogger(config), database, now: options.now, copilotModel: options.copilotModel })
-  const serverBuild = (await import(
-    /* @vite-ignore */ fileURLToPath(new URL('../../build/server/index.js', import.meta.url))
-  )) as ServerBuild
+  const serverBuild = (await import(/* @vite-ignore */ fileURLToPath(new URL('../../build/server/index.js', import.meta.url)))) as ServerBuild
   const http = createHttpApp({
     app,
     build: { server: serverBuild, clientDir: fileURLToPath(new URL('../../build/client', import.meta.url)) },

@@ -17,11 +17,7 @@ export const stripeEnv = (fake: { url: string }) => ({
 const { webhooks } = new Stripe(STRIPE_TEST_KEY)
 
 /** An event as Stripe delivers it to a Connect endpoint (`account` names the connected account). */
-export function stripeEvent(
-  type: string,
-  object: unknown,
-  options: { account?: string; created?: number; id?: string } = {},
-) {
+export function stripeEvent(type: string, object: unknown, options: { account?: string; created?: number; id?: string } = {}) {
   return {
     id: options.id ?? `evt_${randomBytes(8).toString('hex')}`,
     object: 'event',
@@ -36,8 +32,7 @@ export function stripeEvent(
   }
 }
 
-export const accountUpdated = (account: FakeAccount, created?: number) =>
-  stripeEvent('account.updated', account, { account: account.id, created })
+export const accountUpdated = (account: FakeAccount, created?: number) => stripeEvent('account.updated', account, { account: account.id, created })
 
 export const accountDeauthorized = (accountId: string, created?: number) =>
   stripeEvent('account.application.deauthorized', { id: 'ca_event_wizard', object: 'application', name: 'Event Wizard' }, { account: accountId, created })

@@ -1,4 +1,4 @@
-import { createServer, type AddressInfo, connect, type Socket } from 'node:net'
+import { type AddressInfo, connect, createServer, type Socket } from 'node:net'
 
 /**
  * A TCP proxy in front of Postgres that a test can take down and bring back: down, it drops every

@@ -69,9 +69,7 @@ export function validStageData(now: Date): ValidStageData {
     },
     sponsorsMedia: {
       coverImageUrl: 'https://images.example.com/autumn-cover.jpg',
-      sponsors: [
-        { name: 'Maison Textile', url: 'https://maison-textile.example', logoUrl: 'https://images.example.com/mt.png', level: 'Gold' },
-      ],
+      sponsors: [{ name: 'Maison Textile', url: 'https://maison-textile.example', logoUrl: 'https://images.example.com/mt.png', level: 'Gold' }],
     },
   }
 }

@@ -88,8 +88,9 @@ describeEachDatabase('the dashboard and the public event page', (kind) => {
     expect(html).toContain('Fashion show')
     // 19:00–23:00 on the fixture's day in Paris, whatever zone this machine or the server is in.
     const [year, month, day] = fixture.eventSetup.date.split('-').map(Number) as [number, number, number]
-    const dayInWords = new Intl.DateTimeFormat(LOCALE, { timeZone: 'UTC', weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' })
-      .format(new Date(Date.UTC(year, month - 1, day, 12)))
+    const dayInWords = new Intl.DateTimeFormat(LOCALE, { timeZone: 'UTC', weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' }).format(
+      new Date(Date.UTC(year, month - 1, day, 12)),
+    )
     const time = (at: Date) => new Intl.DateTimeFormat(LOCALE, { timeZone: 'Europe/Paris', hour: 'numeric', minute: '2-digit' }).format(at)
     expect(time(startsAt)).toMatch(/^7:00\sPM$/)
     expect(html).toContain(dayInWords)

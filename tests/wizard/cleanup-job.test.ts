@@ -28,7 +28,10 @@ describeEachDatabase('the session cleanup job', (kind) => {
     const user = await createUser(database.db)
     const now = new Date()
     const [stale] = await asServiceRole(database.db, (tx) =>
-      tx.insert(schema.authSessions).values({ userId: user.id, expiresAt: new Date(now.getTime() - 2 * 86_400_000) }).returning(),
+      tx
+        .insert(schema.authSessions)
+        .values({ userId: user.id, expiresAt: new Date(now.getTime() - 2 * 86_400_000) })
+        .returning(),
     )
     const staleKey = `stale-${user.id}`
     const liveKey = `live-${user.id}`

@@ -163,9 +163,7 @@ if (databaseKinds.includes('postgres')) {
         // the blockers from any waiter leads to the test's transaction.
         const blockersOf = new Map(waiting.map((waiter) => [waiter.pid, waiter.blockers]))
         const reachesHolder = (pid: number, seen = new Set<number>()): boolean =>
-          (blockersOf.get(pid) ?? []).some(
-            (blocker) => blocker === holderPid || (!seen.has(blocker) && reachesHolder(blocker, seen.add(blocker))),
-          )
+          (blockersOf.get(pid) ?? []).some((blocker) => blocker === holderPid || (!seen.has(blocker) && reachesHolder(blocker, seen.add(blocker))))
         expect(waiting.filter((waiter) => !reachesHolder(waiter.pid))).toEqual([])
       } finally {
         release.resolve()
@@ -248,9 +246,7 @@ if (databaseKinds.includes('postgres')) {
         validate: 'strict',
       })
 
-      const { results } = await race(sessionId, 2, () =>
-        transitionStage(deps(), actorOf(user), { sessionId, from: 'eventSetup', to: 'venueSetup' }),
-      )
+      const { results } = await race(sessionId, 2, () => transitionStage(deps(), actorOf(user), { sessionId, from: 'eventSetup', to: 'venueSetup' }))
 
       const fulfilled = results.filter((result) => result.status === 'fulfilled')
       const rejected = results.filter((result) => result.status === 'rejected')
@@ -276,9 +272,7 @@ if (databaseKinds.includes('postgres')) {
       })
       expect(versions).toEqual([2, 2])
       expect((await getWizard(deps(), user.claims, sessionId)).version).toBe(2)
-      const keyed = await asServiceRole(database.db, (tx) =>
-        tx.select().from(schema.wizardActions).where(eq(schema.wizardActions.idempotencyKey, key)),
-      )
+      const keyed = await asServiceRole(database.db, (tx) => tx.select().from(schema.wizardActions).where(eq(schema.wizardActions.idempotencyKey, key)))
       expect(keyed).toHaveLength(1)
       expect(keyed[0]).toMatchObject({ sessionId, actionName: 'merge', result: 'succeeded' })
     })

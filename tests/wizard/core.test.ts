@@ -184,7 +184,12 @@ describeEachDatabase('the wizard core', (kind) => {
     it('slides the expiry with every change, and refuses changes once expired', async () => {
       const wizard = await newWizard()
       clock.advance(6 * DAY)
-      const touched = await mergeStage(deps(), actorOf(user), { sessionId: wizard.sessionId, stage: 'organizerSetup', data: { name: 'Ada' }, validate: 'draft' })
+      const touched = await mergeStage(deps(), actorOf(user), {
+        sessionId: wizard.sessionId,
+        stage: 'organizerSetup',
+        data: { name: 'Ada' },
+        validate: 'draft',
+      })
       expect(touched.expiresAt.getTime()).toBe(clock.now().getTime() + 7 * DAY)
       clock.advance(7 * DAY + 1000)
       const expired = await refusal(

@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto'
 import { eq } from 'drizzle-orm'
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
 import { pino } from 'pino'
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
 import { asServiceRole } from '../../db/rls'
 import * as schema from '../../db/schema'
 import { createMailTransport } from '../../server/mail/transport'
 import { sendDueEmails } from '../../server/mail/worker'
 import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../support/databases'
-import { fakeAccount, type FakeStripe, startFakeStripe, verifiedAccount } from '../support/fake-stripe'
+import { type FakeStripe, fakeAccount, startFakeStripe, verifiedAccount } from '../support/fake-stripe'
+import { asUserRolledBack, sqlState } from '../support/fixtures'
 import { joinOrganization } from '../support/invitations'
 import { type Api, fillThroughApi, paidStageData, signUp } from '../support/organizers'
-import { asUserRolledBack, sqlState } from '../support/fixtures'
 import { failureOf, startTestServer, type TestServer } from '../support/server'
 import { type SmtpTestServer, startSmtpServer } from '../support/smtp'
 import { stripeEnv } from '../support/stripe-webhooks'
@@ -50,7 +50,10 @@ describeEachDatabase('editing a published event', (kind) => {
   const tiersOf = (state: { data: { ticketSetup?: unknown } }) => (state.data.ticketSetup as { tiers: Tier[] }).tiers
 
   async function publishedEvent(organizer: { api: Api }, options: { organizationId?: string; data?: ReturnType<typeof validStageData> } = {}) {
-    const { sessionId } = await organizer.api.wizard.create.mutate({ fresh: true, ...(options.organizationId ? { organizationId: options.organizationId } : {}) })
+    const { sessionId } = await organizer.api.wizard.create.mutate({
+      fresh: true,
+      ...(options.organizationId ? { organizationId: options.organizationId } : {}),
+    })
     await fillThroughApi(organizer.api, sessionId, 'reviewPublish', options.data)
     return organizer.api.wizard.publish.mutate({ sessionId })
   }
@@ -126,13 +129,18 @@ describeEachDatabase('editing a published event', (kind) => {
     const claimsOf = (user: { id: string; email: string }) => ({ role: 'authenticated' as const, sub: user.id, email: user.email, aud: 'authenticated' })
     const insertEdit = (user: { id: string; email: string }, organization: string | null) =>
       asUserRolledBack(database.db, claimsOf(user), (tx) =>
-        tx.insert(schema.wizardSessions).values({ userId: user.id, organizationId: organization, editsEventId: published.eventId }).returning({ id: schema.wizardSessions.id }),
+        tx
+          .insert(schema.wizardSessions)
+          .values({ userId: user.id, organizationId: organization, editsEventId: published.eventId })
+          .returning({ id: schema.wizardSessions.id }),
       )
     expect(await insertEdit(owner, organizationId)).toHaveLength(1)
     expect(sqlState(await insertEdit(member, organizationId).catch((error: unknown) => error))).toBe('42501')
     expect(sqlState(await insertEdit(owner, null).catch((error: unknown) => error))).toBe('42501')
     expect(sqlState(await insertEdit(stranger, otherOrganization).catch((error: unknown) => error))).toBe('42501')
-    const rows = await asServiceRole(database.db, (tx) => tx.select().from(schema.wizardSessions).where(eq(schema.wizardSessions.editsEventId, published.eventId)))
+    const rows = await asServiceRole(database.db, (tx) =>
+      tx.select().from(schema.wizardSessions).where(eq(schema.wizardSessions.editsEventId, published.eventId)),
+    )
     expect(rows).toEqual([])
 
     // A cancelled event is not edited.
@@ -159,7 +167,10 @@ describeEachDatabase('editing a published event', (kind) => {
     }
 
     expect(await refusalOf([tiers[1]!])).toEqual([
-      { path: 'ticketSetup.tiers', message: '"General admission" has 3 reserved seats: it cannot be removed. Hide it, or lower its quantity to stop its sales.' },
+      {
+        path: 'ticketSetup.tiers',
+        message: '"General admission" has 3 reserved seats: it cannot be removed. Hide it, or lower its quantity to stop its sales.',
+      },
     ])
     expect(await refusalOf([{ ...tiers[0]!, quantity: 2, maxPerOrder: 2 }, tiers[1]!])).toEqual([
       { path: 'ticketSetup.tiers.0.quantity', message: '3 tickets of "General admission" are already reserved: offer at least 3.' },
@@ -167,7 +178,15 @@ describeEachDatabase('editing a published event', (kind) => {
     expect(await refusalOf(tiers.map((tier) => ({ ...tier, currency: 'USD' })))).toEqual([
       { path: 'ticketSetup.tiers.0.currency', message: 'Tickets were already sold in EUR: the currency cannot change.' },
     ])
-    expect(await refusalOf([{ ...tiers[0]!, quantity: 1, maxPerOrder: 1 }, { ...tiers[1]!, quantity: 1, maxPerOrder: 1 }], 2)).toEqual([
+    expect(
+      await refusalOf(
+        [
+          { ...tiers[0]!, quantity: 1, maxPerOrder: 1 },
+          { ...tiers[1]!, quantity: 1, maxPerOrder: 1 },
+        ],
+        2,
+      ),
+    ).toEqual([
       { path: 'ticketSetup.tiers.0.quantity', message: '3 tickets of "General admission" are already reserved: offer at least 3.' },
       { path: 'ticketSetup.totalCapacity', message: '3 seats are already reserved: the capacity must be at least 3.' },
     ])
@@ -247,14 +266,20 @@ describeEachDatabase('editing a published event', (kind) => {
     const organizer = await signUp(server, 'organizer')
     const accountId = `acct_${randomBytes(8).toString('hex')}`
     fake.accounts.set(accountId, verifiedAccount(fakeAccount(accountId)))
-    await asServiceRole(database.db, (tx) => tx.insert(schema.paymentAccounts).values({ stripeAccountId: accountId, chargesEnabled: true, userId: organizer.id }))
+    await asServiceRole(database.db, (tx) =>
+      tx.insert(schema.paymentAccounts).values({ stripeAccountId: accountId, chargesEnabled: true, userId: organizer.id }),
+    )
     const published = await publishedEvent(organizer, { data: paidStageData(new Date()) })
     const [front] = (await eventNow(organizer.api, published.eventId)).tiers
     const early = await organizer.api.orders.place.mutate({ eventId: published.eventId, items: [{ tierId: front!.id, quantity: 1 }], buyer: buyer() })
 
     const edit = await organizer.api.wizard.create.mutate({ editEventId: published.eventId })
     await organizer.api.wizard.merge.mutate({ sessionId: edit.sessionId, stage: 'eventSetup', data: { description: 'Now with a live string quartet.' } })
-    await saveTiers(organizer.api, edit.sessionId, tiersOf(edit).map((tier, index) => (index === 0 ? { ...tier, price: 3000 } : tier)))
+    await saveTiers(
+      organizer.api,
+      edit.sessionId,
+      tiersOf(edit).map((tier, index) => (index === 0 ? { ...tier, price: 3000 } : tier)),
+    )
     const result = await organizer.api.wizard.publish.mutate({ sessionId: edit.sessionId })
     expect(result.attendeesNotified).toBe(0)
 

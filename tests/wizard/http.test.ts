@@ -4,8 +4,8 @@ import { asServiceRole } from '../../db/rls'
 import * as schema from '../../db/schema'
 import { type StageId, stageIds } from '../../server/wizard/stages'
 import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../support/databases'
-import { apiClient, failureOf, startTestServer, type TestServer } from '../support/server'
 import { fillThroughApi, signUp } from '../support/organizers'
+import { apiClient, failureOf, startTestServer, type TestServer } from '../support/server'
 import { validStageData } from '../support/wizard-fixtures'
 
 const ONLINE_URL = validStageData(new Date()).venueSetup.online!.url
@@ -32,8 +32,7 @@ describeEachDatabase('the wizard through the typed API', (kind) => {
     )
 
   /** The public page's raw response body, as anyone (no token) gets it. */
-  const rawPublicPage = (slug: string) =>
-    fetch(`${server.url}/api/trpc/events.bySlug?input=${encodeURIComponent(JSON.stringify({ json: { slug } }))}`)
+  const rawPublicPage = (slug: string) => fetch(`${server.url}/api/trpc/events.bySlug?input=${encodeURIComponent(JSON.stringify({ json: { slug } }))}`)
 
   it('takes a wizard from sign-up to a published event, a public page without the meeting URL, and back off', async () => {
     const organizer = await signUp(server, 'organizer')
@@ -112,9 +111,7 @@ describeEachDatabase('the wizard through the typed API', (kind) => {
     expect((await organizer.api.wizard.get.query({ sessionId })).version).toBe(1)
 
     // Wrong input shape is refused by the procedure's own schema, with Zod's paths.
-    const badInput = await failureOf(
-      organizer.api.wizard.merge.mutate({ sessionId, stage: 'nowhere' as StageId, data: {}, validate: 'strict' }),
-    )
+    const badInput = await failureOf(organizer.api.wizard.merge.mutate({ sessionId, stage: 'nowhere' as StageId, data: {}, validate: 'strict' }))
     expect(badInput.data?.code).toBe('BAD_REQUEST')
     expect(badInput.data?.issues).toEqual([{ path: 'stage', message: expect.any(String) }])
 

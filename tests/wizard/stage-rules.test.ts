@@ -11,10 +11,12 @@ import { type ValidStageData, validContext, validStageData } from '../support/wi
 const NOW = new Date('2030-06-01T10:00:00Z') // the event is on 2030-08-30, 19:00–23:00 in Paris
 
 type UserStage = keyof ValidStageData
-type Case<S extends UserStage> = [label: string, change: (data: any) => void, expected: FieldIssue[]]
+// biome-ignore lint/suspicious/noExplicitAny: the cases write values of the wrong type on purpose
+type LooseStage = any
+type Case = [label: string, change: (data: LooseStage) => void, expected: FieldIssue[]]
 
 /** The stage's issues after `change` has been applied to a fresh copy of the valid data. */
-function issuesAfter<S extends UserStage>(stage: S, change: (data: any) => void): FieldIssue[] {
+function issuesAfter<S extends UserStage>(stage: S, change: (data: LooseStage) => void): FieldIssue[] {
   const data = validStageData(NOW)
   change(data[stage])
   return stageIssues(stage as StageId, validContext(NOW, { data }))
@@ -27,7 +29,7 @@ const NO_IP = 'Use a link with a domain name, not an IP address.'
 const NO_LOCALHOST = 'Use a public link, not one to localhost.'
 const NO_CREDENTIALS = 'Use a link without a user name or password in it.'
 
-function table<S extends UserStage>(stage: S, cases: Case<S>[]) {
+function table<S extends UserStage>(stage: S, cases: Case[]) {
   describe(stage, () => {
     it('accepts the valid fixture', () => {
       expect(issuesAfter(stage, () => {})).toEqual([])
@@ -85,7 +87,11 @@ table('eventSetup', [
   ['timezone missing', (d) => delete d.timezone, issue('timezone', ZONE)],
   ['timezone unknown', (d) => (d.timezone = 'Mars/Olympus_Mons'), issue('timezone', ZONE)],
   ['timezone as an offset', (d) => (d.timezone = '+02:00'), issue('timezone', ZONE)],
-  ['start in a clock change', (d) => ((d.date = '2031-03-30'), (d.startTime = '02:30'), (d.endTime = '04:00')), issue('startTime', '02:30 does not exist on 30 March 2031 in Europe/Paris: clocks go forward from 02:00 to 03:00.')],
+  [
+    'start in a clock change',
+    (d) => ((d.date = '2031-03-30'), (d.startTime = '02:30'), (d.endTime = '04:00')),
+    issue('startTime', '02:30 does not exist on 30 March 2031 in Europe/Paris: clocks go forward from 02:00 to 03:00.'),
+  ],
   ['unknown field', (d) => (d.venue = 'Paris'), issue('venue', 'Unknown field "venue".')],
 ])
 
@@ -98,10 +104,14 @@ table('venueSetup', [
   ['mode unknown', (d) => (d.mode = 'outdoor'), issue('mode', MODE)],
   ['physical without venue', (d) => ((d.mode = 'physical'), delete d.venue), issue('venue', "Add the venue's address.")],
   ['virtual without online', (d) => ((d.mode = 'virtual'), delete d.online), issue('online', 'Add the link to the online event.')],
-  ['hybrid without either', (d) => (delete d.venue, delete d.online), [
-    { path: 'venue', message: "Add the venue's address." },
-    { path: 'online', message: 'Add the link to the online event.' },
-  ]],
+  [
+    'hybrid without either',
+    (d) => (delete d.venue, delete d.online),
+    [
+      { path: 'venue', message: "Add the venue's address." },
+      { path: 'online', message: 'Add the link to the online event.' },
+    ],
+  ],
   ['venue not an object', (d) => (d.venue = 'Salle Pleyel'), issue('venue', "Send the venue's details as an object.")],
   ['venue.name missing', (d) => delete d.venue.name, issue('venue.name', "Add the venue's name.")],
   ['venue.name too long', (d) => (d.venue.name = long(121)), issue('venue.name', 'Use at most 120 characters.')],
@@ -135,7 +145,11 @@ const PRICE = 'Use a price from 0 to 100,000,000.'
 table('ticketSetup', [
   ['tiers missing', (d) => delete d.tiers, issue('tiers', 'Add at least one ticket tier.')],
   ['tiers empty', (d) => (d.tiers = []), issue('tiers', 'Add at least one ticket tier.')],
-  ['more than 20 tiers', (d) => (d.tiers = Array.from({ length: 21 }, (_, i) => ({ name: `Tier ${i}`, price: 0, currency: 'EUR', quantity: 1 }))), issue('tiers', 'Use at most 20 ticket tiers.')],
+  [
+    'more than 20 tiers',
+    (d) => (d.tiers = Array.from({ length: 21 }, (_, i) => ({ name: `Tier ${i}`, price: 0, currency: 'EUR', quantity: 1 }))),
+    issue('tiers', 'Use at most 20 ticket tiers.'),
+  ],
   ['tier not an object', (d) => (d.tiers[1] = 'Press'), issue('tiers.1', "Send each tier's details as an object.")],
   ['name missing', (d) => delete d.tiers[0].name, issue('tiers.0.name', 'Name this ticket tier.')],
   ['name too long', (d) => (d.tiers[0].name = long(81)), issue('tiers.0.name', 'Use at most 80 characters.')],
@@ -156,14 +170,34 @@ table('ticketSetup', [
   ['description too long', (d) => (d.tiers[0].description = long(501)), issue('tiers.0.description', 'Use at most 500 characters.')],
   ['salesStart malformed', (d) => (d.tiers[0].salesStart = 'tomorrow'), issue('tiers.0.salesStart', DATETIME)],
   ['salesStart without offset', (d) => (d.tiers[0].salesStart = '2030-06-02T09:00:00'), issue('tiers.0.salesStart', DATETIME)],
-  ['salesStart after the event', (d) => ((d.tiers[1].salesStart = '2030-08-31T09:00:00+02:00')), issue('tiers.1.salesStart', 'Ticket sales must start by the end of the event.')],
+  [
+    'salesStart after the event',
+    (d) => (d.tiers[1].salesStart = '2030-08-31T09:00:00+02:00'),
+    issue('tiers.1.salesStart', 'Ticket sales must start by the end of the event.'),
+  ],
   ['salesEnd malformed', (d) => (d.tiers[0].salesEnd = '2030-02-30T10:00:00Z'), issue('tiers.0.salesEnd', DATETIME)],
   ['salesEnd before salesStart', (d) => (d.tiers[0].salesEnd = '2030-05-31T10:00:00Z'), issue('tiers.0.salesEnd', 'Ticket sales must end after they start.')],
-  ['salesEnd equal to salesStart', (d) => (d.tiers[0].salesEnd = '2030-06-01T12:00:00+02:00'), issue('tiers.0.salesEnd', 'Ticket sales must end after they start.')],
-  ['salesEnd after the event ends', (d) => (d.tiers[0].salesEnd = '2030-08-30T23:00:01+02:00'), issue('tiers.0.salesEnd', 'Ticket sales must end by the end of the event.')],
+  [
+    'salesEnd equal to salesStart',
+    (d) => (d.tiers[0].salesEnd = '2030-06-01T12:00:00+02:00'),
+    issue('tiers.0.salesEnd', 'Ticket sales must end after they start.'),
+  ],
+  [
+    'salesEnd after the event ends',
+    (d) => (d.tiers[0].salesEnd = '2030-08-30T23:00:01+02:00'),
+    issue('tiers.0.salesEnd', 'Ticket sales must end by the end of the event.'),
+  ],
   ['minPerOrder zero', (d) => (d.tiers[1].minPerOrder = 0), issue('tiers.1.minPerOrder', 'Use a whole number of at least 1.')],
-  ['minPerOrder above maxPerOrder', (d) => (d.tiers[0].minPerOrder = 5), issue('tiers.0.maxPerOrder', 'Use a maximum no smaller than the minimum per order (5).')],
-  ['minPerOrder above quantity', (d) => (delete d.tiers[0].maxPerOrder, (d.tiers[0].minPerOrder = 201)), issue('tiers.0.minPerOrder', "Use a minimum no larger than the tier's quantity (200).")],
+  [
+    'minPerOrder above maxPerOrder',
+    (d) => (d.tiers[0].minPerOrder = 5),
+    issue('tiers.0.maxPerOrder', 'Use a maximum no smaller than the minimum per order (5).'),
+  ],
+  [
+    'minPerOrder above quantity',
+    (d) => (delete d.tiers[0].maxPerOrder, (d.tiers[0].minPerOrder = 201)),
+    issue('tiers.0.minPerOrder', "Use a minimum no larger than the tier's quantity (200)."),
+  ],
   ['maxPerOrder not whole', (d) => (d.tiers[0].maxPerOrder = 1.5), issue('tiers.0.maxPerOrder', 'Use a whole number.')],
   ['maxPerOrder above quantity', (d) => (d.tiers[1].maxPerOrder = 51), issue('tiers.1.maxPerOrder', "Use a maximum no larger than the tier's quantity (50).")],
   ['hidden not a boolean', (d) => (d.tiers[1].hidden = 'yes'), issue('tiers.1.hidden', 'Use true or false.')],
@@ -171,7 +205,11 @@ table('ticketSetup', [
   ['totalCapacity zero', (d) => (d.totalCapacity = 0), issue('totalCapacity', 'Use a whole number of at least 1.')],
   ['totalCapacity below the tiers', (d) => (d.totalCapacity = 249), issue('totalCapacity', 'The tiers offer 250 tickets, more than the total capacity (249).')],
   ['totalCapacity above the venue', (d) => (d.totalCapacity = 301), issue('totalCapacity', 'The total capacity (301) is more than the venue holds (300).')],
-  ['tiers above the venue', (d) => (delete d.totalCapacity, (d.tiers[0].quantity = 251)), issue('tiers', 'The tiers offer 301 tickets, more than the venue holds (300).')],
+  [
+    'tiers above the venue',
+    (d) => (delete d.totalCapacity, (d.tiers[0].quantity = 251)),
+    issue('tiers', 'The tiers offer 301 tickets, more than the venue holds (300).'),
+  ],
 ])
 
 table('sponsorsMedia', [
@@ -187,11 +225,19 @@ table('sponsorsMedia', [
   ['coverImageUrl *.localhost', (d) => (d.coverImageUrl = 'https://admin.localhost:3000/c.jpg'), issue('coverImageUrl', NO_LOCALHOST)],
   ['coverImageUrl credentials', (d) => (d.coverImageUrl = 'https://user:secret@images.example.com/c.jpg'), issue('coverImageUrl', NO_CREDENTIALS)],
   ['coverImageUrl user only', (d) => (d.coverImageUrl = 'https://user@images.example.com/c.jpg'), issue('coverImageUrl', NO_CREDENTIALS)],
-  ['coverImageUrl NUL', (d) => (d.coverImageUrl = 'https://images.example.com/\u0000.jpg'), issue('coverImageUrl', 'Remove the NUL character or the broken Unicode character from this text.')],
+  [
+    'coverImageUrl NUL',
+    (d) => (d.coverImageUrl = 'https://images.example.com/\u0000.jpg'),
+    issue('coverImageUrl', 'Remove the NUL character or the broken Unicode character from this text.'),
+  ],
   ['coverImageUrl a domain that merely starts with digits', (d) => (d.coverImageUrl = 'https://123.example.com/c.jpg'), []],
   ['coverImageUrl a domain ending in localhost.example', (d) => (d.coverImageUrl = 'https://localhost.example.com/c.jpg'), []],
   ['sponsors not a list', (d) => (d.sponsors = 'Maison Textile'), issue('sponsors', 'Send the sponsors as a list.')],
-  ['more than 30 sponsors', (d) => (d.sponsors = Array.from({ length: 31 }, (_, i) => ({ name: `Sponsor ${i}` }))), issue('sponsors', 'Use at most 30 sponsors.')],
+  [
+    'more than 30 sponsors',
+    (d) => (d.sponsors = Array.from({ length: 31 }, (_, i) => ({ name: `Sponsor ${i}` }))),
+    issue('sponsors', 'Use at most 30 sponsors.'),
+  ],
   ['sponsor name missing', (d) => delete d.sponsors[0].name, issue('sponsors.0.name', "Add the sponsor's name.")],
   ['sponsor name too long', (d) => (d.sponsors[0].name = long(121)), issue('sponsors.0.name', 'Use at most 120 characters.')],
   ['sponsor url javascript', (d) => (d.sponsors[0].url = 'javascript:alert(1)'), issue('sponsors.0.url', HTTPS)],

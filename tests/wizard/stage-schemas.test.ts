@@ -1,5 +1,5 @@
-import { z } from 'zod'
 import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
 import {
   EventSetupSchema,
   OrganizerSetupSchema,
@@ -28,11 +28,13 @@ describe('stage schemas', () => {
   })
 
   it('carries the limits into JSON Schema', () => {
+    // biome-ignore-start lint/suspicious/noExplicitAny: the JSON Schema is walked by property names the test knows
     const event = z.toJSONSchema(EventSetupSchema) as any
     expect(event.required).toEqual(['title', 'type', 'date', 'startTime', 'timezone'])
     expect(event.properties.title).toMatchObject({ type: 'string', minLength: 3, maxLength: 120 })
     expect(event.properties.type.enum).toEqual(['fashion_show', 'popup', 'exhibition', 'launch', 'other'])
     const tickets = z.toJSONSchema(TicketSetupSchema) as any
+    // biome-ignore-end lint/suspicious/noExplicitAny: the JSON Schema is walked by property names the test knows
     expect(tickets.properties.tiers).toMatchObject({ type: 'array', minItems: 1, maxItems: 20 })
     expect(tickets.properties.tiers.items.properties.price).toMatchObject({ type: 'integer', minimum: 0, maximum: 100_000_000 })
     expect(tickets.properties.tiers.items.additionalProperties).toBe(false)

@@ -144,7 +144,15 @@ describe('stageIssues', () => {
   })
 
   it('reports all four mistakes of one submit at once: short title, unknown zone, past date, end before start', () => {
-    const eventSetup = { ...valid().eventSetup, title: 'Ab', timezone: 'Mars/Olympus', date: '2030-05-01', startTime: '19:00', endDate: '2030-05-01', endTime: '18:00' }
+    const eventSetup = {
+      ...valid().eventSetup,
+      title: 'Ab',
+      timezone: 'Mars/Olympus',
+      date: '2030-05-01',
+      startTime: '19:00',
+      endDate: '2030-05-01',
+      endTime: '18:00',
+    }
     const issues = stageIssues('eventSetup', validContext(NOW, { data: { eventSetup } }))
     expect(issues.map((issue) => issue.path).sort()).toEqual(['date', 'endTime', 'timezone', 'title'])
   })
@@ -223,7 +231,12 @@ describe('stageIssues', () => {
 })
 
 describe('paymentStatusFor', () => {
-  const paid = { tiers: [{ name: 'Free', price: 0 }, { name: 'VIP', price: 5000 }] }
+  const paid = {
+    tiers: [
+      { name: 'Free', price: 0 },
+      { name: 'VIP', price: 5000 },
+    ],
+  }
   it.each([
     [undefined, 'verified', 'not_required'],
     [{ tiers: 'nonsense' }, 'none', 'not_required'],

@@ -36,7 +36,13 @@ export function Assistant({ configured, slot, ...copilot }: WizardCopilotProps &
     )
   }
   return (
-    <Suspense fallback={<p className="assistant__loading" role="status">Loading the assistant…</p>}>
+    <Suspense
+      fallback={
+        <p className="assistant__loading" role="status">
+          Loading the assistant…
+        </p>
+      }
+    >
       <WizardCopilot {...copilot} />
     </Suspense>
   )

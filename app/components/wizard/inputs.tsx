@@ -3,7 +3,7 @@ import type { ReactNode } from 'react'
 import { ErrorList } from '../forms'
 
 /** A field of a stage form, whose values are typed by the stage schema only on the server. */
-type AnyField = FieldMetadata<string | undefined, any, string[]>
+type AnyField = FieldMetadata<string | undefined, Record<string, unknown>, string[]>
 
 function Frame({ field, label, hint, children }: { field: AnyField; label: ReactNode; hint?: ReactNode; children: ReactNode }) {
   return (
@@ -28,10 +28,7 @@ export function TextInput({
   type = 'text',
   hint,
   ...rest
-}: { field: AnyField; label: ReactNode; type?: InputType; hint?: ReactNode } & Omit<
-  React.InputHTMLAttributes<HTMLInputElement>,
-  'type' | 'form'
->) {
+}: { field: AnyField; label: ReactNode; type?: InputType; hint?: ReactNode } & Omit<React.InputHTMLAttributes<HTMLInputElement>, 'type' | 'form'>) {
   const props = getInputProps(field, { type, ariaDescribedBy: hint ? `${field.id}-hint` : undefined })
   return (
     <Frame field={field} label={label} hint={hint}>

@@ -1,6 +1,6 @@
 import { parse, type Submission } from '@conform-to/react'
-import { checkStageForm, errorsByField, type FormCheckContext } from '../../lib/stage-form'
 import type { StageId } from '../../../server/wizard/stages'
+import { checkStageForm, errorsByField, type FormCheckContext } from '../../lib/stage-form'
 import type { StageForm } from './stage-fields'
 
 /**

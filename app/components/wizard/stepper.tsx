@@ -25,9 +25,7 @@ export function Stepper({
 }) {
   const currentIndex = stageIds.indexOf(current)
   const reachable = (stage: StageId, index: number) =>
-    index <= currentIndex ||
-    state.reachedStages.includes(stage) ||
-    stageIds.slice(0, index).every((before) => state.completedStages.includes(before))
+    index <= currentIndex || state.reachedStages.includes(stage) || stageIds.slice(0, index).every((before) => state.completedStages.includes(before))
   return (
     <nav className="stepper" aria-label="Wizard stages">
       <ol>

@@ -9,23 +9,15 @@ import { createTrpcRouter, protectedProcedure, publicProcedure } from '../init'
 
 export const eventsRouter = createTrpcRouter({
   mine: protectedProcedure.input(MyEventsInput).query(({ ctx, input }) => myEvents(ctx.deps, ctx.claims, input?.limit)),
-  bySlug: publicProcedure
-    .input(EventSlugInput)
-    .query(({ ctx, input }) => eventBySlug({ db: ctx.app.database.db, now: ctx.app.now }, input.slug)),
-  unpublish: protectedProcedure
-    .input(EventIdInput)
-    .mutation(({ ctx, input }) => unpublishEvent(ctx.deps, ctx.actor, input.eventId)),
+  bySlug: publicProcedure.input(EventSlugInput).query(({ ctx, input }) => eventBySlug({ db: ctx.app.database.db, now: ctx.app.now }, input.slug)),
+  unpublish: protectedProcedure.input(EventIdInput).mutation(({ ctx, input }) => unpublishEvent(ctx.deps, ctx.actor, input.eventId)),
   /** An unpublished event back on its page, as it was. */
-  republish: protectedProcedure
-    .input(EventIdInput)
-    .mutation(({ ctx, input }) => republishEvent(ctx.deps, ctx.actor, input.eventId)),
+  republish: protectedProcedure.input(EventIdInput).mutation(({ ctx, input }) => republishEvent(ctx.deps, ctx.actor, input.eventId)),
   /**
    * Called off for good: the page says cancelled (with `message`), orders end — paid ones refunded once,
    * attendees e-mailed. Answers how many orders are still being wound down (the sweeper finishes them).
    */
-  cancel: protectedProcedure
-    .input(CancelEventInputSchema)
-    .mutation(({ ctx, input }) => cancelEvent(orderDepsOf(ctx.app), ctx.actor, input)),
+  cancel: protectedProcedure.input(CancelEventInputSchema).mutation(({ ctx, input }) => cancelEvent(orderDepsOf(ctx.app), ctx.actor, input)),
   /** Its people only (publisher, organization members): seats per tier, money per currency, orders by status. */
   sales: protectedProcedure.input(EventSalesInputSchema).query(({ ctx, input }) => eventSales(ctx.deps, ctx.claims, input.eventId)),
   /** Its people only: a page of attendees, optionally searched by name, e-mail or ticket code. */

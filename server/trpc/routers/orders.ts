@@ -1,9 +1,9 @@
 import { consumePoint } from '../../auth/rate-limits'
+import { rememberedKey, rememberOrder } from '../../cookies/order-cookie'
 import { orderDepsOf } from '../../orders/deps'
 import { placeOrder } from '../../orders/place-order'
 import { checkoutPageOf, getOrder, myOrders } from '../../orders/read-order'
-import { refundOrder, RefundOrderInputSchema } from '../../orders/refund-order'
-import { rememberedKey, rememberOrder } from '../../orders/order-cookie'
+import { RefundOrderInputSchema, refundOrder } from '../../orders/refund-order'
 import { type GetOrderInput, GetOrderInputSchema, PlaceOrderInputSchema } from '../../orders/schemas'
 import { createTrpcRouter, idempotencyKeyOf, protectedProcedure, publicProcedure, type TrpcContext } from '../init'
 

@@ -4,7 +4,5 @@ import { SessionInput } from '../../wizard/inputs'
 import { createTrpcRouter, protectedProcedure } from '../init'
 
 export const paymentsRouter = createTrpcRouter({
-  startOnboarding: protectedProcedure
-    .input(SessionInput)
-    .mutation(({ ctx, input }) => startOnboarding(paymentDepsOf(ctx.app), ctx.actor, input.sessionId)),
+  startOnboarding: protectedProcedure.input(SessionInput).mutation(({ ctx, input }) => startOnboarding(paymentDepsOf(ctx.app), ctx.actor, input.sessionId)),
 })

@@ -1,4 +1,4 @@
-import { checkInTicket, CheckInInputSchema } from '../../orders/check-in'
+import { CheckInInputSchema, checkInTicket } from '../../orders/check-in'
 import { createTrpcRouter, protectedProcedure } from '../init'
 
 export const ticketsRouter = createTrpcRouter({

@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react'
 import { eventTypeLabels } from '../../../lib/event-presentation'
-import type { StageFieldsProps } from '../stage-fields'
 import { Select, TextArea, TextInput } from '../inputs'
+import type { StageFieldsProps } from '../stage-fields'
 
 /** The public labels, except that the choice "other" reads as a choice. */
 const typeChoices = { ...eventTypeLabels, other: 'Something else' }

@@ -1,5 +1,5 @@
-import type { StageFieldsProps } from '../stage-fields'
 import { TextInput } from '../inputs'
+import type { StageFieldsProps } from '../stage-fields'
 
 export function OrganizerFields({ fields }: StageFieldsProps) {
   return (

@@ -6,8 +6,7 @@ const explanations = {
     'Paid tickets need a Stripe payout account with charges enabled. Setting one up takes a few minutes on Stripe (your business details and a bank account), which then sends you back here.',
   pending: 'Stripe is still checking your payout account. Paid tickets can go on sale once it is verified.',
   verified: 'Your payout account is verified: paid tickets can go on sale.',
-  not_configured:
-    'Payments are not configured on this server: only free tickets can be published here. Go back to the tickets and set every price to 0.',
+  not_configured: 'Payments are not configured on this server: only free tickets can be published here. Go back to the tickets and set every price to 0.',
 } as const
 
 /** Stripe's names for what it still needs (`requirements.currently_due`), in the organizer's words. */
@@ -21,7 +20,11 @@ const requirementLabels: Record<string, string> = {
 }
 
 const requirementLabel = (code: string) =>
-  requirementLabels[code] ?? code.split('.').map((part) => part.replaceAll('_', ' ')).join(' › ')
+  requirementLabels[code] ??
+  code
+    .split('.')
+    .map((part) => part.replaceAll('_', ' '))
+    .join(' › ')
 
 function requirementsOf(paymentSetup: unknown): string[] {
   const requirements = (paymentSetup as { requirements?: unknown } | undefined)?.requirements

@@ -1,8 +1,8 @@
 import { useEffect, useRef } from 'react'
 import type { StageId } from '../../../../server/wizard/stages'
-import { ErrorList } from '../../forms'
 import { stageIds } from '../../../../server/wizard/stages'
 import { EventPage } from '../../event-page'
+import { ErrorList } from '../../forms'
 import type { StageFieldsProps } from '../stage-fields'
 import { stageTitles } from '../stage-titles'
 

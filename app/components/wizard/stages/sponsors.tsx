@@ -1,11 +1,17 @@
-import type { StageFieldsProps } from '../stage-fields'
 import { TextInput } from '../inputs'
+import type { StageFieldsProps } from '../stage-fields'
 
 export function SponsorFields({ form, fields }: StageFieldsProps) {
   const sponsors = fields.sponsors.getFieldList()
   return (
     <>
-      <TextInput field={fields.coverImageUrl} label="Cover image link (optional)" type="url" placeholder="https://" hint="An https:// link to an image; it heads the public page." />
+      <TextInput
+        field={fields.coverImageUrl}
+        label="Cover image link (optional)"
+        type="url"
+        placeholder="https://"
+        hint="An https:// link to an image; it heads the public page."
+      />
       {sponsors.map((sponsor, index) => {
         const sponsorFields = sponsor.getFieldset()
         return (

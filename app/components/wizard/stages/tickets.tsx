@@ -1,6 +1,6 @@
-import type { StageFieldsProps } from '../stage-fields'
-import { Checkbox, Select, TextInput } from '../inputs'
 import { ErrorList } from '../../forms'
+import { Checkbox, Select, TextInput } from '../inputs'
+import type { StageFieldsProps } from '../stage-fields'
 
 type TierFieldset = ReturnType<ReturnType<StageFieldsProps['fields']['tiers']['getFieldList']>[number]['getFieldset']>
 
@@ -65,10 +65,7 @@ export function TicketFields({ form, fields, options, paymentsConfigured = false
         )
       })}
       <div className="actions">
-        <button
-          className="button"
-          {...form.insert.getButtonProps({ name: fields.tiers.name, defaultValue: { price: '0' } })}
-        >
+        <button className="button" {...form.insert.getButtonProps({ name: fields.tiers.name, defaultValue: { price: '0' } })}>
           Add a tier
         </button>
       </div>

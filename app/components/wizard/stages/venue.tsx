@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react'
-import type { StageFieldsProps } from '../stage-fields'
 import { Select, TextInput } from '../inputs'
+import type { StageFieldsProps } from '../stage-fields'
 
 /**
  * With JavaScript, only the chosen mode's fields show (a mode not chosen posts nothing, which the server
@@ -28,29 +28,35 @@ export function VenueFields({ fields, options }: StageFieldsProps) {
         ]}
       />
       {showVenue ? (
-      <fieldset className="stack">
-        <legend>{hydrated ? 'Venue' : 'In person: the venue'}</legend>
-        <TextInput field={venue.name} label="Venue name" />
-        <TextInput field={venue.address} label="Street address" autoComplete="street-address" />
-        <div className="grid grid--2">
-          <TextInput field={venue.city} label="City" autoComplete="address-level2" />
-          <TextInput field={venue.postalCode} label="Postal code (optional)" autoComplete="postal-code" />
-        </div>
-        <Select
-          field={venue.country}
-          label="Country"
-          placeholder="Choose…"
-          options={options.countries.map((country) => ({ value: country.code, label: country.name }))}
-        />
-        <TextInput field={venue.capacity} label="Capacity (optional)" type="number" min={1} inputMode="numeric" />
-      </fieldset>
+        <fieldset className="stack">
+          <legend>{hydrated ? 'Venue' : 'In person: the venue'}</legend>
+          <TextInput field={venue.name} label="Venue name" />
+          <TextInput field={venue.address} label="Street address" autoComplete="street-address" />
+          <div className="grid grid--2">
+            <TextInput field={venue.city} label="City" autoComplete="address-level2" />
+            <TextInput field={venue.postalCode} label="Postal code (optional)" autoComplete="postal-code" />
+          </div>
+          <Select
+            field={venue.country}
+            label="Country"
+            placeholder="Choose…"
+            options={options.countries.map((country) => ({ value: country.code, label: country.name }))}
+          />
+          <TextInput field={venue.capacity} label="Capacity (optional)" type="number" min={1} inputMode="numeric" />
+        </fieldset>
       ) : null}
       {showOnline ? (
-      <fieldset className="stack">
-        <legend>{hydrated ? 'Online' : 'Online: the meeting link'}</legend>
-        <TextInput field={online.url} label="Meeting link" type="url" placeholder="https://" hint="Only ticket holders get it; it never appears on the public page." />
-        <TextInput field={online.platform} label="Platform (optional)" placeholder="Zoom, Meet…" />
-      </fieldset>
+        <fieldset className="stack">
+          <legend>{hydrated ? 'Online' : 'Online: the meeting link'}</legend>
+          <TextInput
+            field={online.url}
+            label="Meeting link"
+            type="url"
+            placeholder="https://"
+            hint="Only ticket holders get it; it never appears on the public page."
+          />
+          <TextInput field={online.platform} label="Platform (optional)" placeholder="Zoom, Meet…" />
+        </fieldset>
       ) : null}
       <ErrorHint errors={[...(fields.venue.errors ?? []), ...(fields.online.errors ?? [])]} />
     </>

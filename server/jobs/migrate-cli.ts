@@ -1,7 +1,7 @@
 import { join } from 'node:path'
-import { ConfigError, loadConfig } from '../server/config'
-import { openDatabase } from './client'
-import { migrateEmbedded, migratePostgresUrl } from './migrate'
+import { openDatabase } from '../../db/client'
+import { migrateEmbedded, migratePostgresUrl } from '../../db/migrate'
+import { ConfigError, loadConfig } from '../config'
 
 /**
  * `npm run db:migrate`: applies db/bootstrap.sql and the migrations in drizzle/ to
