@@ -4,7 +4,7 @@ import { organizationMembers } from '../../db/schema'
 import type { AuthenticatedClaims } from '../auth/identity'
 import { DomainError } from '../errors'
 import { type Actor, audited } from '../wizard/audit'
-import { type ConnectedAccount, ensureOpen, evaluate, loadSession, paymentSetupOf, saveChange, stageDataOf } from '../wizard/session-state'
+import { type ConnectedAccount, ensureOpen, evaluate, loadSession, saveChange, stageDataOf } from '../wizard/session-state'
 import { getWizard } from '../wizard/sessions'
 import { connectedAccountOf, ensurePaymentAccount, findPaymentAccount, ownerOf, syncPaymentAccount } from './accounts'
 import { type PaymentDeps, requireStripe } from './deps'
@@ -31,11 +31,7 @@ export async function startOnboarding(deps: PaymentDeps, actor: Actor, sessionId
       entry.organizationId = row.organizationId
       ensureOpen(row, now)
       const progress = evaluate(row, stageDataOf(row), now)
-      return saveChange(tx, row, now, progress, {
-        stripeAccountId: account.stripeAccountId,
-        paymentSetup: paymentSetupOf(progress.paymentStatus, row.connectedAccount),
-        completedStages: row.completedStages.filter((stage) => progress.issues[stage].length === 0),
-      })
+      return saveChange(tx, row, now, progress, { stripeAccountId: account.stripeAccountId })
     },
     () => getWizard(deps, actor.claims, sessionId),
   )

@@ -2,7 +2,7 @@ import { and, asc, eq } from 'drizzle-orm'
 import type { Transaction } from '../../db/client'
 import { wizardActions, wizardSessions } from '../../db/schema'
 import { webhookActionRow } from '../wizard/audit'
-import { evaluate, paymentSetupOf, stageDataOf } from '../wizard/session-state'
+import { evaluate, saveChange, stageDataOf } from '../wizard/session-state'
 import { connectedAccountOf, type PaymentAccountRow } from './accounts'
 
 /**
@@ -27,25 +27,15 @@ export async function applyAccountToSessions(
     const started = performance.now()
     const session = { ...row, connectedAccount: connected }
     const progress = evaluate(session, stageDataOf(session), now)
-    const paymentSetup = paymentSetupOf(progress.paymentStatus, connected)
     // Not an interaction of the organizer: the expiry does not move; the version does (the data changed).
-    await tx
-      .update(wizardSessions)
-      .set({
-        paymentSetup,
-        completionDetails: progress.details,
-        completionPercentage: progress.percentage,
-        completedStages: row.completedStages.filter((stage) => progress.issues[stage].length === 0),
-        version: row.version + 1,
-      })
-      .where(eq(wizardSessions.id, row.id))
+    const { paymentStatus } = await saveChange(tx, session, now, progress, {}, { byOrganizer: false })
     await tx.insert(wizardActions).values(
       webhookActionRow(
         {
           action: audit.action,
           sessionId: row.id,
           organizationId: row.organizationId,
-          payload: { eventId: audit.eventId, accountId: account.stripeAccountId, status: paymentSetup.status },
+          payload: { eventId: audit.eventId, accountId: account.stripeAccountId, status: paymentStatus },
         },
         started,
       ),

@@ -10,7 +10,6 @@ import {
   evaluate,
   type LoadedSession,
   loadSession,
-  paymentSetupOf,
   SESSION_LIFETIME_MS,
   saveChange,
   sessionColumns,
@@ -58,7 +57,6 @@ export async function openEditSession(tx: Transaction, claims: AuthenticatedClai
     return saveChange(tx, row, now, progress, {
       currentStage: stageIds.find((stage) => !done.includes(stage)) ?? 'reviewPublish',
       completedStages: done,
-      paymentSetup: paymentSetupOf(progress.paymentStatus, row.connectedAccount),
     })
   } catch (error) {
     if (pgErrorCode(error) === pgErrorCodes.uniqueViolation && pgConstraint(error) === 'wizard_sessions_one_open_edit_idx') {

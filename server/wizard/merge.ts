@@ -1,6 +1,6 @@
 import { DomainError } from '../errors'
 import { type Actor, audited } from './audit'
-import { evaluate, lockOpenSession, paymentSetupOf, reachedStagesOf, saveChange, stageDataOf, type WizardDeps, type WizardState } from './session-state'
+import { evaluate, lockOpenSession, reachedStagesOf, saveChange, stageDataOf, type WizardDeps, type WizardState } from './session-state'
 import { getWizard } from './sessions'
 import type { StageId } from './stages'
 import { shapeIssues } from './validation'
@@ -64,11 +64,7 @@ export async function mergeStage(deps: WizardDeps, actor: Actor, input: MergeInp
       if (input.validate === 'strict' && issues[input.stage].length > 0) {
         throw new DomainError('BAD_REQUEST', 'Some fields need attention.', { issues: issues[input.stage] })
       }
-      return saveChange(tx, row, now, progress, {
-        [input.stage]: merged,
-        paymentSetup: paymentSetupOf(progress.paymentStatus, row.connectedAccount),
-        completedStages: row.completedStages.filter((stage) => issues[stage].length === 0),
-      })
+      return saveChange(tx, row, now, progress, { [input.stage]: merged })
     },
     () => getWizard(deps, actor.claims, input.sessionId),
   )

@@ -160,26 +160,30 @@ export function ensureOpen(row: SessionRow, now: Date): void {
 }
 
 /**
- * Writes a change to a locked session with what every change stores alongside it: the progress of
- * the same data, the next version, and a week more before it expires. `progress` is the evaluation of
- * the data as stored after the change; the returned state reuses it rather than checking every stage again.
+ * Stores a change to a locked session with what every change stores alongside it: the progress of the
+ * same data, the payment stage as the connected account makes it, the completed stages less any that
+ * no longer validates (a smaller venue can invalidate tickets), the next version, and — for the
+ * organizer's own changes, not a webhook's — a week more before it expires. `progress` is the
+ * evaluation of the data as stored after the change; the returned state reuses it.
  */
 export async function saveChange(
   tx: Transaction,
   row: LoadedSession,
   now: Date,
   progress: Evaluation,
-  changes: Partial<typeof wizardSessions.$inferInsert>,
+  changes: Omit<Partial<typeof wizardSessions.$inferInsert>, 'paymentSetup'>,
+  { byOrganizer = true }: { byOrganizer?: boolean } = {},
 ): Promise<WizardState> {
   const [updated] = await tx
     .update(wizardSessions)
     .set({
       ...changes,
+      paymentSetup: paymentSetupOf(progress.paymentStatus, row.connectedAccount),
+      completedStages: (changes.completedStages ?? row.completedStages).filter((stage) => progress.issues[stage].length === 0),
       completionDetails: progress.details,
       completionPercentage: progress.percentage,
       version: row.version + 1,
-      lastInteractionAt: now,
-      expiresAt: new Date(now.getTime() + SESSION_LIFETIME_MS),
+      ...(byOrganizer ? { lastInteractionAt: now, expiresAt: new Date(now.getTime() + SESSION_LIFETIME_MS) } : {}),
     })
     .where(eq(wizardSessions.id, row.id))
     .returning()

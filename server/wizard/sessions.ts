@@ -11,7 +11,6 @@ import { openEditSession } from './edit-event'
 import {
   evaluate,
   loadSession,
-  paymentSetupOf,
   SESSION_LIFETIME_MS,
   saveChange,
   sessionColumns,
@@ -151,6 +150,5 @@ async function copyEvent(tx: Transaction, claims: AuthenticatedClaims, eventId: 
   return saveChange(tx, row, now, progress, {
     currentStage: organizerDone ? 'eventSetup' : 'organizerSetup',
     completedStages: organizerDone ? ['organizerSetup'] : [],
-    paymentSetup: paymentSetupOf(progress.paymentStatus, row.connectedAccount),
   })
 }
