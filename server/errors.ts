@@ -9,6 +9,10 @@ export interface FieldIssue {
   message: string
 }
 
+/** A Zod error's issues as FieldIssues: the one conversion every door uses. */
+export const fieldIssuesOf = (error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): FieldIssue[] =>
+  error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }))
+
 export type DomainErrorCode =
   | 'BAD_REQUEST'
   | 'UNAUTHORIZED'

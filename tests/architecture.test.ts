@@ -54,3 +54,40 @@ describe('the layers', () => {
     expect(violations(core, doors)).toEqual([])
   })
 })
+
+/*
+ * Every place the service role (BYPASSRLS) runs, with how many calls: each is recorded, with why no
+ * user can be checked there, in docs/decisions/002-rls-claims-and-roles.md. A new one fails here
+ * until it is recorded in both places: a conscious change.
+ */
+const serviceRoleUses: Record<string, number> = {
+  'server/auth/local-accounts.ts': 3,
+  'server/auth/postgres-rate-limiter.ts': 3,
+  'server/jobs/cleanup.ts': 1,
+  'server/mail/worker.ts': 3,
+  'server/orders/cancel-event.ts': 3,
+  'server/orders/check-in.ts': 1,
+  'server/orders/checkout.ts': 2,
+  'server/orders/hold-sweeper.ts': 1,
+  'server/orders/place-order.ts': 2,
+  'server/orders/read-order.ts': 3,
+  'server/orders/refund-order.ts': 1,
+  'server/orgs/invitations.ts': 3,
+  'server/orgs/organizations.ts': 1,
+  'server/payments/accounts.ts': 3,
+  'server/payments/webhook.ts': 3,
+}
+
+describe('the service role', () => {
+  it('runs only where decision 002 says why', () => {
+    const found: Record<string, number> = {}
+    for (const file of ['app', 'server', 'db'].flatMap(sourceFiles)) {
+      if (file === 'db/rls.ts') continue
+      const calls = readFileSync(join(root, file), 'utf8').match(/\basServiceRole\(/g)?.length ?? 0
+      if (calls > 0) found[file] = calls
+    }
+    expect(found).toEqual(serviceRoleUses)
+    const decision = readFileSync(join(root, 'docs/decisions/002-rls-claims-and-roles.md'), 'utf8')
+    expect(Object.keys(serviceRoleUses).filter((file) => !decision.includes(`\`${file}\``))).toEqual([])
+  })
+})

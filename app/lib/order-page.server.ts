@@ -1,7 +1,7 @@
 import type { AppLoadContext } from '@remix-run/node'
-import { TRPCError } from '@trpc/server'
 import QRCode from 'qrcode'
 import { callerFor } from './caller.server'
+import { notFoundAs404 } from './form-errors.server'
 
 /**
  * The order a visitor may see — by their account, this browser's order cookie, or the `?key=` of the
@@ -11,12 +11,7 @@ import { callerFor } from './caller.server'
 export async function loadOrder(args: { request: Request; params: { orderId?: string }; context: AppLoadContext }) {
   const key = new URL(args.request.url).searchParams.get('key') ?? undefined
   const caller = await callerFor(args)
-  const order = await caller.orders.get({ orderId: args.params.orderId ?? '', accessKey: key }).catch((error: unknown) => {
-    if (error instanceof TRPCError && (error.code === 'NOT_FOUND' || error.code === 'BAD_REQUEST')) {
-      throw new Response('Not found', { status: 404 })
-    }
-    throw error
-  })
+  const order = await caller.orders.get({ orderId: args.params.orderId ?? '', accessKey: key }).catch(notFoundAs404)
   return { order, key }
 }
 

@@ -1,10 +1,8 @@
 import type { Submission } from '@conform-to/react'
 import { data } from '@remix-run/node'
-import { TRPCError } from '@trpc/server'
-import { DomainError } from '../../server/errors'
 import { MAX_TICKETS_PER_ORDER, type PlaceOrderInput, type RegistrationForm } from '../../server/orders/schemas'
 import type { RegistrationTier } from '../components/registration-form'
-import { replyWithError, statusByCode } from './form-errors.server'
+import { refusalOrThrow } from './form-errors.server'
 
 /** The tiers the buyer chose (a quantity above 0), as the order's items. */
 export function itemsOf(form: RegistrationForm): PlaceOrderInput['items'] {
@@ -18,22 +16,18 @@ export function itemsOf(form: RegistrationForm): PlaceOrderInput['items'] {
  * tier's picker, the buyer's to their field, anything else above the form.
  */
 export function registrationErrorReply(submission: Submission<RegistrationForm>, error: unknown, items: PlaceOrderInput['items']) {
-  if (!(error instanceof TRPCError) || !(error.cause instanceof DomainError) || !statusByCode[error.code]) {
-    return replyWithError(submission, error)
-  }
+  const { issues, message, status, headers } = refusalOrThrow(error)
   const fieldErrors: Record<string, string[]> = {}
   const formErrors: string[] = []
-  for (const issue of error.cause.issues) {
+  for (const issue of issues) {
     const item = /^items\.(\d+)/.exec(issue.path)
     const tierId = item ? items[Number(item[1])]?.tierId : undefined
     const path = tierId ? `quantities.${tierId}` : issue.path.startsWith('buyer.') ? issue.path : null
     if (path) (fieldErrors[path] ??= []).push(issue.message)
     else formErrors.push(issue.message)
   }
-  if (formErrors.length === 0 && Object.keys(fieldErrors).length === 0) formErrors.push(error.message)
-  const headers = new Headers()
-  if (error.cause.retryAfterSeconds) headers.set('Retry-After', String(error.cause.retryAfterSeconds))
-  return data(submission.reply({ formErrors, fieldErrors }), { status: statusByCode[error.code], headers })
+  if (formErrors.length === 0 && Object.keys(fieldErrors).length === 0) formErrors.push(message)
+  return data(submission.reply({ formErrors, fieldErrors }), { status, headers })
 }
 
 /** A copy of the request's headers carrying the form's nonce as its Idempotency-Key. */

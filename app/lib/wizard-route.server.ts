@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
-import { TRPCError } from '@trpc/server'
 import { type StageId, stageIds } from '../../server/wizard/stages'
 import { callerFor } from './caller.server'
+import { notFoundAs404 } from './form-errors.server'
 import { requireUser } from './session.server'
 
 export const isStage = (value: string | undefined): value is StageId => stageIds.includes(value as StageId)
@@ -25,13 +25,6 @@ export async function loadWizard(args: LoaderFunctionArgs | ActionFunctionArgs) 
 export async function requireWizard(args: LoaderFunctionArgs | ActionFunctionArgs) {
   const claims = await requireUser(args)
   const caller = await callerFor(args)
-  try {
-    const state = await caller.wizard.get({ sessionId: args.params.sessionId ?? '' })
-    return { caller, state, claims }
-  } catch (error) {
-    if (error instanceof TRPCError && (error.code === 'NOT_FOUND' || error.code === 'BAD_REQUEST')) {
-      throw new Response('Not found', { status: 404 })
-    }
-    throw error
-  }
+  const state = await caller.wizard.get({ sessionId: args.params.sessionId ?? '' }).catch(notFoundAs404)
+  return { caller, state, claims }
 }

@@ -1,12 +1,11 @@
 import { type ActionFunctionArgs, data, type LinksFunction, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
-import { TRPCError } from '@trpc/server'
-import { getHTTPStatusCodeFromError } from '@trpc/server/http'
 import { z } from 'zod'
 import { type StageId, stageIds } from '../../server/wizard/stages'
 import { callerFor } from '../lib/caller.server'
 import { eventTypeLabel, pickLocale } from '../lib/event-presentation'
 import { eventStatusLabels } from '../lib/event-status'
+import { refusedWith } from '../lib/form-errors.server'
 import { forwardActionHeaders } from '../lib/headers'
 import { dateTimeFormat, relativeTimeFormat } from '../lib/intl-formats'
 import { getUser, requireUser } from '../lib/session.server'
@@ -123,12 +122,7 @@ export async function action(args: ActionFunctionArgs) {
     const wizard = await caller.wizard.create({ fresh: true, ...(organizationId ? { organizationId } : {}) })
     return redirect(`/wizard/${wizard.sessionId}/${wizard.currentStage}`)
   } catch (error) {
-    if (!(error instanceof TRPCError) || error.code === 'INTERNAL_SERVER_ERROR') throw error
-    const retryAfter = (error.cause as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds
-    return data(
-      { error: error.message },
-      { status: getHTTPStatusCodeFromError(error), headers: retryAfter ? { 'Retry-After': String(retryAfter) } : undefined },
-    )
+    return refusedWith(error)
   }
 }
 

@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, data, type HeadersFunction, type LinksFunction, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
 import { useActionData, useLoaderData } from '@remix-run/react'
-import { TRPCError } from '@trpc/server'
 import { RegistrationFormSchema } from '../../server/orders/schemas'
 import { EventPage, eventPageStylesheet } from '../components/event-page'
 import { PublishedBanner } from '../components/published-banner'
 import { RegistrationForm } from '../components/registration-form'
 import { callerFor } from '../lib/caller.server'
 import { eventDateFormats, pickLocale, presentEvent, sponsorsFrom, venueFrom } from '../lib/event-presentation'
+import { notFoundAs404 } from '../lib/form-errors.server'
 import { ownEvent } from '../lib/own-event.server'
 import { itemsOf, registrationErrorReply, registrationStates, withIdempotencyKey } from '../lib/registration.server'
 import { getUser } from '../lib/session.server'
@@ -22,12 +22,7 @@ export const headers: HeadersFunction = () => ({ Vary: 'Accept-Language' })
 export async function loader(args: LoaderFunctionArgs) {
   const slug = args.params.slug ?? ''
   const caller = await callerFor(args)
-  const event = await caller.events.bySlug({ slug }).catch((error: unknown) => {
-    if (error instanceof TRPCError && (error.code === 'NOT_FOUND' || error.code === 'BAD_REQUEST')) {
-      throw new Response('Not found', { status: 404 })
-    }
-    throw error
-  })
+  const event = await caller.events.bySlug({ slug }).catch(notFoundAs404)
   const locale = pickLocale(args.request.headers.get('accept-language'))
   const formats = eventDateFormats(locale, event.timezone)
   const states = registrationStates(event.tiers, (date) => formats.short.format(date))

@@ -1,6 +1,5 @@
 import { type ActionFunctionArgs, data, type HeadersFunction, type LinksFunction, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
-import { TRPCError } from '@trpc/server'
 import { z } from 'zod'
 import { RefundOrderInputSchema } from '../../server/orders/refund-order'
 import { EventAttendeesInputSchema } from '../../server/orders/schemas'
@@ -9,8 +8,8 @@ import { CopyLink } from '../components/copy-link'
 import { callerFor } from '../lib/caller.server'
 import { formatAmount, formatPrice, pickLocale } from '../lib/event-presentation'
 import { eventStatusLabels } from '../lib/event-status'
+import { notFoundAs404, refusedWith } from '../lib/form-errors.server'
 import { dateTimeFormat } from '../lib/intl-formats'
-import { notFoundAs404 } from '../lib/manage-event.server'
 import { orderStatusLabels } from '../lib/order-status'
 import { requireUser } from '../lib/session.server'
 import manageCss from '../styles/manage-event.css?url'
@@ -200,14 +199,7 @@ export async function action(args: ActionFunctionArgs) {
     const result = await caller.orders.refund(parsed.data)
     return done(result.status)
   } catch (error) {
-    if (error instanceof TRPCError && error.code === 'CONFLICT') return data({ error: error.message }, { status: 409 })
-    if (error instanceof TRPCError && ['FORBIDDEN', 'NOT_FOUND', 'PRECONDITION_FAILED', 'SERVICE_UNAVAILABLE'].includes(error.code)) {
-      return data(
-        { error: error.message },
-        { status: error.code === 'FORBIDDEN' ? 403 : error.code === 'NOT_FOUND' ? 404 : error.code === 'SERVICE_UNAVAILABLE' ? 503 : 412 },
-      )
-    }
-    throw error
+    return refusedWith(error)
   }
 }
 

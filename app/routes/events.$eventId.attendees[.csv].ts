@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { attendeesCsv } from '../../server/orders/attendees-csv'
 import { callerFor } from '../lib/caller.server'
-import { notFoundAs404 } from '../lib/manage-event.server'
+import { notFoundAs404 } from '../lib/form-errors.server'
 import { requireUser } from '../lib/session.server'
 
 /**

@@ -8,8 +8,8 @@ import { CancelEventInputSchema } from '../../server/orders/schemas'
 import { ErrorList } from '../components/forms'
 import { callerFor } from '../lib/caller.server'
 import { formatAmount, pickLocale } from '../lib/event-presentation'
+import { notFoundAs404, replyWithError } from '../lib/form-errors.server'
 import { dateTimeFormat } from '../lib/intl-formats'
-import { notFoundAs404 } from '../lib/manage-event.server'
 import { requireUser } from '../lib/session.server'
 import manageCss from '../styles/manage-event.css?url'
 
@@ -61,9 +61,8 @@ export async function action(args: ActionFunctionArgs) {
     const cancelled = await caller.events.cancel({ eventId, message: submission.value.message })
     return redirect(`/events/${eventId}?${new URLSearchParams({ done: 'event-cancelled', left: String(cancelled.left) })}`, 303)
   } catch (error) {
-    if (error instanceof TRPCError && error.code === 'NOT_FOUND') throw new Response('Not found', { status: 404 })
-    if (error instanceof TRPCError && error.code === 'FORBIDDEN') return data(submission.reply({ formErrors: [error.message] }), { status: 403 })
-    throw error
+    if (error instanceof TRPCError && error.code === 'NOT_FOUND') notFoundAs404(error)
+    return replyWithError(submission, error)
   }
 }
 

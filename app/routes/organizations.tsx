@@ -2,8 +2,6 @@ import { getFormProps, getSelectProps, useForm } from '@conform-to/react'
 import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4'
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
-import { TRPCError } from '@trpc/server'
-import { getHTTPStatusCodeFromError } from '@trpc/server/http'
 import { z } from 'zod'
 import { ChangeRoleSchema, CreateOrganizationSchema, InviteMemberSchema, MemberSchema, OrganizationIdSchema } from '../../server/orgs/schemas'
 import { ErrorList, Field } from '../components/forms'
@@ -11,7 +9,7 @@ import { stageTitles } from '../components/wizard/stage-titles'
 import { callerFor } from '../lib/caller.server'
 import { pickLocale } from '../lib/event-presentation'
 import { eventStatusLabels } from '../lib/event-status'
-import { procedureErrorReply } from '../lib/form-errors.server'
+import { procedureErrorReply, refusalOrThrow } from '../lib/form-errors.server'
 import { forwardActionHeaders } from '../lib/headers'
 import { dateTimeFormat } from '../lib/intl-formats'
 import { requireUser } from '../lib/session.server'
@@ -71,10 +69,8 @@ async function changeMembership(caller: Awaited<ReturnType<typeof callerFor>>, f
     else await caller.orgs.leave({ organizationId: input.organizationId })
     return redirect('/organizations', 303)
   } catch (error) {
-    if (error instanceof TRPCError && ['FORBIDDEN', 'NOT_FOUND', 'PRECONDITION_FAILED'].includes(error.code)) {
-      return data({ form, membershipError: error.message }, { status: getHTTPStatusCodeFromError(error) })
-    }
-    throw error
+    const { message, status, headers } = refusalOrThrow(error)
+    return data({ form, membershipError: message }, { status, headers })
   }
 }
 

@@ -1,10 +1,9 @@
 import { getFormProps, parse, type Submission, type SubmissionResult, useForm } from '@conform-to/react'
 import { type ActionFunctionArgs, data, type LinksFunction, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from '@remix-run/react'
-import { TRPCError } from '@trpc/server'
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { z } from 'zod'
-import { DomainError, type FieldIssue } from '../../server/errors'
+import { type FieldIssue } from '../../server/errors'
 import { type StageId, stageAfter, stageIds } from '../../server/wizard/stages'
 import { Assistant } from '../components/copilot/assistant'
 import { eventPageStylesheet } from '../components/event-page'
@@ -16,7 +15,7 @@ import { StageFields, type StageForm } from '../components/wizard/stage-fields'
 import { stageTitles } from '../components/wizard/stage-titles'
 import { Stepper } from '../components/wizard/stepper'
 import { pickLocale } from '../lib/event-presentation'
-import { procedureErrorReply } from '../lib/form-errors.server'
+import { procedureErrorReply, refusalOf } from '../lib/form-errors.server'
 import { forwardActionHeaders } from '../lib/headers'
 import { ownEvent } from '../lib/own-event.server'
 import { previewOf } from '../lib/review-preview.server'
@@ -128,7 +127,7 @@ export async function action(args: ActionFunctionArgs) {
     return redirect(stagePath(sessionId, target ?? stage))
   } catch (error) {
     const { result, init } = procedureErrorReply(submission, error)
-    const issues = error instanceof TRPCError ? issuesOf(error) : []
+    const issues = refusalOf(error)?.issues ?? []
     return respond(issues.length > 0 ? replyWithIssues(submission, stage, issues) : result, init)
   }
 }
@@ -155,8 +154,6 @@ function targetStage(intent: Intent, stage: StageId): StageId | null {
   if (intent === 'back') return stageAfter(stage, -1)
   return stageIds.find((target) => intent === `goto:${target}`) ?? null
 }
-
-const issuesOf = (error: TRPCError): FieldIssue[] => (error.cause instanceof DomainError ? error.cause.issues : [])
 
 /** Blockers of this stage named from the stage (`eventSetup.title` → `title`); other stages' stay whole. */
 const stageRelative = (issues: FieldIssue[], stage: StageId) =>

@@ -1,6 +1,6 @@
 import { parse } from '@conform-to/react'
 import type { ActionFunctionArgs } from '@remix-run/node'
-import { TRPCError } from '@trpc/server'
+import { refusalOrThrow } from '../lib/form-errors.server'
 import { errorsByField, formToPatch, issuesOfEnteredFields } from '../lib/stage-form'
 import { eventZoneOf, loadWizard } from '../lib/wizard-route.server'
 
@@ -20,9 +20,7 @@ export async function action(args: ActionFunctionArgs) {
     const shown = issuesOfEnteredFields([...issues, ...saved.issues[stage]], submission.payload)
     return Response.json({ saved: true, version: saved.version, progress: saved.progress, errors: errorsByField(shown) })
   } catch (error) {
-    if (error instanceof TRPCError && error.code !== 'INTERNAL_SERVER_ERROR') {
-      return Response.json({ saved: false, reason: error.message }, { status: error.code === 'TOO_MANY_REQUESTS' ? 429 : 400 })
-    }
-    throw error
+    const { message, status, headers } = refusalOrThrow(error)
+    return Response.json({ saved: false, reason: message }, { status, headers })
   }
 }

@@ -1,9 +1,8 @@
 import { defineTool } from '@copilotkit/runtime/v2'
 import { TRPCError } from '@trpc/server'
 import { ZodError, z } from 'zod'
-import { DomainError, type FieldIssue } from '../errors'
+import { DomainError, type FieldIssue, fieldIssuesOf } from '../errors'
 import type { Logger } from '../logger'
-import { zodIssues } from '../trpc/init'
 import type { createCaller } from '../trpc/root'
 import type { WizardState } from '../wizard/session-state'
 import { stageSchemas } from '../wizard/stage-schemas'
@@ -65,7 +64,7 @@ function refusal(error: unknown, logger: Logger): ToolAnswer {
   if (cause instanceof DomainError) {
     return { ok: false, error: cause.message, ...(cause.issues.length > 0 ? { issues: fieldIssues(cause.issues) } : {}) }
   }
-  if (cause instanceof ZodError) return { ok: false, error: 'Some values have the wrong shape.', issues: fieldIssues(zodIssues(cause)) }
+  if (cause instanceof ZodError) return { ok: false, error: 'Some values have the wrong shape.', issues: fieldIssues(fieldIssuesOf(cause)) }
   if (error instanceof TRPCError && error.code !== 'INTERNAL_SERVER_ERROR') return { ok: false, error: error.message }
   logger.error({ err: error }, 'copilot tool failed')
   return { ok: false, error: 'Something went wrong on our side. Ask the organizer to try again or to use the form.' }

@@ -4,7 +4,7 @@ import { queryRows } from '../../db/client'
 import { asServiceRole, withRls } from '../../db/rls'
 import { eventTicketTiers, orders, tickets } from '../../db/schema'
 import type { AuthenticatedClaims } from '../auth/identity'
-import { DomainError } from '../errors'
+import { DomainError, fieldIssuesOf } from '../errors'
 import type { OrderDeps } from './deps'
 import { normaliseTicketCode } from './ticket-codes'
 
@@ -53,7 +53,7 @@ export const UNPAID_TICKET = 'This ticket’s order is not confirmed: its paymen
 export async function checkInTicket(deps: Pick<OrderDeps, 'db' | 'now'>, claims: AuthenticatedClaims, input: CheckInInput): Promise<CheckInResult> {
   const parsed = CheckInInputSchema.safeParse(input)
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }))
+    const issues = fieldIssuesOf(parsed.error)
     throw new DomainError('BAD_REQUEST', issues[0]?.message ?? 'Type or scan a ticket code.', { issues })
   }
   const { eventId, code } = parsed.data

@@ -7,7 +7,7 @@ import type { AppContext } from '../app-context'
 import type { AuthRequest } from '../auth/accounts'
 import type { RequestIdentity } from '../auth/identity'
 import { consumePoint } from '../auth/rate-limits'
-import { accountGoneError, DomainError, databaseUnavailableError, type FieldIssue } from '../errors'
+import { accountGoneError, DomainError, databaseUnavailableError, type FieldIssue, fieldIssuesOf } from '../errors'
 import type { ActionSource, Actor } from '../wizard/audit'
 
 /*
@@ -50,8 +50,6 @@ export async function createTrpcContext(options: {
   }
 }
 
-export const zodIssues = (error: ZodError): FieldIssue[] => error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }))
-
 /** A batch's calls run at once: a larger one is a load, not a page. */
 export const MAX_BATCH_CALLS = 10
 
@@ -90,7 +88,7 @@ function publicFailure(error: TRPCError): { message: string; issues: FieldIssue[
   if (cause instanceof ZodError) {
     // An input that is not even an object: the envelope was wrong, not a field.
     if (cause.issues.every((issue) => issue.path.length === 0)) return { message: UNREADABLE_INPUT, issues: null }
-    return { message: 'Some fields need attention.', issues: zodIssues(cause) }
+    return { message: 'Some fields need attention.', issues: fieldIssuesOf(cause) }
   }
   if (error.code === 'BAD_REQUEST' || error.code === 'PARSE_ERROR') return { message: UNREADABLE_INPUT, issues: null }
   return { message: error.message, issues: null }
