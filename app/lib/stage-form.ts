@@ -1,5 +1,5 @@
 import type { FieldIssue } from '../../server/errors'
-import type { StageId } from '../../server/wizard/stages'
+import { isOrganizerStage, type StageId } from '../../server/wizard/stages'
 import { canonicalTimeZone, countryOfZone, localDateTimeAt, zonedTimeToInstant, zoneFromText } from '../../server/wizard/times'
 import { stageIssues, type WizardData } from '../../server/wizard/validation'
 import { valueAt } from '../../server/wizard/zod-issues'
@@ -221,7 +221,7 @@ export interface FormCheckContext {
  */
 export function checkStageForm(stage: StageId, payload: Payload, context: FormCheckContext): Converted {
   const { patch, issues } = formToPatch(stage, payload, context.eventZone)
-  if (stage === 'paymentSetup' || stage === 'reviewPublish') return { patch, issues }
+  if (!isOrganizerStage(stage)) return { patch, issues }
   const unreadable = new Set(issues.map((issue) => issue.path))
   const data = { ...context.data, [stage]: withoutRemovals(patch) }
   const stageCheck = stageIssues(stage, { now: context.now, data, paymentStatus: 'not_required', published: false })

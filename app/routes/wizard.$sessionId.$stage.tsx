@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { z } from 'zod'
 import { type FieldIssue } from '../../server/errors'
-import { type StageId, stageAfter, stageIds } from '../../server/wizard/stages'
+import { isOrganizerStage, type StageId, stageAfter, stageIds } from '../../server/wizard/stages'
 import { Assistant } from '../components/copilot/assistant'
 import { eventPageStylesheet } from '../components/event-page'
 import { ErrorList } from '../components/forms'
@@ -104,7 +104,7 @@ export async function action(args: ActionFunctionArgs) {
       const { url } = await caller.payments.startOnboarding({ sessionId })
       return redirect(url)
     }
-    const writable = stage !== 'paymentSetup' && stage !== 'reviewPublish'
+    const writable = isOrganizerStage(stage)
     const strict = intent === 'continue'
     if (writable && intent === 'skip' && stage === 'sponsorsMedia') {
       await caller.wizard.merge({ sessionId, stage, data: { skipped: true }, validate: 'draft' })
@@ -137,7 +137,7 @@ export async function action(args: ActionFunctionArgs) {
  * or any issue of the payment and review stages) above the form, named by its stage.
  */
 function replyWithIssues(submission: Submission<Record<string, unknown>, string[]>, stage: StageId, issues: FieldIssue[]) {
-  const hasFields = stage !== 'paymentSetup' && stage !== 'reviewPublish'
+  const hasFields = isOrganizerStage(stage)
   const fieldIssues: FieldIssue[] = []
   const formErrors: string[] = []
   for (const issue of stageRelative(issues, stage)) {

@@ -1,5 +1,6 @@
 import { parse } from '@conform-to/react'
 import type { ActionFunctionArgs } from '@remix-run/node'
+import { isOrganizerStage } from '../../server/wizard/stages'
 import { refusalOrThrow } from '../lib/form-errors.server'
 import { errorsByField, formToPatch, issuesOfEnteredFields } from '../lib/stage-form'
 import { eventZoneOf, loadWizard } from '../lib/wizard-route.server'
@@ -10,7 +11,7 @@ import { eventZoneOf, loadWizard } from '../lib/wizard-route.server'
  */
 export async function action(args: ActionFunctionArgs) {
   const { caller, state, stage } = await loadWizard(args)
-  if (stage !== state.currentStage || stage === 'paymentSetup' || stage === 'reviewPublish') {
+  if (stage !== state.currentStage || !isOrganizerStage(stage)) {
     return Response.json({ saved: false, reason: 'This stage is not open for changes.' }, { status: 409 })
   }
   const submission = parse(await args.request.formData(), { resolve: (payload) => ({ value: payload }) })

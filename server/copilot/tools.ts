@@ -6,7 +6,7 @@ import type { Logger } from '../logger'
 import type { createCaller } from '../trpc/root'
 import type { WizardState } from '../wizard/session-state'
 import { stageSchemas } from '../wizard/stage-schemas'
-import { type StageId, stageAfter, stageIds } from '../wizard/stages'
+import { type OrganizerStage, type StageId, stageAfter, stageIds } from '../wizard/stages'
 import { stageToolNames } from './tool-names'
 
 type Caller = ReturnType<typeof createCaller>
@@ -111,7 +111,7 @@ function saveTool(stage: StageId, name: string, description: string, context: Wi
   })
 }
 
-const saveDescriptions: Record<Exclude<StageId, 'paymentSetup' | 'reviewPublish'>, string> = {
+const saveDescriptions: Record<OrganizerStage, string> = {
   organizerSetup: "Save the organizer's details (who runs the event). Send every field you know; missing required fields are refused by name.",
   eventSetup:
     'Save the event: title, type, description, date (YYYY-MM-DD), startTime (HH:mm, 24 h), optional endDate/endTime, and an IANA time zone such as Europe/Paris. The date must be in the future.',

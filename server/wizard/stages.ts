@@ -18,3 +18,8 @@ export const stages = stageIds.map((id) => ({ id, weight: stageWeights[id] }))
 
 /** The stage `step` places after (or, negative, before) `stage`; null past either end. */
 export const stageAfter = (stage: StageId, step = 1): StageId | null => stageIds[stageIds.indexOf(stage) + step] ?? null
+
+/** The stages whose fields the organizer fills in (payments come from Stripe, the review publishes). */
+export type OrganizerStage = Exclude<StageId, 'paymentSetup' | 'reviewPublish'>
+
+export const isOrganizerStage = (stage: StageId): stage is OrganizerStage => stage !== 'paymentSetup' && stage !== 'reviewPublish'

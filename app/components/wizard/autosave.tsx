@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
-import type { StageId } from '../../../server/wizard/stages'
+import { isOrganizerStage, type StageId } from '../../../server/wizard/stages'
 
 type Status = 'idle' | 'pending' | 'saving' | 'saved' | 'savedWithProblems' | 'offline' | 'error'
 type Progress = { percentage: number; stages: Record<StageId, number> }
@@ -18,7 +18,7 @@ export function useAutosave(formId: string, stage: StageId, state: { sessionId: 
   /** The form as it was at the last change not yet sent: what leaving the page must still save. */
   const unsent = useRef<FormData | null>(null)
   const latest = useRef(0)
-  const writable = stage !== 'paymentSetup' && stage !== 'reviewPublish'
+  const writable = isOrganizerStage(stage)
   const url = `/wizard/${state.sessionId}/${stage}/autosave`
 
   const save = useCallback(async () => {

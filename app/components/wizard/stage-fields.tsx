@@ -1,5 +1,6 @@
 import type { FormMetadata } from '@conform-to/react'
 import type { FieldIssue } from '../../../server/errors'
+import type { StageData } from '../../../server/wizard/stage-schemas'
 import type { StageId } from '../../../server/wizard/stages'
 import type { PresentedEvent } from '../../lib/event-presentation'
 import type { StageOptions } from '../../lib/stage-options.server'
@@ -11,47 +12,26 @@ import { SponsorFields } from './stages/sponsors'
 import { TicketFields } from './stages/tickets'
 import { VenueFields } from './stages/venue'
 
-/**
- * A stage form as the browser posts it: text everywhere (app/lib/stage-form.ts turns it into the
- * stage's typed data, which the stage schemas check).
- */
+/** Every field of a stage's data as the browser posts it: text, in the same nesting. */
 type Text = string | undefined
-export type StageForm = {
-  name?: Text
-  organization?: Text
-  email?: Text
-  phone?: Text
-  title?: Text
-  type?: Text
-  description?: Text
-  date?: Text
-  startTime?: Text
-  endDate?: Text
-  endTime?: Text
-  timezone?: Text
-  mode?: Text
-  venue?: { name?: Text; address?: Text; city?: Text; country?: Text; postalCode?: Text; capacity?: Text }
-  online?: { url?: Text; platform?: Text }
-  /** The tickets stage's one currency, stored on every tier. */
-  currency?: Text
-  tiers?: {
-    name?: Text
-    price?: Text
-    quantity?: Text
-    description?: Text
-    salesStart?: Text
-    salesEnd?: Text
-    minPerOrder?: Text
-    maxPerOrder?: Text
-    hidden?: Text
-    id?: Text
-  }[]
-  totalCapacity?: Text
-  coverImageUrl?: Text
-  sponsors?: { name?: Text; url?: Text; logoUrl?: Text; level?: Text }[]
-  /** The review stage's "go public now" checkbox. */
-  confirm?: Text
-}
+type AsText<T> = T extends readonly (infer Item)[] ? AsText<Item>[] : T extends object ? { [K in keyof T]?: AsText<Exclude<T[K], undefined>> } : Text
+
+type TicketSetup = StageData['ticketSetup']
+
+/**
+ * A stage form as the browser posts it, derived from the stage schemas (app/lib/stage-form.ts turns
+ * it back into the stage's typed data). The tickets stage asks for its one currency once, for every
+ * tier; the review stage adds its "go public now" checkbox.
+ */
+export type StageForm = AsText<
+  StageData['organizerSetup'] &
+    StageData['eventSetup'] &
+    StageData['venueSetup'] &
+    Omit<TicketSetup, 'tiers'> & { tiers: Omit<TicketSetup['tiers'][number], 'currency'>[] } & StageData['sponsorsMedia'] & {
+      currency: string
+      confirm: string
+    }
+>
 
 export interface StageFieldsProps {
   form: FormMetadata<StageForm>
