@@ -10,6 +10,7 @@
  *   route:  export const links = () => [eventPageStylesheet];  <EventPage event={event} />
  */
 import { formatAmount } from '../../server/orders/money'
+import { isHttpsUrl } from '../../server/wizard/https-url'
 import { dateTimeFormat } from './intl-formats'
 
 // ---------------------------------------------------------------------------------------------------
@@ -106,15 +107,6 @@ export interface PresentedEvent {
   sponsors: { name: string; href: string | null; logoUrl: string | null; level: string | null }[]
   /** ~160 characters for `<meta name="description">` and Open Graph. */
   summary: string
-}
-
-const isHttps = (value: unknown): value is string => {
-  if (typeof value !== 'string' || value.length > 2048) return false
-  try {
-    return new URL(value).protocol === 'https:'
-  } catch {
-    return false
-  }
 }
 
 const text = (value: unknown): string | null => (typeof value === 'string' && value.trim() ? value.trim() : null)
@@ -275,7 +267,7 @@ export function presentEvent(event: EventPageInput, options: { locale: string; n
       venue: venue ? { name: venue.name, lines: venueLines.filter(Boolean) } : null,
       summary: venue && online ? `${placeSummary} and online` : placeSummary,
     },
-    coverImage: isHttps(event.coverImageUrl) ? { src: event.coverImageUrl, alt: `Cover image of ${event.title}` } : null,
+    coverImage: isHttpsUrl(event.coverImageUrl) ? { src: event.coverImageUrl, alt: `Cover image of ${event.title}` } : null,
     tiers: event.tiers.map((tier) => {
       const notes: string[] = []
       const salesStart = tier.salesStart ? toDate(tier.salesStart) : null
@@ -294,8 +286,8 @@ export function presentEvent(event: EventPageInput, options: { locale: string; n
     }),
     sponsors: (event.sponsors ?? []).map((sponsor) => ({
       name: sponsor.name,
-      href: isHttps(sponsor.url) ? sponsor.url : null,
-      logoUrl: isHttps(sponsor.logoUrl) ? sponsor.logoUrl : null,
+      href: isHttpsUrl(sponsor.url) ? sponsor.url : null,
+      logoUrl: isHttpsUrl(sponsor.logoUrl) ? sponsor.logoUrl : null,
       level: text(sponsor.level),
     })),
     summary: description ? clip(description) : clip(`${typeLabel} on ${whenSummary} (${timezone}), ${placeSummary}.`),

@@ -1,4 +1,5 @@
 import type { FieldIssue } from '../../server/errors'
+import { currencyDigits } from '../../server/orders/money'
 import { isOrganizerStage, type StageId } from '../../server/wizard/stages'
 import { canonicalTimeZone, countryOfZone, localDateTimeAt, zonedTimeToInstant, zoneFromText } from '../../server/wizard/times'
 import { stageIssues, type WizardData } from '../../server/wizard/validation'
@@ -15,14 +16,6 @@ type Payload = Record<string, unknown>
 type Converted = { patch: Record<string, unknown>; issues: FieldIssue[] }
 
 const text = (value: unknown): string | null => (typeof value === 'string' && value.trim() !== '' ? value.trim() : null)
-
-export const currencyDigits = (currency: string): number => {
-  try {
-    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2
-  } catch {
-    return 2
-  }
-}
 
 /**
  * Conform's field name for a core issue path: `tiers.0.price` → `tiers[0].price`. The form asks for the

@@ -1,8 +1,10 @@
 import type { RequestHandler } from 'express'
 import type { Config } from '../config'
+import { SESSION_COOKIE_NAME } from '../cookies/session-cookie'
 import { hasSupabaseSessionCookie } from './supabase'
 
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS'])
+const sessionCookiePattern = new RegExp(`(?:^|;\\s*)${SESSION_COOKIE_NAME}=`)
 
 /**
  * Cross-site request forgery guard for cookie-authenticated writes. A state-changing request is
@@ -19,7 +21,7 @@ export function checkOrigin(config: Pick<Config, 'APP_URL' | 'CORS_ORIGINS'>): R
     const claimed = req.get('origin') ?? originOf(req.get('referer'))
     const allowed = (origin: string) => origin === ownOrigin || trusted.has(origin)
     const cookieHeader = req.headers.cookie ?? null
-    const carriesSession = /(?:^|;\s*)ew_session=/.test(cookieHeader ?? '') || hasSupabaseSessionCookie(cookieHeader)
+    const carriesSession = sessionCookiePattern.test(cookieHeader ?? '') || hasSupabaseSessionCookie(cookieHeader)
     if (claimed ? !allowed(claimed) : carriesSession) {
       req.log.warn({ origin: claimed ?? null }, 'cross-site request refused')
       res.status(403).type('text/plain').send('This request came from another site and was refused.')

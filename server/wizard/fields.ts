@@ -6,6 +6,7 @@
 import { getCountry } from 'countries-and-timezones'
 import { z } from 'zod'
 import { storableString } from '../storable-text'
+import { HTTPS_PREFIX, isHttpsUrl, MAX_URL_LENGTH } from './https-url'
 import { canonicalTimeZone } from './times'
 
 /** 1000000 → "1,000,000": limits read better with separators. */
@@ -118,19 +119,9 @@ export const currencyCode = (missing: string) =>
     .regex(CURRENCY_PATTERN, CURRENCY)
     .refine((value) => !CURRENCY_PATTERN.test(value) || knownCurrencies.has(value), CURRENCY)
 
-export const MAX_URL_LENGTH = 2048
 const HTTPS = 'Use an https:// link.'
-const HTTPS_PREFIX = /^https:\/\//
 
 /** Parses as a URL whose protocol is exactly `https:` (so no `javascript:`, `http:` or `data:`). */
-export function isHttpsUrl(value: string): boolean {
-  if (!HTTPS_PREFIX.test(value)) return false // new URL would forgive leading spaces
-  try {
-    return new URL(value).protocol === 'https:'
-  } catch {
-    return false
-  }
-}
 
 /**
  * Why a parsed https link is not a public one, or null. These links are shown to every visitor and

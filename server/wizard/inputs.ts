@@ -6,7 +6,7 @@ import { stageIds } from './stages'
 const SessionId = z.uuid({ message: 'Give the id of a wizard session.' })
 const Stage = z.enum(stageIds, { message: `Use one of the stages: ${stageIds.join(', ')}.` })
 
-export const CreateWizardInput = z
+export const CreateWizardInputSchema = z
   .object({
     organizationId: z.uuid({ message: 'Give the id of one of your organizations.' }).optional(),
     fresh: z.boolean().optional(),
@@ -24,9 +24,9 @@ export const CreateWizardInput = z
     message: 'Either copy an event or edit it, not both.',
   })
 
-export const SessionInput = z.object({ sessionId: SessionId })
+export const SessionInputSchema = z.object({ sessionId: SessionId })
 
-export const MergeInput = z.object({
+export const MergeInputSchema = z.object({
   sessionId: SessionId,
   stage: Stage,
   data: z.record(z.string(), z.unknown(), { message: "Send the stage's fields as an object." }),
@@ -34,12 +34,12 @@ export const MergeInput = z.object({
   validate: z.enum(['draft', 'strict']).default('draft'),
 })
 
-export const TransitionInput = z.object({ sessionId: SessionId, from: Stage, to: Stage })
+export const TransitionInputSchema = z.object({ sessionId: SessionId, from: Stage, to: Stage })
 
-export const EventSlugInput = z.object({ slug: storableString().min(1).max(200) })
-export const EventIdInput = z.object({ eventId: z.uuid({ message: 'Give the id of an event.' }) })
+export const EventSlugInputSchema = z.object({ slug: storableString().min(1).max(200) })
+export const EventIdInputSchema = z.object({ eventId: z.uuid({ message: 'Give the id of an event.' }) })
 
 /** A page of the caller's events: the newest first, at most `limit` (a dashboard never needs them all). */
-export const MyEventsInput = z
+export const MyEventsInputSchema = z
   .object({ limit: z.int().min(1, { message: 'Ask for at least one event.' }).max(200, { message: 'Ask for at most 200 events.' }).optional() })
   .optional()

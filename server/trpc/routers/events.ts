@@ -4,15 +4,15 @@ import { orderDepsOf } from '../../orders/deps'
 import { eventSales } from '../../orders/sales'
 import { CancelEventInputSchema, EventAttendeesInputSchema, EventSalesInputSchema } from '../../orders/schemas'
 import { eventBySlug, myEvents, republishEvent, unpublishEvent } from '../../wizard/events'
-import { EventIdInput, EventSlugInput, MyEventsInput } from '../../wizard/inputs'
+import { EventIdInputSchema, EventSlugInputSchema, MyEventsInputSchema } from '../../wizard/inputs'
 import { createTrpcRouter, protectedProcedure, publicProcedure } from '../init'
 
 export const eventsRouter = createTrpcRouter({
-  mine: protectedProcedure.input(MyEventsInput).query(({ ctx, input }) => myEvents(ctx.deps, ctx.claims, input?.limit)),
-  bySlug: publicProcedure.input(EventSlugInput).query(({ ctx, input }) => eventBySlug({ db: ctx.app.database.db, now: ctx.app.now }, input.slug)),
-  unpublish: protectedProcedure.input(EventIdInput).mutation(({ ctx, input }) => unpublishEvent(ctx.deps, ctx.actor, input.eventId)),
+  mine: protectedProcedure.input(MyEventsInputSchema).query(({ ctx, input }) => myEvents(ctx.deps, ctx.claims, input?.limit)),
+  bySlug: publicProcedure.input(EventSlugInputSchema).query(({ ctx, input }) => eventBySlug({ db: ctx.app.database.db, now: ctx.app.now }, input.slug)),
+  unpublish: protectedProcedure.input(EventIdInputSchema).mutation(({ ctx, input }) => unpublishEvent(ctx.deps, ctx.actor, input.eventId)),
   /** An unpublished event back on its page, as it was. */
-  republish: protectedProcedure.input(EventIdInput).mutation(({ ctx, input }) => republishEvent(ctx.deps, ctx.actor, input.eventId)),
+  republish: protectedProcedure.input(EventIdInputSchema).mutation(({ ctx, input }) => republishEvent(ctx.deps, ctx.actor, input.eventId)),
   /**
    * Called off for good: the page says cancelled (with `message`), orders end — paid ones refunded once,
    * attendees e-mailed. Answers how many orders are still being wound down (the sweeper finishes them).

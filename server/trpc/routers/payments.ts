@@ -1,8 +1,10 @@
 import { paymentDepsOf } from '../../payments/deps'
 import { startOnboarding } from '../../payments/onboarding'
-import { SessionInput } from '../../wizard/inputs'
+import { SessionInputSchema } from '../../wizard/inputs'
 import { createTrpcRouter, protectedProcedure } from '../init'
 
 export const paymentsRouter = createTrpcRouter({
-  startOnboarding: protectedProcedure.input(SessionInput).mutation(({ ctx, input }) => startOnboarding(paymentDepsOf(ctx.app), ctx.actor, input.sessionId)),
+  startOnboarding: protectedProcedure
+    .input(SessionInputSchema)
+    .mutation(({ ctx, input }) => startOnboarding(paymentDepsOf(ctx.app), ctx.actor, input.sessionId)),
 })
