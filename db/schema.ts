@@ -586,7 +586,7 @@ export const copilotThreads = eventWizard.table(
 )
 
 /*
- * Registrations and ticket sales (DESIGN.md). Orders are written by the core only (as the service
+ * Registrations and ticket sales (decision 008). Orders are written by the core only (as the service
  * role: buyers may be anonymous, and the core checks every rule); users read them under RLS.
  */
 

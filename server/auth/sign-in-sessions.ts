@@ -48,7 +48,7 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 export const sessionIdOf = (claims: Claims): string | null => (typeof claims.sid === 'string' && uuidPattern.test(claims.sid) ? claims.sid : null)
 
 /**
- * How long an instance answers "still signed in" from memory (DESIGN.md: at most 30 s). An ended
+ * How long an instance answers "still signed in" from memory (at most 30 s, as the README's "Sign-in" promises). An ended
  * session is refused at once by the instance that ended it, and by the others within this bound.
  */
 export const SESSION_CHECK_CACHE_MS = 30_000

@@ -15,7 +15,7 @@ export interface MergeInput {
   validate: 'draft' | 'strict'
 }
 
-/** The stored stage with the patch applied: DESIGN's merge semantics. */
+/** The stored stage with the patch applied: the merge semantics of docs/architecture.md. */
 export function applyPatch(stored: unknown, patch: Record<string, unknown>): Record<string, unknown> {
   const merged: Record<string, unknown> = { ...(stored && typeof stored === 'object' ? stored : {}) }
   for (const [key, value] of Object.entries(patch)) {

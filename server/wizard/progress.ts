@@ -1,5 +1,5 @@
 /**
- * Progress per stage and overall, as DESIGN.md's "Progress" describes: a stage's share of required
+ * Progress per stage and overall, as docs/architecture.md's "Progress" describes: a stage's share of required
  * fields that pass, 100 only when it validates in full; the overall figure weighted by stages.ts.
  */
 import type { FieldIssue } from '../errors'

@@ -1,5 +1,5 @@
 /**
- * One Zod schema per stage, with DESIGN.md's field names (a contract shared by the forms, the copilot and
+ * One Zod schema per stage, with the wizard's field names (a contract shared by the forms, the copilot and
  * the typed API). Strict objects: an unknown key is refused, never silently dropped. Rules that need the
  * clock or another stage live in validation.ts; rules inside one stage live here in `superRefine`.
  */

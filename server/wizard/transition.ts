@@ -11,7 +11,7 @@ export interface TransitionInput {
 }
 
 /**
- * DESIGN's state machine. `from` must be the current stage (else CONFLICT: someone moved on). `to`
+ * The state machine of docs/architecture.md. `from` must be the current stage (else CONFLICT: someone moved on). `to`
  * may be any reached or earlier stage; the next stage when `from` validates in full; or a later stage
  * when every stage before it is complete (else PRECONDITION_FAILED with what is missing).
  */

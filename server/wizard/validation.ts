@@ -1,5 +1,5 @@
 /**
- * The two levels of checking of DESIGN.md's "Saving": *shape* (the request cannot be stored at all) and
+ * The two levels of checking of docs/architecture.md's "Saving": *shape* (the request cannot be stored at all) and
  * *content* (a draft may be stored with issues; the stage is complete when there are none). Pure: the
  * clock and the other stages come in through `StageContext`.
  */
