@@ -1,7 +1,8 @@
 import { type ActionFunctionArgs, data, type LinksFunction, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { z } from 'zod'
-import { type StageId, stageIds } from '../../server/wizard/stages'
+import { stageIds } from '../../server/wizard/stages'
+import { stageTitles } from '../components/wizard/stage-titles'
 import { callerFor } from '../lib/caller.server'
 import { eventTypeLabel, pickLocale } from '../lib/event-presentation'
 import { eventStatusLabels } from '../lib/event-status'
@@ -19,17 +20,6 @@ export const meta: MetaFunction = () => [
 ]
 
 export const headers = forwardActionHeaders
-
-/** The wizard's stages in the organizer's words. */
-const stageLabels: Record<StageId, string> = {
-  organizerSetup: 'Organizer details',
-  eventSetup: 'Event details',
-  venueSetup: 'Venue',
-  ticketSetup: 'Tickets',
-  paymentSetup: 'Payments',
-  sponsorsMedia: 'Sponsors and media',
-  reviewPublish: 'Review and publish',
-}
 
 /** "just now", "5 minutes ago", "yesterday" — or the date, past a week (the page's words are English). */
 function lastEdited(at: Date, now: Date, locale: string): string {
@@ -88,8 +78,8 @@ export async function loader(args: LoaderFunctionArgs) {
       title: wizard.title?.trim() || null,
       percentage: wizard.completionPercentage,
       stage: wizard.currentStage,
-      step: stageIds.indexOf(wizard.currentStage as StageId) + 1,
-      stageLabel: stageLabels[wizard.currentStage as StageId] ?? wizard.currentStage,
+      step: stageIds.indexOf(wizard.currentStage) + 1,
+      stageLabel: stageTitles[wizard.currentStage].title,
       editedIso: wizard.updatedAt.toISOString(),
       edited: lastEdited(wizard.updatedAt, now, locale),
       editedFull: dateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'short' }).format(wizard.updatedAt),
@@ -280,7 +270,7 @@ function EventRow({ event }: { event: DashboardData['events'][number] }) {
   )
 }
 
-const steps = stageIds.map((id) => stageLabels[id])
+const steps = stageIds.map((id) => stageTitles[id].title)
 
 function Landing() {
   return (

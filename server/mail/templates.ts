@@ -38,22 +38,14 @@ export async function renderEmail(tx: Transaction, context: TemplateContext, tem
   if (template === 'event-cancellation') return renderCancellation(tx, context, payload)
   if (template === 'event-changed') return renderChange(tx, context, payload)
   if (template !== 'order-confirmation') throw new Error(`unknown e-mail template ${template}`)
-  const { orderId } = OrderPayloadSchema.parse(payload)
-  const [order] = await tx
-    .select({ id: orders.id, buyerName: orders.buyerName, title: events.title, startsAt: events.startsAt, timezone: events.timezone })
-    .from(orders)
-    .innerJoin(events, eq(events.id, orders.eventId))
-    .where(eq(orders.id, orderId))
-  if (!order) throw new Error(`order ${orderId} of a queued e-mail does not exist`)
-  const path = `/orders/${order.id}`
-  const link = `${context.appUrl}${path}?${new URLSearchParams({ key: accessKeyOf(context.accessSecret, order.id) })}`
-  const when = new Intl.DateTimeFormat('en', { dateStyle: 'full', timeStyle: 'short', timeZone: order.timezone }).format(order.startsAt)
-  const view = { buyerName: order.buyerName, eventTitle: order.title, when: `${when} (${order.timezone})`, link }
+  const order = await orderAndEventOf(tx, payload)
+  const { link, loggable } = orderLinks(context, order.id)
+  const view = { buyerName: order.buyerName, eventTitle: order.title, when: whenOf(order.startsAt, order.timezone), link }
   return {
     subject: `Your tickets for ${order.title}`,
     text: orderConfirmationText(view),
     html: `<!doctype html>${renderToStaticMarkup(OrderConfirmationEmail(view))}`,
-    loggableLinks: [`${context.appUrl}${path}`],
+    loggableLinks: [loggable],
   }
 }
 
@@ -78,7 +70,8 @@ async function renderInvitation(tx: Transaction, context: TemplateContext, paylo
   }
 }
 
-async function renderCancellation(tx: Transaction, context: TemplateContext, payload: unknown): Promise<RenderedEmail> {
+/** The order an event e-mail is about, with what its event says now. */
+async function orderAndEventOf(tx: Transaction, payload: unknown) {
   const { orderId } = OrderPayloadSchema.parse(payload)
   const [order] = await tx
     .select({
@@ -90,28 +83,44 @@ async function renderCancellation(tx: Transaction, context: TemplateContext, pay
       title: events.title,
       startsAt: events.startsAt,
       timezone: events.timezone,
-      message: events.cancellationMessage,
+      venueMode: events.venueMode,
+      venue: events.venue,
+      cancellationMessage: events.cancellationMessage,
     })
     .from(orders)
     .innerJoin(events, eq(events.id, orders.eventId))
     .where(eq(orders.id, orderId))
   if (!order) throw new Error(`order ${orderId} of a queued e-mail does not exist`)
-  const path = `/orders/${order.id}`
-  const when = new Intl.DateTimeFormat('en', { dateStyle: 'full', timeStyle: 'short', timeZone: order.timezone }).format(order.startsAt)
+  return order
+}
+
+/** The order page's link with its access key (sent), and without it (logged). */
+function orderLinks(context: TemplateContext, orderId: string) {
+  const path = `${context.appUrl}/orders/${orderId}`
+  return { link: `${path}?${new URLSearchParams({ key: accessKeyOf(context.accessSecret, orderId) })}`, loggable: path }
+}
+
+/** "Tuesday, March 2, 2027 at 7:00 PM (Europe/Paris)": in the event's own zone. */
+const whenOf = (startsAt: Date, timezone: string) =>
+  `${new Intl.DateTimeFormat('en', { dateStyle: 'full', timeStyle: 'short', timeZone: timezone }).format(startsAt)} (${timezone})`
+
+async function renderCancellation(tx: Transaction, context: TemplateContext, payload: unknown): Promise<RenderedEmail> {
+  const order = await orderAndEventOf(tx, payload)
+  const { link, loggable } = orderLinks(context, order.id)
   const amount = formatAmount(order.total, order.currency, 'en')
   const view = {
     buyerName: order.buyerName,
     eventTitle: order.title,
-    when: `${when} (${order.timezone})`,
-    message: order.message ?? '',
+    when: whenOf(order.startsAt, order.timezone),
+    message: order.cancellationMessage ?? '',
     money: order.status === 'refunded' ? `${amount} is refunded to the card you paid with.` : 'Nothing was charged.',
-    link: `${context.appUrl}${path}?${new URLSearchParams({ key: accessKeyOf(context.accessSecret, order.id) })}`,
+    link,
   }
   return {
     subject: `Cancelled: ${order.title}`,
     text: eventCancellationText(view),
     html: `<!doctype html>${renderToStaticMarkup(EventCancellationEmail(view))}`,
-    loggableLinks: [`${context.appUrl}${path}`],
+    loggableLinks: [loggable],
   }
 }
 
@@ -125,34 +134,19 @@ function placeOf(venueMode: string, venue: unknown): string {
 }
 
 async function renderChange(tx: Transaction, context: TemplateContext, payload: unknown): Promise<RenderedEmail> {
-  const { orderId } = OrderPayloadSchema.parse(payload)
-  const [order] = await tx
-    .select({
-      id: orders.id,
-      buyerName: orders.buyerName,
-      title: events.title,
-      startsAt: events.startsAt,
-      timezone: events.timezone,
-      venueMode: events.venueMode,
-      venue: events.venue,
-    })
-    .from(orders)
-    .innerJoin(events, eq(events.id, orders.eventId))
-    .where(eq(orders.id, orderId))
-  if (!order) throw new Error(`order ${orderId} of a queued e-mail does not exist`)
-  const path = `/orders/${order.id}`
-  const when = new Intl.DateTimeFormat('en', { dateStyle: 'full', timeStyle: 'short', timeZone: order.timezone }).format(order.startsAt)
+  const order = await orderAndEventOf(tx, payload)
+  const { link, loggable } = orderLinks(context, order.id)
   const view = {
     buyerName: order.buyerName,
     eventTitle: order.title,
-    when: `${when} (${order.timezone})`,
+    when: whenOf(order.startsAt, order.timezone),
     where: placeOf(order.venueMode, order.venue),
-    link: `${context.appUrl}${path}?${new URLSearchParams({ key: accessKeyOf(context.accessSecret, order.id) })}`,
+    link,
   }
   return {
     subject: `Changed: ${order.title}`,
     text: eventChangedText(view),
     html: `<!doctype html>${renderToStaticMarkup(EventChangedEmail(view))}`,
-    loggableLinks: [`${context.appUrl}${path}`],
+    loggableLinks: [loggable],
   }
 }

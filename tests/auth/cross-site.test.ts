@@ -1,30 +1,19 @@
 import { eq } from 'drizzle-orm'
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { beforeAll, expect, it } from 'vitest'
 import { asServiceRole } from '../../db/rls'
 import * as schema from '../../db/schema'
-import { describeEachDatabase, openTestDatabase, randomSuffix, type TestDatabase } from '../support/databases'
-import { apiClient, cookiesOf, postForm, startTestServer, type TestServer } from '../support/server'
-
-const PASSWORD = 'backstage-pass-2031'
+import { describeEachDatabase, randomSuffix } from '../support/databases'
+import { browserCookie, PASSWORD, signUp } from '../support/organizers'
+import { apiClient, postForm, useTestServer } from '../support/server'
 
 describeEachDatabase('cross-site requests', (kind) => {
-  let database: TestDatabase
-  let server: TestServer
+  const { server, database } = useTestServer(kind, { CORS_ORIGINS: 'https://partner.example' })
   let cookie: string
   let token: string
   beforeAll(async () => {
-    database = await openTestDatabase(kind)
-    server = await startTestServer(database, { CORS_ORIGINS: 'https://partner.example' })
-    const email = `csrf-${randomSuffix()}@example.test`
-    await apiClient(server.url).auth.signUp.mutate({ email, password: PASSWORD })
-    const signIn = await postForm(server, '/sign-in', { email, password: PASSWORD })
-    cookie = cookiesOf(signIn)
-    const session = await apiClient(server.url).auth.signIn.mutate({ email, password: PASSWORD })
-    token = session.accessToken
-  })
-  afterAll(async () => {
-    await server.close()
-    await database.close()
+    const account = await signUp(server, 'csrf')
+    cookie = await browserCookie(server, account.email)
+    token = account.token
   })
 
   const organizationsNamed = (name: string) =>

@@ -1,24 +1,14 @@
 import { sql } from 'drizzle-orm'
 import { decodeJwt } from 'jose'
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import { queryRows } from '../../db/client'
 import { asServiceRole } from '../../db/rls'
-import { describeEachDatabase, openTestDatabase, randomSuffix, type TestDatabase } from '../support/databases'
-import { apiClient, cookiesOf, failureOf, postForm, signTestToken, startTestServer, type TestServer } from '../support/server'
-
-const PASSWORD = 'velvet-runway-2031'
+import { describeEachDatabase, randomSuffix } from '../support/databases'
+import { PASSWORD } from '../support/organizers'
+import { apiClient, cookiesOf, failureOf, postForm, signTestToken, useTestServer } from '../support/server'
 
 describeEachDatabase('local accounts', (kind) => {
-  let database: TestDatabase
-  let server: TestServer
-  beforeAll(async () => {
-    database = await openTestDatabase(kind)
-    server = await startTestServer(database)
-  })
-  afterAll(async () => {
-    await server.close()
-    await database.close()
-  })
+  const { server, database } = useTestServer(kind)
 
   const newEmail = () => `organizer-${randomSuffix()}@example.test`
   const storedAccount = async (email: string) => {

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { safeRedirect } from '../../server/auth/safe-redirect'
-import { describeEachDatabase, openTestDatabase, randomSuffix, type TestDatabase } from '../support/databases'
-import { PASSWORD } from '../support/organizers'
-import { apiClient, cookiesOf, postForm, startTestServer, type TestServer } from '../support/server'
+import { describeEachDatabase, randomSuffix } from '../support/databases'
+import { browserCookie, PASSWORD, signUp } from '../support/organizers'
+import { postForm, useTestServer } from '../support/server'
 
 const APP_URL = 'https://wizard.example'
 
@@ -51,20 +51,12 @@ describe('safeRedirect', () => {
 })
 
 describeEachDatabase('redirects after signing in', (kind) => {
-  let database: TestDatabase
-  let server: TestServer
+  const { server } = useTestServer(kind)
   let email: string
   let cookie: string
   beforeAll(async () => {
-    database = await openTestDatabase(kind)
-    server = await startTestServer(database)
-    email = `redirect-${randomSuffix()}@example.test`
-    await apiClient(server.url).auth.signUp.mutate({ email, password: PASSWORD })
-    cookie = cookiesOf(await postForm(server, '/sign-in', { email, password: PASSWORD }))
-  })
-  afterAll(async () => {
-    await server?.close()
-    await database?.close()
+    email = (await signUp(server, 'redirect')).email
+    cookie = await browserCookie(server, email)
   })
 
   const targets = [

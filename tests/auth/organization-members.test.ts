@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, expect, it } from 'vitest'
-import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../support/databases'
+import { expect, it } from 'vitest'
+import { describeEachDatabase } from '../support/databases'
 import { createOrganization, createUser, type TestUser } from '../support/fixtures'
-import { apiClient, failureOf, signTestToken, startTestServer, type TestServer } from '../support/server'
+import { apiClient, failureOf, signTestToken, useTestServer } from '../support/server'
 
 /*
  * Managing an organization's people through the typed API, under RLS: owners change anyone's role and
@@ -10,16 +10,7 @@ import { apiClient, failureOf, signTestToken, startTestServer, type TestServer }
  * organization's people see nothing.
  */
 describeEachDatabase("an organization's members", (kind) => {
-  let database: TestDatabase
-  let server: TestServer
-  beforeAll(async () => {
-    database = await openTestDatabase(kind)
-    server = await startTestServer(database)
-  })
-  afterAll(async () => {
-    await server?.close()
-    await database?.close()
-  })
+  const { server, database } = useTestServer(kind)
 
   const as = async (user: TestUser) => apiClient(server.url, await signTestToken({ sub: user.id, email: user.email, sid: user.claims.sid }))
 

@@ -1,36 +1,24 @@
 import { and, eq, inArray, isNotNull } from 'drizzle-orm'
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import { asServiceRole, withRls } from '../../db/rls'
 import * as schema from '../../db/schema'
 import type { AuthenticatedClaims } from '../../server/auth/identity'
-import { describeEachDatabase, openTestDatabase, randomSuffix, type TestDatabase } from '../support/databases'
+import { describeEachDatabase, randomSuffix } from '../support/databases'
 import { createEvent, createSession } from '../support/fixtures'
 import { invitationTokenFor, joinOrganization } from '../support/invitations'
-import { apiClient, cookiesOf, failureOf, postForm, startTestServer, type TestServer } from '../support/server'
-
-const PASSWORD = 'sequins-and-silk-2031'
+import { PASSWORD, signUp as signUpAccount } from '../support/organizers'
+import { cookiesOf, failureOf, postForm, useTestServer } from '../support/server'
 
 describeEachDatabase('organizations through the procedures', (kind) => {
-  let database: TestDatabase
-  let server: TestServer
-  beforeAll(async () => {
-    database = await openTestDatabase(kind)
-    // Each test signs up a handful of accounts from this one address.
-    server = await startTestServer(database, { RATE_LIMIT_AUTH_PER_IP: '100' })
-  })
-  afterAll(async () => {
-    await server.close()
-    await database.close()
-  })
+  // Each test signs up a handful of accounts from this one address.
+  const { server, database } = useTestServer(kind, { RATE_LIMIT_AUTH_PER_IP: '100' })
 
-  /** A real account, signed up through the API; its token is what every later call uses. */
+  /** A real account, signed up through the API, with the claims of its token (what every later call uses). */
   async function signUp(label: string) {
-    const email = `${label}-${randomSuffix()}@example.test`
-    const result = await apiClient(server.url).auth.signUp.mutate({ email, password: PASSWORD })
-    if (result.confirmationRequired) throw new Error('local accounts need no confirmation')
-    const identity = await server.app.auth.verifyToken(result.accessToken)
+    const account = await signUpAccount(server, label)
+    const identity = await server.app.auth.verifyToken(account.token)
     if (identity.kind !== 'authenticated') throw new Error('token not accepted')
-    return { email, id: result.user.id, api: apiClient(server.url, result.accessToken), claims: identity.claims }
+    return { ...account, claims: identity.claims }
   }
 
   /** What the user's own token lets them read, straight from the database under RLS. */

@@ -1,31 +1,22 @@
-import { afterAll, beforeAll, expect, it } from 'vitest'
-import { describeEachDatabase, openTestDatabase, randomSuffix, type TestDatabase } from '../support/databases'
-import { apiClient, failureOf, postForm, startTestServer, type TestServer } from '../support/server'
+import { expect, it } from 'vitest'
+import { describeEachDatabase, randomSuffix } from '../support/databases'
+import { PASSWORD } from '../support/organizers'
+import { apiClient, failureOf, postForm, useTestServer } from '../support/server'
 
-const PASSWORD = 'front-row-seat-2031'
 const WINDOW_SECONDS = 4
 /** Small, so the test waits little; the delay would grow to it after a few failures. */
 const SLOWDOWN_MAX_MS = 400
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 describeEachDatabase('rate limits', (kind) => {
-  let database: TestDatabase
-  let server: TestServer
-  beforeAll(async () => {
-    database = await openTestDatabase(kind)
-    server = await startTestServer(database, {
-      TRUST_PROXY: 'true',
-      RATE_LIMIT_AUTH_PER_IP: '3',
-      RATE_LIMIT_AUTH_FAILURES_PER_ACCOUNT: '2',
-      RATE_LIMIT_AUTH_WINDOW_SECONDS: String(WINDOW_SECONDS),
-      RATE_LIMIT_AUTH_SLOWDOWN_MAX_MS: String(SLOWDOWN_MAX_MS),
-      RATE_LIMIT_MUTATIONS_PER_USER: '2',
-      RATE_LIMIT_MUTATIONS_WINDOW_SECONDS: String(WINDOW_SECONDS),
-    })
-  })
-  afterAll(async () => {
-    await server.close()
-    await database.close()
+  const { server } = useTestServer(kind, {
+    TRUST_PROXY: 'true',
+    RATE_LIMIT_AUTH_PER_IP: '3',
+    RATE_LIMIT_AUTH_FAILURES_PER_ACCOUNT: '2',
+    RATE_LIMIT_AUTH_WINDOW_SECONDS: String(WINDOW_SECONDS),
+    RATE_LIMIT_AUTH_SLOWDOWN_MAX_MS: String(SLOWDOWN_MAX_MS),
+    RATE_LIMIT_MUTATIONS_PER_USER: '2',
+    RATE_LIMIT_MUTATIONS_WINDOW_SECONDS: String(WINDOW_SECONDS),
   })
 
   /** Each test speaks from its own client address (through the trusted proxy header). */

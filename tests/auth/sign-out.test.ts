@@ -1,27 +1,18 @@
 import { sql } from 'drizzle-orm'
 import { decodeJwt } from 'jose'
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import { asServiceRole } from '../../db/rls'
-import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../support/databases'
+import { describeEachDatabase } from '../support/databases'
 import { PASSWORD, signUp } from '../support/organizers'
-import { apiClient, cookiesOf, failureOf, postForm, signTestToken, startTestServer, type TestServer } from '../support/server'
+import { apiClient, cookiesOf, failureOf, postForm, signTestToken, useTestServer } from '../support/server'
 import { testClock } from '../support/wizard-driver'
 
 /** How long an instance may keep answering from its memory of a sign-in session (DESIGN.md: at most 30 s). */
 const CACHE_BOUND_MS = 30_000
 
 describeEachDatabase('signing out', (kind) => {
-  let database: TestDatabase
-  let server: TestServer
   const clock = testClock(new Date().toISOString())
-  beforeAll(async () => {
-    database = await openTestDatabase(kind)
-    server = await startTestServer(database, {}, { now: clock.now })
-  })
-  afterAll(async () => {
-    await server.close()
-    await database.close()
-  })
+  const { server, database } = useTestServer(kind, {}, { now: clock.now })
 
   it('ends a typed client’s token at once: auth.me is refused after auth.signOut', async () => {
     const organizer = await signUp(server, 'leaving')

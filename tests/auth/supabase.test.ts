@@ -10,11 +10,11 @@ import type { AppRouter } from '../../server/trpc/root'
 import { describeEachDatabase, openTestDatabase, randomSuffix, type TestDatabase } from '../support/databases'
 import { type FakeSupabase, startFakeSupabase } from '../support/fake-supabase'
 import { createOrganization, createUser, type TestUser } from '../support/fixtures'
+import { PASSWORD } from '../support/organizers'
 import { apiClient, cookiesOf, postForm, startTestServer, type TestServer } from '../support/server'
 
 const ANON_KEY = 'anon-test-key'
 const APP_URL = 'http://events.example.test'
-const PASSWORD = 'Correct-Horse-Battery-9'
 
 /** Supabase's session cookie, `sb-<project>-auth-token`, maybe in chunks `.0`, `.1`… */
 const sessionCookiePattern = /^sb-[^=]+-auth-token(?:\.\d+)?=/

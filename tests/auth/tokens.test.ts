@@ -1,11 +1,11 @@
 import { eq, sql } from 'drizzle-orm'
 import { base64url, SignJWT } from 'jose'
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { beforeAll, expect, it } from 'vitest'
 import { asServiceRole } from '../../db/rls'
 import * as schema from '../../db/schema'
-import { describeEachDatabase, openTestDatabase, randomSuffix, type TestDatabase } from '../support/databases'
+import { describeEachDatabase, randomSuffix } from '../support/databases'
 import { createUser, type TestUser } from '../support/fixtures'
-import { signTestToken, startTestServer, TEST_JWT_SECRET, type TestServer } from '../support/server'
+import { signTestToken, TEST_JWT_SECRET, useTestServer } from '../support/server'
 
 /** An unsecured JWT (`alg: none`), as an attacker would hand-craft it. */
 function unsecuredToken(claims: Record<string, unknown>): string {
@@ -15,17 +15,10 @@ function unsecuredToken(claims: Record<string, unknown>): string {
 }
 
 describeEachDatabase('access tokens (local mode)', (kind) => {
-  let database: TestDatabase
-  let server: TestServer
+  const { server, database } = useTestServer(kind)
   let user: TestUser
   beforeAll(async () => {
-    database = await openTestDatabase(kind)
-    server = await startTestServer(database)
     user = await createUser(database.db)
-  })
-  afterAll(async () => {
-    await server.close()
-    await database.close()
   })
 
   /** Tries to create an organization with `token`; returns the status and whether anything was written. */

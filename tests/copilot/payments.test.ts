@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { runCopilot, toolResultsOf, userMessage } from '../support/copilot-client'
-import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../support/databases'
+import { describeEachDatabase } from '../support/databases'
 import { type FakeStripe, startFakeStripe } from '../support/fake-stripe'
 import { fillThroughApi, paidStageData, signUp } from '../support/organizers'
 import { scriptedModel } from '../support/scripted-model'
-import { startTestServer, type TestServer } from '../support/server'
+import { useTestServer } from '../support/server'
 import { stripeEnv } from '../support/stripe-webhooks'
 
 /*
@@ -14,24 +14,17 @@ import { stripeEnv } from '../support/stripe-webhooks'
  * model; only the organizer can follow it.
  */
 describeEachDatabase('the copilot in the payment stage', (kind) => {
-  let database: TestDatabase
   let fake: FakeStripe
-  let server: TestServer
   const scripted = scriptedModel((call) =>
     call.toolResults.length === 0
       ? { toolCalls: [{ toolName: 'startPaymentOnboarding', input: {} }] }
       : { text: `Open this link: ${JSON.stringify(call.toolResults[0]!.output)}` },
   )
   beforeAll(async () => {
-    database = await openTestDatabase(kind)
     fake = await startFakeStripe()
-    server = await startTestServer(database, stripeEnv(fake), { copilotModel: scripted.model })
   })
-  afterAll(async () => {
-    await server?.close()
-    await fake?.close()
-    await database?.close()
-  })
+  afterAll(() => fake?.close())
+  const { server } = useTestServer(kind, () => stripeEnv(fake), { copilotModel: scripted.model })
 
   it('starts Stripe onboarding and gives the model the link to show', async () => {
     const organizer = await signUp(server, 'copilot-payouts')

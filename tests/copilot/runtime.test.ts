@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto'
 import { eq } from 'drizzle-orm'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { asServiceRole } from '../../db/rls'
 import * as schema from '../../db/schema'
 import { MODEL_FAILED } from '../../server/copilot/model-errors'
 import { type CopilotMessage, messagesFromEvents, postCopilot, replyOf, runCopilot, toolResultsOf, userMessage } from '../support/copilot-client'
-import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../support/databases'
+import { describeEachDatabase } from '../support/databases'
 import { fillThroughApi, signUp } from '../support/organizers'
 import { type ModelCall, type ModelTurn, scriptedModel } from '../support/scripted-model'
-import { startTestServer, type TestServer } from '../support/server'
+import { useTestServer } from '../support/server'
 import { dayAfter, validStageData } from '../support/wizard-fixtures'
 
 const CONFIRM_CARD = { name: 'confirmPublish', description: 'Shows the publish confirmation card.', parameters: { type: 'object', properties: {} } }
@@ -18,22 +18,13 @@ const CONFIRM_CARD = { name: 'confirmPublish', description: 'Shows the publish c
  * model in place of the network: what the model may call at each stage, and what reaches the database.
  */
 describeEachDatabase('the copilot over HTTP', (kind) => {
-  let database: TestDatabase
-  let server: TestServer
   /** What the model does on the organizer's message; after tool answers it replies with what it got. */
   let onMessage: (call: ModelCall) => ModelTurn = () => ({ text: 'Hello!' })
   const scripted = scriptedModel((call) =>
     call.toolResults.length === 0 ? onMessage(call) : { text: `Noted: ${JSON.stringify(call.toolResults.map((result) => result.output))}` },
   )
 
-  beforeAll(async () => {
-    database = await openTestDatabase(kind)
-    server = await startTestServer(database, { RATE_LIMIT_COPILOT_RUNS_PER_USER: '1000' }, { copilotModel: scripted.model })
-  })
-  afterAll(async () => {
-    await server?.close()
-    await database?.close()
-  })
+  const { server, database } = useTestServer(kind, { RATE_LIMIT_COPILOT_RUNS_PER_USER: '1000' }, { copilotModel: scripted.model })
   beforeEach(() => {
     scripted.calls.length = 0
   })
@@ -301,16 +292,7 @@ describeEachDatabase('the copilot over HTTP', (kind) => {
 })
 
 describe('the copilot without a model', () => {
-  let database: TestDatabase
-  let server: TestServer
-  beforeAll(async () => {
-    database = await openTestDatabase('pglite')
-    server = await startTestServer(database, {}, { copilotModel: null })
-  })
-  afterAll(async () => {
-    await server?.close()
-    await database?.close()
-  })
+  const { server } = useTestServer('pglite', {}, { copilotModel: null })
 
   it('answers a clear error instead of running, and the forms still work', async () => {
     const organizer = await signUp(server, 'unconfigured')

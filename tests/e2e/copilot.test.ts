@@ -16,7 +16,7 @@ import {
   PHONE,
   screenshot,
   signInInBrowser,
-  signUpThroughApi,
+  signUp,
   stageUrl,
   startApp,
   TEST_TIMEOUT,
@@ -87,7 +87,7 @@ describe('the copilot in the browser', { timeout: TEST_TIMEOUT }, () => {
 
   /** A signed-in organizer in their own browser context, with a wizard at `stage`. */
   async function organizerAt(stage: Parameters<typeof fillThroughApi>[2], viewport = DESKTOP) {
-    const account = await signUpThroughApi(app.server)
+    const account = await signUp(app.server, 'organizer')
     const { sessionId } = await account.api.wizard.create.mutate({})
     if (stage !== 'organizerSetup') await fillThroughApi(account.api, sessionId, stage)
     const context = await newContext(browser, app.server, { viewport })
@@ -183,7 +183,7 @@ describe('the copilot without a model', { timeout: TEST_TIMEOUT }, () => {
   })
 
   it('says in the sidebar that it is not available, without configuration details, and the form stays as it was', async () => {
-    const account = await signUpThroughApi(app.server)
+    const account = await signUp(app.server, 'organizer')
     const { sessionId } = await account.api.wizard.create.mutate({})
     const context = await newContext(browser, app.server)
     const page = await context.newPage()

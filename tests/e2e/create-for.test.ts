@@ -9,7 +9,7 @@ import {
   PHONE,
   screenshot,
   signInInBrowser,
-  signUpThroughApi,
+  signUp,
   startApp,
   TEST_TIMEOUT,
   waitForHydration,
@@ -34,7 +34,7 @@ describe('creating an event for an organization from the dashboard', { timeout: 
 
   for (const { name, javaScript, viewport } of BROWSER_MODES) {
     it(name, async () => {
-      const organizer = await signUpThroughApi(app.server)
+      const organizer = await signUp(app.server, 'organizer')
       const context = await newContext(browser, app.server, { javaScriptEnabled: javaScript, viewport })
       const page = await context.newPage()
       const problems = javaScript ? collectPageProblems(page) : []

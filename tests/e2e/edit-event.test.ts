@@ -18,7 +18,7 @@ import {
   PHONE,
   screenshot,
   signInInBrowser,
-  signUpThroughApi,
+  signUp,
   startApp,
   TEST_TIMEOUT,
   waitForHydration,
@@ -34,11 +34,11 @@ import {
 describe('editing a live event in a browser', { timeout: TEST_TIMEOUT }, () => {
   let app: E2eApp
   let browser: Browser
-  let organizer: Awaited<ReturnType<typeof signUpThroughApi>>
+  let organizer: Awaited<ReturnType<typeof signUp>>
   beforeAll(async () => {
     browser = await launchBrowser()
     app = await startApp()
-    organizer = await signUpThroughApi(app.server)
+    organizer = await signUp(app.server, 'organizer')
   })
   afterAll(async () => {
     await browser?.close()

@@ -16,7 +16,7 @@ import {
   PHONE,
   screenshot,
   signInInBrowser,
-  signUpThroughApi,
+  signUp,
   startApp,
   TEST_TIMEOUT,
   waitForHydration,
@@ -33,11 +33,11 @@ import {
 describe('unpublishing, publishing again and cancelling an event in a browser', { timeout: TEST_TIMEOUT }, () => {
   let app: E2eApp
   let browser: Browser
-  let organizer: Awaited<ReturnType<typeof signUpThroughApi>>
+  let organizer: Awaited<ReturnType<typeof signUp>>
   beforeAll(async () => {
     browser = await launchBrowser()
     app = await startApp()
-    organizer = await signUpThroughApi(app.server)
+    organizer = await signUp(app.server, 'organizer')
   })
   afterAll(async () => {
     await browser?.close()
@@ -55,9 +55,9 @@ describe('unpublishing, publishing again and cancelling an event in a browser', 
     it(name, async () => {
       const size = `${javaScript ? 'js' : 'no-js'}-${viewport === PHONE ? 'phone' : 'desktop'}`
       const publisher = {
-        id: organizer.userId,
+        id: organizer.id,
         email: organizer.email,
-        claims: { role: 'authenticated' as const, sub: organizer.userId, email: organizer.email },
+        claims: { role: 'authenticated' as const, sub: organizer.id, email: organizer.email },
       }
       const { event, tiers } = await eventWithTiers(
         app.database.db,

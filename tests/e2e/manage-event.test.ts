@@ -13,7 +13,7 @@ import {
   PHONE,
   screenshot,
   signInInBrowser,
-  signUpThroughApi,
+  signUp,
   startApp,
   TEST_TIMEOUT,
   waitForHydration,
@@ -33,9 +33,9 @@ describe("the organizer's event page in a browser", { timeout: TEST_TIMEOUT }, (
   beforeAll(async () => {
     browser = await launchBrowser()
     app = await startApp()
-    const organizer = await signUpThroughApi(app.server)
+    const organizer = await signUp(app.server, 'organizer')
     email = organizer.email
-    const publisher = { id: organizer.userId, email, claims: { role: 'authenticated' as const, sub: organizer.userId, email } }
+    const publisher = { id: organizer.id, email, claims: { role: 'authenticated' as const, sub: organizer.id, email } }
     const { event, tiers } = await eventWithTiers(
       app.database.db,
       [{ name: 'General admission' }, { name: 'Front row', price: 4500, quantity: 20 }],

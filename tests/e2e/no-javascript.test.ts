@@ -17,8 +17,8 @@ import {
   newContext,
   screenshot,
   signInInBrowser,
+  signUp,
   signUpInBrowser,
-  signUpThroughApi,
   stageUrl,
   startApp,
   submitWithoutJs,
@@ -292,7 +292,7 @@ describe('the wizard with JavaScript turned off', { timeout: TEST_TIMEOUT }, () 
   })
 
   it('"Publish event" double-clicked in one tab and clicked in another at the same time makes exactly one event', async () => {
-    const account = await signUpThroughApi(app.server, 'double')
+    const account = await signUp(app.server, 'double')
     const other = await newContext(browser, app.server, { javaScriptEnabled: false })
     try {
       const tabs = [await other.newPage(), await other.newPage()] as const

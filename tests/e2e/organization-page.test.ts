@@ -16,7 +16,7 @@ import {
   PHONE,
   screenshot,
   signInInBrowser,
-  signUpThroughApi,
+  signUp,
   startApp,
   TEST_TIMEOUT,
   waitForHydration,
@@ -42,10 +42,10 @@ describe("an organization's events and members on its page", { timeout: TEST_TIM
 
   for (const { name, javaScript, viewport } of BROWSER_MODES) {
     it(name, async () => {
-      const owner = await signUpThroughApi(app.server, 'owner')
-      const member = await signUpThroughApi(app.server, 'member')
+      const owner = await signUp(app.server, 'owner')
+      const member = await signUp(app.server, 'member')
       const { id: organizationId } = await owner.api.orgs.create.mutate({ name: `Atelier ${javaScript ? 'js' : 'no-js'}` })
-      await asServiceRole(app.database.db, (tx) => tx.insert(schema.organizationMembers).values({ organizationId, userId: member.userId, role: 'member' }))
+      await asServiceRole(app.database.db, (tx) => tx.insert(schema.organizationMembers).values({ organizationId, userId: member.id, role: 'member' }))
       // One published event and one draft of the organization; the owner's personal draft stays off its page.
       const live = await owner.api.wizard.create.mutate({ fresh: true, organizationId })
       await fillThroughApi(owner.api, live.sessionId, 'reviewPublish')
@@ -106,9 +106,7 @@ describe("an organization's events and members on its page", { timeout: TEST_TIM
       await expect.poll(() => rows.count()).toBe(2)
       await page.getByLabel(`Role of ${member.email}`).selectOption('admin')
       await submit(page.getByRole('button', { name: 'Change role' }))
-      await expect
-        .poll(async () => (await owner.api.orgs.members.query({ organizationId })).find((entry) => entry.userId === member.userId)?.role)
-        .toBe('admin')
+      await expect.poll(async () => (await owner.api.orgs.members.query({ organizationId })).find((entry) => entry.userId === member.id)?.role).toBe('admin')
       await expect.poll(() => page.getByLabel(`Role of ${member.email}`).inputValue()).toBe('admin')
 
       await submit(page.getByRole('button', { name: 'Leave organization' }))
@@ -116,7 +114,7 @@ describe("an organization's events and members on its page", { timeout: TEST_TIM
 
       await submit(page.getByRole('button', { name: 'Remove' }))
       await expect.poll(() => rows.count()).toBe(1)
-      expect((await owner.api.orgs.members.query({ organizationId })).map((entry) => entry.userId)).toEqual([owner.userId])
+      expect((await owner.api.orgs.members.query({ organizationId })).map((entry) => entry.userId)).toEqual([owner.id])
       // The refused leave is answered 412 on purpose; the browser logs every 4xx answer it fetches.
       expect(problems.filter((problem) => !/^console: Failed to load resource: the server responded with a status of 412 /.test(problem))).toEqual([])
       await context.close()

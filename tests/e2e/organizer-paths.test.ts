@@ -18,7 +18,7 @@ import {
   newContext,
   PHONE,
   signInInBrowser,
-  signUpThroughApi,
+  signUp,
   stageUrl,
   startApp,
   submitWithoutJs,
@@ -77,7 +77,7 @@ describe.each(modes)('organizer paths ($label)', { timeout: TEST_TIMEOUT }, ({ j
 
   /** A new organizer in their own browser, with a wizard filled in through the API up to `stage`. */
   async function organizerAt(stage: StageId): Promise<{ page: Page; api: Api; sessionId: string; problems: string[] }> {
-    const account = await signUpThroughApi(app.server)
+    const account = await signUp(app.server, 'organizer')
     const context = await newContext(browser, app.server, { javaScriptEnabled: javaScript, viewport })
     contexts.push(context)
     const page = await context.newPage()
@@ -312,7 +312,7 @@ describe('autosave when leaving the page (JavaScript on)', { timeout: TEST_TIMEO
   })
 
   it('keeps a title typed just before following the header link', async () => {
-    const account = await signUpThroughApi(app.server)
+    const account = await signUp(app.server, 'organizer')
     const page = await context.newPage()
     await signInInBrowser(page, app.server, account.email)
     const { sessionId } = await account.api.wizard.create.mutate({ fresh: true })

@@ -16,7 +16,7 @@ import {
   PHONE,
   screenshot,
   signInInBrowser,
-  signUpThroughApi,
+  signUp,
   stageUrl,
   startApp,
   submitWithoutJs,
@@ -58,7 +58,7 @@ describe('an organizer builds a paid event with Stripe payouts', { timeout: TEST
   })
 
   it.each(modes)('$label', async ({ javaScript, viewport, label }) => {
-    const account = await signUpThroughApi(app.server)
+    const account = await signUp(app.server, 'organizer')
     const context = await newContext(browser, app.server, { javaScriptEnabled: javaScript, viewport, alsoAllowed: [fake.url] })
     contexts.push(context)
     const page = await context.newPage()

@@ -12,7 +12,7 @@ import {
   PHONE,
   screenshot,
   signInInBrowser,
-  signUpThroughApi,
+  signUp,
   stageUrl,
   startApp,
   TEST_TIMEOUT,
@@ -42,7 +42,7 @@ describe('every stage fits a phone and a desktop', { timeout: TEST_TIMEOUT }, ()
   beforeAll(async () => {
     browser = await launchBrowser()
     app = await startApp()
-    const account = await signUpThroughApi(app.server)
+    const account = await signUp(app.server, 'organizer')
     api = account.api
     sessionId = (await api.wizard.create.mutate({ fresh: true })).sessionId
     for (const size of sizes) {

@@ -14,11 +14,11 @@ import type { CopilotModel } from '../../server/copilot/model'
 import type { StageId } from '../../server/wizard/stages'
 import { openTestDatabase, randomSuffix, type TestDatabase } from '../support/databases'
 import { testEnv } from '../support/env'
-import { apiClient, startTestServer, type TestServer } from '../support/server'
+import { PASSWORD } from '../support/organizers'
+import { startTestServer, type TestServer } from '../support/server'
 import { validStageData } from '../support/wizard-fixtures'
 
 export const CHROMIUM = '/usr/bin/chromium'
-export const PASSWORD = 'catwalk-at-dawn-2031'
 export const SCREENS_DIR = fileURLToPath(new URL('../../test-results/screens/', import.meta.url))
 
 /**
@@ -151,16 +151,6 @@ export async function signInInBrowser(page: Page, server: TestServer, email: str
   await page.getByRole('heading', { level: 1, name: /^Welcome/ }).waitFor()
 }
 
-export type Api = ReturnType<typeof apiClient>
-
-/** An account made through the typed API, with a client that sends its bearer token. */
-export async function signUpThroughApi(server: TestServer, label = 'organizer') {
-  const email = newEmail(label)
-  const result = await apiClient(server.url).auth.signUp.mutate({ email, password: PASSWORD })
-  if (result.confirmationRequired) throw new Error('local accounts need no confirmation')
-  return { email, userId: result.user.id, api: apiClient(server.url, result.accessToken) }
-}
-
 /** "Create event" on the dashboard; returns the new wizard's id once its first stage shows. */
 export async function createEventFromDashboard(page: Page, server: TestServer): Promise<string> {
   await page.goto(`${server.url}/`)
@@ -283,7 +273,7 @@ export async function valuesOf(page: Page, names: string[]): Promise<Record<stri
 export const tierFields = (index: number, tier: Record<string, string>) =>
   Object.fromEntries(Object.entries(tier).map(([key, value]) => [`tiers[${index}].${key}`, value]))
 
-export { fillThroughApi } from '../support/organizers'
+export { type Api, fillThroughApi, PASSWORD, signUp } from '../support/organizers'
 
 /** Events of a wizard session, read past RLS (the test's own view of the database). */
 export function eventsOfSession(database: TestDatabase, sessionId: string) {

@@ -18,7 +18,7 @@ import {
   newContext,
   saveStatusOf,
   signInInBrowser,
-  signUpThroughApi,
+  signUp,
   stageUrl,
   startApp,
   TEST_TIMEOUT,
@@ -47,7 +47,7 @@ describe('the wizard with JavaScript on', { timeout: TEST_TIMEOUT }, () => {
 
   /** A fresh account, signed in in its own browser context; `problems` collects the page's errors. */
   async function organizer(target: E2eApp = app): Promise<{ page: Page; api: Api; problems: string[] }> {
-    const account = await signUpThroughApi(target.server)
+    const account = await signUp(target.server, 'organizer')
     const context = await newContext(browser, target.server)
     contexts.push(context)
     const page = await context.newPage()

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, expect, it } from 'vitest'
-import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../support/databases'
+import { beforeAll, expect, it } from 'vitest'
+import { describeEachDatabase } from '../support/databases'
 import { signUp } from '../support/organizers'
-import { startTestServer, type TestServer } from '../support/server'
+import { useTestServer } from '../support/server'
 
 type Answer = { status: number; body: unknown; retryAfter: string | null }
 
@@ -10,18 +10,11 @@ type Answer = { status: number; body: unknown; retryAfter: string | null }
  * the libraries cannot even read gets our own 400 — never their internal wording, never a 500.
  */
 describeEachDatabase('the typed API at its edges', (kind) => {
-  let database: TestDatabase
-  let server: TestServer
+  const { server } = useTestServer(kind, { RATE_LIMIT_QUERIES_PER_CLIENT: '40' })
   let organizer: Awaited<ReturnType<typeof signUp>>
   const tried: Answer[] = []
   beforeAll(async () => {
-    database = await openTestDatabase(kind)
-    server = await startTestServer(database, { RATE_LIMIT_QUERIES_PER_CLIENT: '40' })
     organizer = await signUp(server, 'api-edges')
-  })
-  afterAll(async () => {
-    await server?.close()
-    await database?.close()
   })
 
   async function send(path: string, init: { method?: string; body?: string; token?: string | null; headers?: Record<string, string> } = {}) {

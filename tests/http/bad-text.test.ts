@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, expect, it } from 'vitest'
-import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../support/databases'
+import { beforeAll, expect, it } from 'vitest'
+import { describeEachDatabase } from '../support/databases'
 import { browserCookie, signUp } from '../support/organizers'
-import { postForm, startTestServer, type TestServer } from '../support/server'
+import { postForm, useTestServer } from '../support/server'
 
 /*
  * Postgres refuses U+0000 and unpaired surrogates in text and jsonb. Text like that is refused at every
@@ -13,20 +13,13 @@ const LONE_SURROGATE = 'Défilé \ud83d printemps'
 const MESSAGE = 'Remove the NUL character or the broken Unicode character from this text.'
 
 describeEachDatabase('text Postgres cannot store', (kind) => {
-  let database: TestDatabase
-  let server: TestServer
+  const { server } = useTestServer(kind)
   let organizer: Awaited<ReturnType<typeof signUp>>
   let sessionId: string
   const tried: { what: string; status: number }[] = []
   beforeAll(async () => {
-    database = await openTestDatabase(kind)
-    server = await startTestServer(database)
     organizer = await signUp(server, 'bad-text')
     sessionId = (await organizer.api.wizard.create.mutate({ fresh: true })).sessionId
-  })
-  afterAll(async () => {
-    await server?.close()
-    await database?.close()
   })
 
   /** A typed-API call as raw HTTP (so nothing on the client side cleans the text), with its body. */

@@ -1,8 +1,8 @@
 import { request } from 'node:http'
-import { afterAll, beforeAll, expect, it } from 'vitest'
-import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../support/databases'
+import { beforeAll, expect, it } from 'vitest'
+import { describeEachDatabase } from '../support/databases'
 import { browserCookie, signUp } from '../support/organizers'
-import { startTestServer, type TestServer } from '../support/server'
+import { type TestServer, useTestServer } from '../support/server'
 
 const APP_URL = 'https://wizard.example'
 
@@ -30,17 +30,10 @@ function rawPost(server: TestServer, path: string, headers: Record<string, strin
  * we answer it first, 403 with a reason, unless X-Forwarded-Host says where it was sent.
  */
 describeEachDatabase('a form post whose Host is not its Origin', (kind) => {
-  let database: TestDatabase
-  let server: TestServer
+  const { server } = useTestServer(kind, { APP_URL })
   let cookie: string
   beforeAll(async () => {
-    database = await openTestDatabase(kind)
-    server = await startTestServer(database, { APP_URL })
     cookie = await browserCookie(server, (await signUp(server, 'forwarded')).email)
-  })
-  afterAll(async () => {
-    await server?.close()
-    await database?.close()
   })
 
   it('answers 403 with a reason, not an empty 500', async () => {

@@ -1,24 +1,15 @@
 import { randomUUID } from 'node:crypto'
 import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client'
 import superjson from 'superjson'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { openDatabase } from '../../db/client'
 import type { AppRouter } from '../../server/trpc/root'
-import { describeEachDatabase, MIGRATION_COUNT, openTestDatabase, type TestDatabase } from '../support/databases'
+import { describeEachDatabase, MIGRATION_COUNT } from '../support/databases'
 import { createUser } from '../support/fixtures'
-import { signTestToken, startTestServer, type TestServer } from '../support/server'
+import { signTestToken, startTestServer, useTestServer } from '../support/server'
 
 describeEachDatabase('the HTTP server', (kind) => {
-  let database: TestDatabase
-  let server: TestServer
-  beforeAll(async () => {
-    database = await openTestDatabase(kind)
-    server = await startTestServer(database)
-  })
-  afterAll(async () => {
-    await server.close()
-    await database.close()
-  })
+  const { server, database } = useTestServer(kind)
 
   it('reports health: the database kind and the migration state', async () => {
     const response = await fetch(`${server.url}/healthz`)

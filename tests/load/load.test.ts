@@ -1,12 +1,12 @@
 import { eq, sql } from 'drizzle-orm'
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { beforeAll, expect, it } from 'vitest'
 import { queryRows } from '../../db/client'
 import { asServiceRole } from '../../db/rls'
 import * as schema from '../../db/schema'
 import { load } from '../bench/http'
-import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../support/databases'
+import { describeEachDatabase } from '../support/databases'
 import { createSession, createUser, type TestUser } from '../support/fixtures'
-import { signTestToken, startTestServer, type TestServer } from '../support/server'
+import { signTestToken, useTestServer } from '../support/server'
 
 const CONNECTIONS = 16
 const REQUESTS_PER_CLIENT = 25
@@ -17,23 +17,20 @@ const REQUESTS_PER_CLIENT = 25
  * in the audit trail — including many clients writing one session at once.
  */
 describeEachDatabase('under load', (kind) => {
-  let database: TestDatabase
-  let server: TestServer
-  let users: TestUser[]
-  let sessions: string[]
-  beforeAll(async () => {
-    database = await openTestDatabase(kind, { poolMax: CONNECTIONS + 4 })
-    server = await startTestServer(database, {
+  const { server, database } = useTestServer(
+    kind,
+    {
       RATE_LIMIT_MUTATIONS_PER_USER: '1000000',
       RATE_LIMIT_QUERIES_PER_CLIENT: '1000000',
       DATABASE_POOL_MAX: String(CONNECTIONS),
-    })
+    },
+    { poolMax: CONNECTIONS + 4 },
+  )
+  let users: TestUser[]
+  let sessions: string[]
+  beforeAll(async () => {
     users = await Promise.all(Array.from({ length: CONNECTIONS }, (_, i) => createUser(database.db, `load-${i}`)))
     sessions = await Promise.all(users.map(async (user) => (await createSession(database.db, user)).id))
-  })
-  afterAll(async () => {
-    await server.close()
-    await database.close()
   })
 
   const mergeRequest = (token: string, sessionId: string, name: string) => ({

@@ -1,28 +1,21 @@
-import { afterAll, beforeAll, expect, it } from 'vitest'
-import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../support/databases'
+import { beforeAll, expect, it } from 'vitest'
+import { describeEachDatabase } from '../support/databases'
 import { signUp } from '../support/organizers'
-import { apiClient, failureOf, startTestServer, type TestServer } from '../support/server'
+import { apiClient, failureOf, useTestServer } from '../support/server'
 import { eventWithTiers, NOW } from './support'
 
 const MEETING_LINK = 'https://meet.example.test/secret-room'
 
 /** Orders as a developer's typed client places and reads them, over HTTP. */
 describeEachDatabase('orders through the typed API', (kind) => {
-  let database: TestDatabase
-  let server: TestServer
+  // A low per-IP limit, to see it refuse; the surge test keeps the generous default.
+  const { server, database } = useTestServer(kind, { RATE_LIMIT_ORDERS_PER_IP: '6' }, { now: () => NOW })
   let eventId: string
   let tierId: string
   beforeAll(async () => {
-    database = await openTestDatabase(kind)
-    // A low per-IP limit, to see it refuse; the surge test keeps the generous default.
-    server = await startTestServer(database, { RATE_LIMIT_ORDERS_PER_IP: '6' }, { now: () => NOW })
     const { event, tiers } = await eventWithTiers(database.db, [{ name: 'General' }], { venueMode: 'virtual', venue: null, onlineUrl: MEETING_LINK })
     eventId = event.id
     tierId = tiers[0]!.id
-  })
-  afterAll(async () => {
-    await server?.close()
-    await database?.close()
   })
 
   const buyer = { name: 'Ada', email: 'ada@example.test' }

@@ -8,10 +8,10 @@ import { sweepCancelledEvents } from '../../server/orders/cancel-event'
 import type { OrderDeps } from '../../server/orders/deps'
 import { refundPayment } from '../../server/orders/refund-payment'
 import { createStripeConnect } from '../../server/payments/stripe-client'
-import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../support/databases'
+import { describeEachDatabase } from '../support/databases'
 import { type FakeStripe, fakeAccount, startFakeStripe, verifiedAccount } from '../support/fake-stripe'
 import { createOrganization, createUser, type TestUser } from '../support/fixtures'
-import { apiClient, failureOf, signTestToken, startTestServer, type TestServer } from '../support/server'
+import { apiClient, failureOf, signTestToken, useTestServer } from '../support/server'
 import { deliver, signed, stripeEnv, stripeEvent } from '../support/stripe-webhooks'
 import { eventWithTiers, salesOf } from './support'
 
@@ -22,20 +22,13 @@ import { eventWithTiers, salesOf } from './support'
  * Stripe refuses for a while, and when a crash left the job half done.
  */
 describeEachDatabase('cancelling an event', (kind) => {
-  let database: TestDatabase
   let fake: FakeStripe
-  let server: TestServer
   beforeAll(async () => {
-    database = await openTestDatabase(kind)
     fake = await startFakeStripe()
-    // The sweeper is driven by the tests themselves here.
-    server = await startTestServer(database, { ...stripeEnv(fake), HOLD_SWEEP_INTERVAL_SECONDS: '0' })
   })
-  afterAll(async () => {
-    await server?.close()
-    await fake?.close()
-    await database?.close()
-  })
+  afterAll(() => fake?.close())
+  // The sweeper is driven by the tests themselves here.
+  const { server, database } = useTestServer(kind, () => ({ ...stripeEnv(fake), HOLD_SWEEP_INTERVAL_SECONDS: '0' }))
 
   const asUser = async (user: TestUser) => apiClient(server.url, await signTestToken({ sub: user.id, email: user.email, sid: user.claims.sid }))
   const buyer = () => ({ name: 'Grace Hopper', email: `buyer-${randomBytes(4).toString('hex')}@example.test` })

@@ -9,7 +9,7 @@ import { normaliseTicketCode } from '../../server/orders/ticket-codes'
 import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../support/databases'
 import { createOrganization, createUser, type TestUser } from '../support/fixtures'
 import { browserCookie, signUp } from '../support/organizers'
-import { apiClient, failureOf, postForm, startTestServer, type TestServer } from '../support/server'
+import { apiClient, failureOf, postForm, useTestServer } from '../support/server'
 import { eventWithTiers, NOW, orderDeps } from './support'
 
 const buyer = { name: 'Ada Lovelace', email: 'ada@example.test' }
@@ -206,16 +206,7 @@ describeEachDatabase('checking tickets in', (kind) => {
 
 /** The same through the typed API, as a door app would call it. */
 describeEachDatabase('tickets.checkIn through the typed API', (kind) => {
-  let database: TestDatabase
-  let server: TestServer
-  beforeAll(async () => {
-    database = await openTestDatabase(kind)
-    server = await startTestServer(database, {}, { now: () => NOW })
-  })
-  afterAll(async () => {
-    await server?.close()
-    await database?.close()
-  })
+  const { server, database } = useTestServer(kind, {}, { now: () => NOW })
 
   it('checks in for the organizer, says so again on a second call, and is NOT_FOUND for anyone else', async () => {
     const organizer = await signUp(server, 'organizer')

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto'
 import superjson from 'superjson'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { asServiceRole } from '../../db/rls'
 import * as schema from '../../db/schema'
 import type { PlaceOrderInput } from '../../server/orders/schemas'
-import { databaseKinds, openTestDatabase, type TestDatabase } from '../support/databases'
+import { databaseKinds } from '../support/databases'
 import { fakeAccount, startFakeStripe, verifiedAccount } from '../support/fake-stripe'
-import { startTestServer, type TestServer } from '../support/server'
+import { startTestServer, type TestServer, useTestServer } from '../support/server'
 import { deliver, signed, stripeEnv, stripeEvent } from '../support/stripe-webhooks'
 import { eventWithTiers, NOW, salesOf } from './support'
 
@@ -26,16 +26,7 @@ const buyerNumber = (n: number) => ({ name: `Buyer ${n}`, email: `buyer-${n}@exa
 // Real Postgres only (always under CI), where requests really run at once; a plain `if`, so nothing is skipped.
 if (databaseKinds.includes('postgres'))
   describe('never oversold [postgres]', () => {
-    let database: TestDatabase
-    let server: TestServer
-    beforeAll(async () => {
-      database = await openTestDatabase('postgres', { poolMax: 20 })
-      server = await startTestServer(database, {}, { now: () => NOW })
-    })
-    afterAll(async () => {
-      await server?.close()
-      await database?.close()
-    })
+    const { server, database } = useTestServer('postgres', {}, { now: () => NOW, poolMax: 20 })
 
     it('300 buyers at once for a tier of 100 seats: tickets issued = seats reserved ≤ 100, the rest told it is sold out', async () => {
       const { event, tiers } = await eventWithTiers(database.db, [{ name: 'Front row', quantity: 100 }])

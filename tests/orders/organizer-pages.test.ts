@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, expect, it } from 'vitest'
-import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../support/databases'
+import { beforeAll, expect, it } from 'vitest'
+import { describeEachDatabase } from '../support/databases'
 import type { TestUser } from '../support/fixtures'
 import { createOrganization } from '../support/fixtures'
 import { browserCookie, signUp } from '../support/organizers'
-import { apiClient, failureOf, postForm, startTestServer, type TestServer } from '../support/server'
+import { apiClient, failureOf, postForm, useTestServer } from '../support/server'
 import { recordOrder } from './sales-support'
 import { eventWithTiers, NOW, salesOf } from './support'
 
@@ -18,16 +18,13 @@ const asTestUser = (account: Account): TestUser => ({
 
 /** The organizer's page for one event and its CSV export, over HTTP against the built app. */
 describeEachDatabase("the organizer's event page", (kind) => {
-  let database: TestDatabase
-  let server: TestServer
+  const { server, database } = useTestServer(kind, {}, { now: () => NOW })
   let organizer: Account
   let cookie: string
   let eventId: string
   let slug: string
   let orderIds: { grace: string; tricky: string }
   beforeAll(async () => {
-    database = await openTestDatabase(kind)
-    server = await startTestServer(database, {}, { now: () => NOW })
     organizer = await signUp(server, 'organizer')
     cookie = await browserCookie(server, organizer.email)
     const { event, tiers } = await eventWithTiers(
@@ -69,10 +66,6 @@ describeEachDatabase("the organizer's event page", (kind) => {
       })
     }
     orderIds = { grace: grace.orderId, tricky: tricky.orderId }
-  })
-  afterAll(async () => {
-    await server?.close()
-    await database?.close()
   })
 
   /** A page as a browser signed in with `withCookie` gets it (null: signed out). */

@@ -1,21 +1,18 @@
 import superjson from 'superjson'
-import { afterAll, beforeAll, expect, it } from 'vitest'
-import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../support/databases'
+import { beforeAll, expect, it } from 'vitest'
+import { describeEachDatabase } from '../support/databases'
 import { browserCookie, signUp } from '../support/organizers'
-import { cookiesOf, postForm, startTestServer, type TestServer } from '../support/server'
+import { cookiesOf, postForm, useTestServer } from '../support/server'
 import { eventWithTiers, NOW, salesOf } from './support'
 
 const MEETING_LINK = 'https://meet.example.test/secret-room'
 
 describeEachDatabase('registering from the event page, without JavaScript', (kind) => {
-  let database: TestDatabase
-  let server: TestServer
+  const { server, database } = useTestServer(kind, {}, { now: () => NOW })
   let slug: string
   let eventId: string
   let tierIds: { general: string; later: string; gone: string; press: string }
   beforeAll(async () => {
-    database = await openTestDatabase(kind)
-    server = await startTestServer(database, {}, { now: () => NOW })
     const { event, tiers } = await eventWithTiers(
       database.db,
       [
@@ -29,10 +26,6 @@ describeEachDatabase('registering from the event page, without JavaScript', (kin
     slug = event.slug
     eventId = event.id
     tierIds = { general: tiers[0]!.id, later: tiers[1]!.id, gone: tiers[2]!.id, press: tiers[3]!.id }
-  })
-  afterAll(async () => {
-    await server?.close()
-    await database?.close()
   })
 
   const register = (fields: Record<string, string>, nonce = crypto.randomUUID()) =>

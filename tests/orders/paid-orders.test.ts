@@ -4,10 +4,10 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import { asServiceRole } from '../../db/rls'
 import * as schema from '../../db/schema'
 import { sweepExpiredHolds } from '../../server/orders/hold-sweeper'
-import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../support/databases'
+import { describeEachDatabase } from '../support/databases'
 import { type FakeStripe, fakeAccount, startFakeStripe, verifiedAccount } from '../support/fake-stripe'
 import { createOrganization, createUser, type TestUser } from '../support/fixtures'
-import { apiClient, failureOf, signTestToken, startTestServer, type TestServer } from '../support/server'
+import { apiClient, failureOf, signTestToken, useTestServer } from '../support/server'
 import { deliver, signed, stripeEnv, stripeEvent, WEBHOOK_SECRET } from '../support/stripe-webhooks'
 import { eventWithTiers, salesOf } from './support'
 
@@ -22,23 +22,16 @@ const HOUR = 3_600_000
  * refunded, and the organizer's refunds.
  */
 describeEachDatabase('paid orders', (kind) => {
-  let database: TestDatabase
   let fake: FakeStripe
-  let server: TestServer
   beforeAll(async () => {
-    database = await openTestDatabase(kind)
     fake = await startFakeStripe()
-    server = await startTestServer(database, {
-      ...stripeEnv(fake),
-      STRIPE_WEBHOOK_SECRET: `${WEBHOOK_SECRET},${PLATFORM_SECRET}`,
-      PLATFORM_FEE_BPS: '250',
-    })
   })
-  afterAll(async () => {
-    await server?.close()
-    await fake?.close()
-    await database?.close()
-  })
+  afterAll(() => fake?.close())
+  const { server, database } = useTestServer(kind, () => ({
+    ...stripeEnv(fake),
+    STRIPE_WEBHOOK_SECRET: `${WEBHOOK_SECRET},${PLATFORM_SECRET}`,
+    PLATFORM_FEE_BPS: '250',
+  }))
 
   /** A published paid event whose organizer's Stripe account can take charges (or not). */
   async function paidEvent(options: { quantity?: number; chargesEnabled?: boolean; organization?: { id: string }; publisher?: TestUser } = {}) {

@@ -1,24 +1,15 @@
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import { asServiceRole } from '../../db/rls'
 import * as schema from '../../db/schema'
-import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../support/databases'
+import { describeEachDatabase } from '../support/databases'
 import { fakeAccount } from '../support/fake-stripe'
 import { browserCookie, fillThroughApi, paidStageData, signUp } from '../support/organizers'
-import { failureOf, postForm, startTestServer, type TestServer } from '../support/server'
+import { failureOf, postForm, useTestServer } from '../support/server'
 import { accountUpdated, deliver, signed } from '../support/stripe-webhooks'
 
 /* A server without STRIPE_SECRET_KEY: free events publish; paid ones are told why they cannot. */
 describeEachDatabase('a server without Stripe keys', (kind) => {
-  let database: TestDatabase
-  let server: TestServer
-  beforeAll(async () => {
-    database = await openTestDatabase(kind)
-    server = await startTestServer(database)
-  })
-  afterAll(async () => {
-    await server?.close()
-    await database?.close()
-  })
+  const { server, database } = useTestServer(kind)
 
   it('publishes free events', async () => {
     const organizer = await signUp(server, 'free')

@@ -2,11 +2,11 @@ import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { asServiceRole } from '../../db/rls'
 import * as schema from '../../db/schema'
-import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../support/databases'
+import { describeEachDatabase } from '../support/databases'
 import { type FakeStripe, INITIAL_REQUIREMENTS, startFakeStripe } from '../support/fake-stripe'
 import { joinOrganization } from '../support/invitations'
 import { signUp } from '../support/organizers'
-import { failureOf, startTestServer, type TestServer } from '../support/server'
+import { failureOf, useTestServer } from '../support/server'
 import { stripeEnv } from '../support/stripe-webhooks'
 
 /*
@@ -14,19 +14,12 @@ import { stripeEnv } from '../support/stripe-webhooks'
  * Stripe's API that deduplicates nothing: what the fake saw created is what the app created.
  */
 describeEachDatabase('Stripe Connect onboarding', (kind) => {
-  let database: TestDatabase
   let fake: FakeStripe
-  let server: TestServer
   beforeAll(async () => {
-    database = await openTestDatabase(kind)
     fake = await startFakeStripe()
-    server = await startTestServer(database, stripeEnv(fake))
   })
-  afterAll(async () => {
-    await server?.close()
-    await fake?.close()
-    await database?.close()
-  })
+  afterAll(() => fake?.close())
+  const { server, database } = useTestServer(kind, () => stripeEnv(fake))
 
   const appUrl = () => server.app.config.APP_URL
   const accountCreates = () => fake.requestsTo('POST', '/v1/accounts')

@@ -2,10 +2,10 @@ import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { asServiceRole } from '../../db/rls'
 import * as schema from '../../db/schema'
-import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../support/databases'
+import { describeEachDatabase } from '../support/databases'
 import { type FakeStripe, INITIAL_REQUIREMENTS, startFakeStripe } from '../support/fake-stripe'
 import { browserCookie, fillThroughApi, paidStageData, signUp } from '../support/organizers'
-import { failureOf, postForm, startTestServer, type TestServer } from '../support/server'
+import { failureOf, postForm, useTestServer } from '../support/server'
 import { accountUpdated, deliver, signed, stripeEnv } from '../support/stripe-webhooks'
 
 /*
@@ -15,19 +15,12 @@ import { accountUpdated, deliver, signed, stripeEnv } from '../support/stripe-we
  * step, its button posts to Stripe's onboarding, and Stripe's return and refresh links come back.
  */
 describeEachDatabase('paid tickets and the payment stage', (kind) => {
-  let database: TestDatabase
   let fake: FakeStripe
-  let server: TestServer
   beforeAll(async () => {
-    database = await openTestDatabase(kind)
     fake = await startFakeStripe()
-    server = await startTestServer(database, stripeEnv(fake))
   })
-  afterAll(async () => {
-    await server?.close()
-    await fake?.close()
-    await database?.close()
-  })
+  afterAll(() => fake?.close())
+  const { server, database } = useTestServer(kind, () => stripeEnv(fake))
 
   const stagePage = async (sessionId: string, cookie: string) => {
     const response = await fetch(`${server.url}/wizard/${sessionId}/paymentSetup`, { headers: { cookie }, redirect: 'manual' })

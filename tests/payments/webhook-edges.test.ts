@@ -3,9 +3,9 @@ import { count, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { asServiceRole } from '../../db/rls'
 import * as schema from '../../db/schema'
-import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../support/databases'
+import { describeEachDatabase } from '../support/databases'
 import { type FakeStripe, startFakeStripe } from '../support/fake-stripe'
-import { startTestServer, type TestServer } from '../support/server'
+import { type TestServer, useTestServer } from '../support/server'
 import { deliver, signed, stripeEnv, stripeEvent } from '../support/stripe-webhooks'
 
 const now = () => Math.floor(Date.now() / 1000)
@@ -35,20 +35,13 @@ function rawDelivery(server: TestServer, options: { headers?: Record<string, str
  * larger than any Stripe event — counted while it streams in, so the rest is never waited for.
  */
 describeEachDatabase('the Stripe webhook at its edges', (kind) => {
-  let database: TestDatabase
   let fake: FakeStripe
-  let server: TestServer
   const statuses: number[] = []
   beforeAll(async () => {
-    database = await openTestDatabase(kind)
     fake = await startFakeStripe()
-    server = await startTestServer(database, stripeEnv(fake))
   })
-  afterAll(async () => {
-    await server?.close()
-    await fake?.close()
-    await database?.close()
-  })
+  afterAll(() => fake?.close())
+  const { server, database } = useTestServer(kind, () => stripeEnv(fake))
 
   const storedEventCount = async () => (await asServiceRole(database.db, (tx) => tx.select({ n: count() }).from(schema.stripeEvents)))[0]!.n
 

@@ -3,10 +3,10 @@ import { and, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { asServiceRole } from '../../db/rls'
 import * as schema from '../../db/schema'
-import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../support/databases'
+import { describeEachDatabase } from '../support/databases'
 import { type FakeStripe, fakeAccount, startFakeStripe, verifiedAccount } from '../support/fake-stripe'
 import { asDatabaseOwner, signUp } from '../support/organizers'
-import { startTestServer, type TestServer } from '../support/server'
+import { useTestServer } from '../support/server'
 import { accountDeauthorized, accountUpdated, deliver, signed, stripeEnv, stripeEvent } from '../support/stripe-webhooks'
 
 const now = () => Math.floor(Date.now() / 1000)
@@ -17,19 +17,12 @@ const now = () => Math.floor(Date.now() / 1000)
  * delivered, retried after a failure, and never moved backwards by an older event.
  */
 describeEachDatabase('the Stripe webhook', (kind) => {
-  let database: TestDatabase
   let fake: FakeStripe
-  let server: TestServer
   beforeAll(async () => {
-    database = await openTestDatabase(kind)
     fake = await startFakeStripe()
-    server = await startTestServer(database, stripeEnv(fake))
   })
-  afterAll(async () => {
-    await server?.close()
-    await fake?.close()
-    await database?.close()
-  })
+  afterAll(() => fake?.close())
+  const { server, database } = useTestServer(kind, () => stripeEnv(fake))
 
   /** An organizer whose wizard started onboarding: its session is linked to a fresh connected account. */
   async function connectedWizard() {

@@ -4,13 +4,15 @@ import type { ServerBuild } from '@remix-run/node'
 import { createTRPCClient, httpLink, type TRPCClientError } from '@trpc/client'
 import { SignJWT } from 'jose'
 import superjson from 'superjson'
-import type { DatabaseHandle } from '../../db/client'
+import { afterAll, beforeAll } from 'vitest'
+import type { DatabaseHandle, DatabaseKind } from '../../db/client'
 import { createHttpApp } from '../../server/app'
 import { type AppContext, createAppContext } from '../../server/app-context'
 import { loadConfig } from '../../server/config'
 import type { CopilotModel } from '../../server/copilot/model'
 import { createLogger } from '../../server/logger'
 import type { AppRouter } from '../../server/trpc/root'
+import { openTestDatabase, type TestDatabase } from './databases'
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-signing'
 
@@ -20,15 +22,16 @@ export interface TestServer {
   close(): Promise<void>
 }
 
+export interface TestServerOptions {
+  now?: () => Date
+  copilotModel?: CopilotModel | null
+}
+
 /**
  * The real Express app around the production build, in this process, on a free port, against the
  * given database. The same stack `npm start` runs, minus process management.
  */
-export async function startTestServer(
-  database: DatabaseHandle,
-  env: Record<string, string> = {},
-  options: { now?: () => Date; copilotModel?: CopilotModel | null } = {},
-): Promise<TestServer> {
+export async function startTestServer(database: DatabaseHandle, env: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
   const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', AUTH_JWT_SECRET: TEST_JWT_SECRET, ...env })
   const app = createAppContext({ config, logger: createLogger(config), database, now: options.now, copilotModel: options.copilotModel })
   const serverBuild = (await import(/* @vite-ignore */ fileURLToPath(new URL('../../build/server/index.js', import.meta.url)))) as ServerBuild
@@ -48,6 +51,65 @@ export async function startTestServer(
         server.closeAllConnections()
         server.close(() => resolve())
       }),
+  }
+}
+
+/**
+ * The usual setup of a suite: a test database of `kind` and the server on it, opened in `beforeAll`
+ * and closed in `afterAll`. Call it in the suite's body; read what it returns in tests and in hooks
+ * registered after it (the `beforeAll` hooks run in order), never in the suite's body itself:
+ *
+ *     const { server, database } = useTestServer(kind, { APP_URL })
+ *
+ * `server` and `database` stand for the ones started: each property is read from them when used. An
+ * `env` that depends on something another hook starts first (a fake Stripe's URL) can be a function,
+ * called in `beforeAll`. `poolMax` sizes the database's pool (Postgres only).
+ */
+export function useTestServer(
+  kind: DatabaseKind,
+  env: Record<string, string> | (() => Record<string, string>) = {},
+  options: TestServerOptions & { poolMax?: number } = {},
+): { server: TestServer; database: TestDatabase } {
+  const { poolMax, ...serverOptions } = options
+  let database: TestDatabase | undefined
+  let server: TestServer | undefined
+  beforeAll(async () => {
+    database = await openTestDatabase(kind, poolMax === undefined ? {} : { poolMax })
+    server = await startTestServer(database, typeof env === 'function' ? env() : env, serverOptions)
+  })
+  afterAll(async () => {
+    await server?.close()
+    await database?.close()
+  })
+
+  const started = <T>(value: T | undefined, name: string): T => {
+    if (value === undefined) throw new Error(`useTestServer: the ${name} starts in beforeAll; read it in a test or a later hook`)
+    return value
+  }
+  const theServer = () => started(server, 'server')
+  const theDatabase = () => started(database, 'database')
+  return {
+    server: {
+      get url() {
+        return theServer().url
+      },
+      get app() {
+        return theServer().app
+      },
+      close: () => theServer().close(),
+    },
+    database: {
+      get kind() {
+        return theDatabase().kind
+      },
+      get db() {
+        return theDatabase().db
+      },
+      get urls() {
+        return theDatabase().urls
+      },
+      close: () => theDatabase().close(),
+    },
   }
 }
 

@@ -1,18 +1,16 @@
 import { createElement } from 'react'
 import { renderToStaticMarkup } from 'react-dom/server'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { EventPage } from '../../app/components/event-page'
 import { type EventPageInput, formatPrice, pickLocale, presentEvent } from '../../app/lib/event-presentation'
 import { type StageId, stageIds } from '../../server/wizard/stages'
-import { describeEachDatabase, openTestDatabase, randomSuffix, type TestDatabase } from '../support/databases'
-import { apiClient, cookiesOf, postForm, startTestServer, type TestServer } from '../support/server'
+import { describeEachDatabase } from '../support/databases'
+import { type Api, browserCookie, signUp } from '../support/organizers'
+import { postForm, type TestServer, useTestServer } from '../support/server'
 import { validStageData } from '../support/wizard-fixtures'
 
-const PASSWORD = 'runway-lights-2031'
 const LOCALE = 'en-US'
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'
-
-type Api = ReturnType<typeof apiClient>
 
 /** Every stage the organizer fills in, saved strictly and continued, until `until` is the current stage. */
 async function fillThrough(api: Api, sessionId: string, until: StageId) {
@@ -39,23 +37,16 @@ async function page(server: TestServer, path: string, cookie?: string) {
  * app: a published event's page, its 404s, the dashboard's lists, and "Create event" without JavaScript.
  */
 describeEachDatabase('the dashboard and the public event page', (kind) => {
-  let database: TestDatabase
-  let server: TestServer
+  const { server } = useTestServer(kind)
   let api: Api
   let cookie: string
   let event: { eventId: string; slug: string }
   let draft: { sessionId: string; stage: string; percentage: number }
 
   beforeAll(async () => {
-    database = await openTestDatabase(kind)
-    server = await startTestServer(database)
-    const email = `pages-${randomSuffix()}@example.test`
-    const signedUp = await apiClient(server.url).auth.signUp.mutate({ email, password: PASSWORD })
-    if (signedUp.confirmationRequired) throw new Error('local accounts need no confirmation')
-    api = apiClient(server.url, signedUp.accessToken)
-    const signIn = await postForm(server, '/sign-in', { email, password: PASSWORD })
-    expect(signIn.status).toBe(302)
-    cookie = cookiesOf(signIn)
+    const organizer = await signUp(server, 'pages')
+    api = organizer.api
+    cookie = await browserCookie(server, organizer.email)
 
     const published = await api.wizard.create.mutate({ fresh: true })
     await fillThrough(api, published.sessionId, 'reviewPublish')
@@ -70,10 +61,6 @@ describeEachDatabase('the dashboard and the public event page', (kind) => {
       data: { title: 'Winter Pop-up Market' },
     })
     draft = { sessionId: unfinished.sessionId, stage: state.currentStage, percentage: state.progress.percentage }
-  })
-  afterAll(async () => {
-    await server?.close()
-    await database?.close()
   })
 
   it('shows a published event: dates in its time zone, venue, free tiers, meta tags, never the meeting URL', async () => {
@@ -139,7 +126,7 @@ describeEachDatabase('the dashboard and the public event page', (kind) => {
     expect(draft.percentage).toBeLessThan(100)
     expect(html).toMatch(new RegExp(`<progress[^>]*value="${draft.percentage}"`))
     expect(html).toContain(`${draft.percentage}% complete`)
-    expect(html).toContain('Step 2 of 7: Event details')
+    expect(html).toContain('Step 2 of 7: Your event')
     expect(html).toMatch(new RegExp(`href="/wizard/${draft.sessionId}/${draft.stage}">Resume`))
     expect(html).toMatch(/Last edited <time[^>]*>(just now|\d+ minutes? ago)</)
     expect(html).not.toMatch(/\sstyle=/)
@@ -176,6 +163,16 @@ describeEachDatabase('the dashboard and the public event page', (kind) => {
     expect((await api.wizard.list.query()).map((wizard) => wizard.sessionId)).not.toContain(doomed.sessionId)
     expect((await postForm(server, '/?index', { intent: 'explode' }, { cookie })).status).toBe(400)
     expect((await postForm(server, '/?index', { intent: 'discard', sessionId: 'not-a-uuid' }, { cookie })).status).toBe(400)
+  })
+
+  it('answers 400 to a button the stage page does not have, and writes nothing', async () => {
+    const { sessionId } = await api.wizard.create.mutate({ fresh: true })
+    const before = await api.wizard.get.query({ sessionId })
+    for (const intent of ['explode', 'goto:nowhere', 'goto:']) {
+      const response = await postForm(server, `/wizard/${sessionId}/organizerSetup`, { intent, name: 'Ada Martin' }, { cookie })
+      expect(response.status).toBe(400)
+    }
+    expect((await api.wizard.get.query({ sessionId })).version).toBe(before.version)
   })
 
   it('shows a signed-out visitor the landing page with links to sign in and create an account', async () => {

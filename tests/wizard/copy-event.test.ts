@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, expect, it } from 'vitest'
-import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../support/databases'
+import { expect, it } from 'vitest'
+import { describeEachDatabase } from '../support/databases'
 import { fillThroughApi, signUp } from '../support/organizers'
-import { failureOf, startTestServer, type TestServer } from '../support/server'
+import { failureOf, useTestServer } from '../support/server'
 import { validStageData } from '../support/wizard-fixtures'
 
 /*
@@ -10,16 +10,7 @@ import { validStageData } from '../support/wizard-fixtures'
  * Event stage; the original and its wizard are untouched; only the event's people may copy it.
  */
 describeEachDatabase('copying an event into a new wizard', (kind) => {
-  let database: TestDatabase
-  let server: TestServer
-  beforeAll(async () => {
-    database = await openTestDatabase(kind)
-    server = await startTestServer(database)
-  })
-  afterAll(async () => {
-    await server?.close()
-    await database?.close()
-  })
+  const { server } = useTestServer(kind)
 
   async function publishedEvent(organizer: Awaited<ReturnType<typeof signUp>>, organizationId?: string) {
     const { sessionId } = await organizer.api.wizard.create.mutate({ fresh: true, ...(organizationId ? { organizationId } : {}) })

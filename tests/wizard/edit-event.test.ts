@@ -6,12 +6,12 @@ import { asServiceRole } from '../../db/rls'
 import * as schema from '../../db/schema'
 import { createMailTransport } from '../../server/mail/transport'
 import { sendDueEmails } from '../../server/mail/worker'
-import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../support/databases'
+import { describeEachDatabase } from '../support/databases'
 import { type FakeStripe, fakeAccount, startFakeStripe, verifiedAccount } from '../support/fake-stripe'
 import { asUserRolledBack, sqlState } from '../support/fixtures'
 import { joinOrganization } from '../support/invitations'
 import { type Api, fillThroughApi, paidStageData, signUp } from '../support/organizers'
-import { failureOf, startTestServer, type TestServer } from '../support/server'
+import { failureOf, useTestServer } from '../support/server'
 import { type SmtpTestServer, startSmtpServer } from '../support/smtp'
 import { stripeEnv } from '../support/stripe-webhooks'
 import { dayAfter, validStageData } from '../support/wizard-fixtures'
@@ -26,22 +26,17 @@ type Tier = { id?: string; name: string; price: number; currency: string; quanti
  * when the date, time or place changed.
  */
 describeEachDatabase('editing a published event', (kind) => {
-  let database: TestDatabase
-  let server: TestServer
   let fake: FakeStripe
   let smtp: SmtpTestServer
   beforeAll(async () => {
-    database = await openTestDatabase(kind)
     fake = await startFakeStripe()
     smtp = await startSmtpServer()
-    server = await startTestServer(database, { ...stripeEnv(fake), RATE_LIMIT_AUTH_PER_IP: '200' })
   })
   afterAll(async () => {
-    await server?.close()
     await smtp?.close()
     await fake?.close()
-    await database?.close()
   })
+  const { server, database } = useTestServer(kind, () => ({ ...stripeEnv(fake), RATE_LIMIT_AUTH_PER_IP: '200' }))
   beforeEach(() => {
     smtp.received.length = 0
   })

@@ -1,11 +1,11 @@
 import { and, eq } from 'drizzle-orm'
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import { asServiceRole } from '../../db/rls'
 import * as schema from '../../db/schema'
 import { type StageId, stageIds } from '../../server/wizard/stages'
-import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../support/databases'
+import { describeEachDatabase } from '../support/databases'
 import { fillThroughApi, signUp } from '../support/organizers'
-import { apiClient, failureOf, startTestServer, type TestServer } from '../support/server'
+import { apiClient, failureOf, useTestServer } from '../support/server'
 import { validStageData } from '../support/wizard-fixtures'
 
 const ONLINE_URL = validStageData(new Date()).venueSetup.online!.url
@@ -15,16 +15,7 @@ const ONLINE_URL = validStageData(new Date()).venueSetup.online!.url
  * and the production build, with a bearer token from `auth.signUp`. The server runs on the real clock.
  */
 describeEachDatabase('the wizard through the typed API', (kind) => {
-  let database: TestDatabase
-  let server: TestServer
-  beforeAll(async () => {
-    database = await openTestDatabase(kind)
-    server = await startTestServer(database)
-  })
-  afterAll(async () => {
-    await server?.close()
-    await database?.close()
-  })
+  const { server, database } = useTestServer(kind)
 
   const actionsOf = (sessionId: string) =>
     asServiceRole(database.db, (tx) =>
