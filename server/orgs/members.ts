@@ -52,33 +52,13 @@ export async function changeRole(db: Database, claims: AuthenticatedClaims, inpu
 
 /** Owners remove anyone, admins admins and members; the last owner stays. */
 export async function removeMember(db: Database, claims: AuthenticatedClaims, input: { organizationId: string; userId: string }) {
-  await membershipChange(
-    db,
-    claims,
-    input.organizationId,
-    (tx) =>
-      tx
-        .delete(organizationMembers)
-        .where(and(eq(organizationMembers.organizationId, input.organizationId), eq(organizationMembers.userId, input.userId)))
-        .returning({ userId: organizationMembers.userId }),
-    input.userId,
-  )
+  await membershipChange(db, claims, input.organizationId, deleteMember(input.organizationId, input.userId), input.userId)
   return listMembers(db, claims, input.organizationId)
 }
 
 /** The caller leaves; the last owner cannot (they make someone else owner first). */
 export async function leaveOrganization(db: Database, claims: AuthenticatedClaims, input: { organizationId: string }): Promise<{ left: true }> {
-  await membershipChange(
-    db,
-    claims,
-    input.organizationId,
-    (tx) =>
-      tx
-        .delete(organizationMembers)
-        .where(and(eq(organizationMembers.organizationId, input.organizationId), eq(organizationMembers.userId, claims.sub)))
-        .returning({ userId: organizationMembers.userId }),
-    claims.sub,
-  )
+  await membershipChange(db, claims, input.organizationId, deleteMember(input.organizationId, claims.sub), claims.sub)
   return { left: true }
 }
 
@@ -115,6 +95,13 @@ async function membershipChange(
     throw error
   }
 }
+
+/** Takes `userId` out of the organization, as far as the caller's RLS lets it. */
+const deleteMember = (organizationId: string, userId: string) => (tx: Transaction) =>
+  tx
+    .delete(organizationMembers)
+    .where(and(eq(organizationMembers.organizationId, organizationId), eq(organizationMembers.userId, userId)))
+    .returning({ userId: organizationMembers.userId })
 
 async function mustBeOwner(tx: Transaction, organizationId: string) {
   const [caller] = await queryRows<{ owner: boolean }>(tx, sql`select event_wizard.is_member(${organizationId}, array['owner']::text[]) as owner`)

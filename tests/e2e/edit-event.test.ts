@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { asServiceRole } from '../../db/rls'
 import * as schema from '../../db/schema'
@@ -10,6 +10,7 @@ import {
   type E2eApp,
   field,
   fillThroughApi,
+  follow,
   formErrors,
   intentButton,
   launchBrowser,
@@ -44,13 +45,6 @@ describe('editing a live event in a browser', { timeout: TEST_TIMEOUT }, () => {
     await browser?.close()
     await app?.close()
   })
-
-  /** Clicks and waits for the page the click leads to: a document load without JavaScript. */
-  async function follow(page: Page, javaScript: boolean, click: () => Promise<void>, url: RegExp) {
-    if (javaScript) await Promise.all([page.waitForURL(url), click()])
-    else await Promise.all([page.waitForEvent('load'), click()])
-    expect(page.url()).toMatch(url)
-  }
 
   const eventOf = async (eventId: string) =>
     (await asServiceRole(app.database.db, (tx) => tx.select().from(schema.events).where(eq(schema.events.id, eventId))))[0]!

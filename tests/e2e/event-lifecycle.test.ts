@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { asServiceRole } from '../../db/rls'
 import * as schema from '../../db/schema'
@@ -11,6 +11,7 @@ import {
   type E2eApp,
   field,
   fillThroughApi,
+  follow,
   launchBrowser,
   newContext,
   PHONE,
@@ -43,13 +44,6 @@ describe('unpublishing, publishing again and cancelling an event in a browser', 
     await browser?.close()
     await app?.close()
   })
-
-  /** Clicks and waits for the page the click leads to: a document load without JavaScript. */
-  async function follow(page: Page, javaScript: boolean, click: () => Promise<void>, url: RegExp) {
-    if (javaScript) await Promise.all([page.waitForURL(url), click()])
-    else await Promise.all([page.waitForEvent('load'), click()])
-    expect(page.url()).toMatch(url)
-  }
 
   for (const { name, javaScript, viewport } of BROWSER_MODES) {
     it(name, async () => {

@@ -124,6 +124,16 @@ export function collectPageProblems(page: Page): string[] {
 
 export const newEmail = (label: string) => `${label}-${randomSuffix()}@example.test`
 
+/**
+ * Clicks and waits for the page the click leads to (`url`): a client-side navigation with JavaScript,
+ * a document load without.
+ */
+export async function follow(page: Page, javaScript: boolean, click: () => Promise<void>, url: RegExp): Promise<void> {
+  if (javaScript) await Promise.all([page.waitForURL(url), click()])
+  else await Promise.all([page.waitForEvent('load'), click()])
+  expect(page.url()).toMatch(url)
+}
+
 /** Waits for the document a click (or a submit) loads: the one way to wait without page JavaScript. */
 export async function clickAndLoad(page: Page, target: Locator): Promise<void> {
   await Promise.all([page.waitForEvent('load'), target.click()])
