@@ -4,11 +4,11 @@ import type { ServerBuild } from '@remix-run/node'
 import { createHttpApp } from './app'
 import { createAppContext, openAppDatabase } from './app-context'
 import type { Config } from './config'
+import { coreDepsOf } from './core-deps'
 import { scheduleCleanup } from './jobs/cleanup'
 import type { Logger } from './logger'
 import { createMailTransport } from './mail/transport'
 import { scheduleMailWorker } from './mail/worker'
-import { orderDepsOf } from './orders/deps'
 import { scheduleOrderSweeper } from './orders/hold-sweeper'
 
 /**
@@ -58,7 +58,7 @@ export async function serve(config: Config, logger: Logger) {
 
   const stopHoldSweeper =
     config.HOLD_SWEEP_INTERVAL_SECONDS > 0
-      ? scheduleOrderSweeper({ deps: orderDepsOf(app), logger, intervalMs: config.HOLD_SWEEP_INTERVAL_SECONDS * 1000 })
+      ? scheduleOrderSweeper({ deps: coreDepsOf(app), logger, intervalMs: config.HOLD_SWEEP_INTERVAL_SECONDS * 1000 })
       : () => {}
 
   let stopping = false

@@ -1,8 +1,8 @@
 import type { AppLoadContext } from '@remix-run/node'
 import type { AuthenticatedClaims } from '../../server/auth/identity'
 import { consumePoint } from '../../server/auth/rate-limits'
+import { coreDepsOf } from '../../server/core-deps'
 import { DomainError } from '../../server/errors'
-import { paymentDepsOf } from '../../server/payments/deps'
 import { rereadConnectedAccount } from '../../server/payments/onboarding'
 import type { ConnectedAccount } from '../../server/wizard/session-state'
 
@@ -14,7 +14,7 @@ import type { ConnectedAccount } from '../../server/wizard/session-state'
 export async function rereadAccount(context: AppLoadContext, claims: AuthenticatedClaims, sessionId: string): Promise<ConnectedAccount | null> {
   try {
     await consumePoint(context.app.rateLimits.mutationsPerUser, claims.sub)
-    return await rereadConnectedAccount(paymentDepsOf(context.app), claims, sessionId)
+    return await rereadConnectedAccount(coreDepsOf(context.app), claims, sessionId)
   } catch (error) {
     if (error instanceof DomainError && error.code === 'NOT_FOUND') throw new Response('Not found', { status: 404 })
     if (!(error instanceof DomainError)) {

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from '@remix-run/node'
-import { paymentDepsOf } from '../../server/payments/deps'
+import { coreDepsOf } from '../../server/core-deps'
 import { MAX_WEBHOOK_BODY_BYTES, receiveStripeWebhook } from '../../server/payments/webhook'
 import { readTextWithin } from '../../server/request-body'
 
@@ -13,7 +13,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const answer =
     payload === null
       ? ({ status: 413, outcome: 'the body is larger than any Stripe event (1 MB)' } as const)
-      : await receiveStripeWebhook(paymentDepsOf(context.app), payload, request.headers.get('stripe-signature'))
+      : await receiveStripeWebhook(coreDepsOf(context.app), payload, request.headers.get('stripe-signature'))
   const log = { requestId: context.requestId, status: answer.status, outcome: answer.outcome }
   if (answer.status === 500) context.app.logger.error({ ...log, err: answer.error }, 'stripe webhook failed')
   else if (answer.status === 200) context.app.logger.info(log, 'stripe webhook')

@@ -1,6 +1,5 @@
 import type Stripe from 'stripe'
 import type { Database } from '../../db/client'
-import type { AppContext } from '../app-context'
 
 /** What paid orders need: Stripe, where the buyer comes back to, and the platform's cut. */
 export interface OrderPayments {
@@ -18,10 +17,3 @@ export interface OrderDeps {
   /** Absent when this server has no Stripe keys: only free tickets can be ordered then. */
   payments?: OrderPayments | null
 }
-
-export const orderDepsOf = (app: AppContext): OrderDeps => ({
-  db: app.database.db,
-  now: app.now,
-  accessSecret: app.orders.accessSecret,
-  payments: app.stripe ? { stripe: app.stripe.client, appUrl: app.config.APP_URL, platformFeeBps: app.config.PLATFORM_FEE_BPS } : null,
-})

@@ -1,4 +1,3 @@
-import type { AppContext } from '../app-context'
 import { DomainError } from '../errors'
 import type { WizardDeps } from '../wizard/session-state'
 import type { StripeConnect } from './stripe-client'
@@ -8,13 +7,6 @@ export interface PaymentDeps extends WizardDeps {
   stripe: StripeConnect | null
   appUrl: string
 }
-
-export const paymentDepsOf = (app: AppContext): PaymentDeps => ({
-  db: app.database.db,
-  now: app.now,
-  stripe: app.stripe,
-  appUrl: app.config.APP_URL,
-})
 
 export const NOT_CONFIGURED = 'Payments are not configured on this server, so paid tickets cannot be sold. Make every tier free to publish.'
 

@@ -7,6 +7,7 @@ import type { AppContext } from '../app-context'
 import type { AuthRequest } from '../auth/accounts'
 import type { RequestIdentity } from '../auth/identity'
 import { consumePoint } from '../auth/rate-limits'
+import { type CoreDeps, coreDepsOf } from '../core-deps'
 import { accountGoneError, DomainError, databaseUnavailableError, type FieldIssue, fieldIssuesOf } from '../errors'
 import type { ActionSource, Actor } from '../wizard/audit'
 
@@ -16,6 +17,8 @@ import type { ActionSource, Actor } from '../wizard/audit'
  */
 export interface TrpcContext {
   app: AppContext
+  /** What the core needs, in one shape for every procedure. */
+  deps: CoreDeps
   identity: RequestIdentity
   requestId: string
   http: AuthRequest
@@ -35,6 +38,7 @@ export async function createTrpcContext(options: {
 }): Promise<TrpcContext> {
   return {
     app: options.app,
+    deps: coreDepsOf(options.app),
     identity: await options.app.auth.readIdentity(options.request).catch((error: unknown) => {
       // Before any procedure runs, so the domain-error middleware cannot map it: the same mapping here.
       throw trpcErrorOf(error) ?? error
@@ -145,5 +149,5 @@ export const protectedProcedure = publicProcedure.use(async ({ ctx, type, next }
   if (type === 'mutation') await consumePoint(ctx.app.rateLimits.mutationsPerUser, ctx.identity.claims.sub)
   const claims = ctx.identity.claims
   const actor: Actor = { claims, source: ctx.source, idempotencyKey: idempotencyKeyOf(ctx) }
-  return next({ ctx: { ...ctx, claims, actor, deps: { db: ctx.app.database.db, now: ctx.app.now } } })
+  return next({ ctx: { ...ctx, claims, actor } })
 })
