@@ -14,37 +14,43 @@ export function ErrorList({ id, errors }: { id: string; errors?: string[] | null
   )
 }
 
-type InputType = 'text' | 'email' | 'password' | 'url' | 'tel' | 'number' | 'date' | 'time'
+/** A form field, whatever form it belongs to: only its id, name, value and errors are read here. */
+export type AnyField = FieldMetadata<string | undefined, Record<string, unknown>, string[]>
 
-/**
- * A labelled input with its errors: `aria-invalid` and `aria-describedby` wired by Conform, the
- * value kept after a failed submit, constraints (required, length) from the Zod schema.
- */
-export function Field({
-  label,
-  field,
-  type,
-  hint,
-  inputProps,
-}: {
-  label: ReactNode
-  field: FieldMetadata<string | undefined>
-  type: InputType
-  hint?: ReactNode
-  inputProps?: InputHTMLAttributes<HTMLInputElement>
-}) {
-  const hintId = hint ? `${field.id}-hint` : undefined
-  const props = getInputProps(field, { type, ariaDescribedBy: hintId })
+/** A field's frame: its label, the control, a hint the control is described by, and its errors. */
+export function FieldFrame({ field, label, hint, children }: { field: AnyField; label: ReactNode; hint?: ReactNode; children: ReactNode }) {
   return (
     <div className="field">
       <label htmlFor={field.id}>{label}</label>
-      <input {...props} {...inputProps} key={props.key} />
+      {children}
       {hint ? (
-        <p id={hintId} className="hint">
+        <p id={`${field.id}-hint`} className="hint">
           {hint}
         </p>
       ) : null}
       <ErrorList id={field.errorId} errors={field.errors} />
     </div>
+  )
+}
+
+type InputType = 'text' | 'email' | 'password' | 'url' | 'tel' | 'number' | 'date' | 'time' | 'datetime-local'
+
+/**
+ * A labelled input with its errors: `aria-invalid` and `aria-describedby` wired by Conform, the
+ * value kept after a failed submit, constraints (required, length) from the Zod schema; any other
+ * attribute (autocomplete, placeholder…) goes to the input.
+ */
+export function Field({
+  field,
+  label,
+  type = 'text',
+  hint,
+  ...attributes
+}: { field: AnyField; label: ReactNode; type?: InputType; hint?: ReactNode } & Omit<InputHTMLAttributes<HTMLInputElement>, 'type' | 'form'>) {
+  const props = getInputProps(field, { type, ariaDescribedBy: hint ? `${field.id}-hint` : undefined })
+  return (
+    <FieldFrame field={field} label={label} hint={hint}>
+      <input {...props} {...attributes} key={props.key} />
+    </FieldFrame>
   )
 }

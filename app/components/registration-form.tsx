@@ -90,8 +90,8 @@ export function RegistrationForm({
       </ul>
       {onSale.length > 0 ? (
         <div className="registration__buyer stack">
-          <Field label="Your name" type="text" field={buyer.name} inputProps={{ autoComplete: 'name' }} />
-          <Field label="E-mail" type="email" field={buyer.email} inputProps={{ autoComplete: 'email' }} hint="Your tickets are sent here." />
+          <Field label="Your name" type="text" field={buyer.name} autoComplete="name" />
+          <Field label="E-mail" type="email" field={buyer.email} autoComplete="email" hint="Your tickets are sent here." />
           {paying ? <p className="hint">You pay on Stripe's secure page; your seats are held for 30 minutes meanwhile.</p> : null}
           <button type="submit" className="button button--primary" disabled={busy}>
             {busy ? (paying ? 'Opening payment…' : 'Registering…') : paying ? 'Continue to payment' : 'Register'}

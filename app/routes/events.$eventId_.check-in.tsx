@@ -99,7 +99,12 @@ export default function CheckIn() {
           type="text"
           field={fields.code}
           hint="Printed under the QR code; spaces and dashes do not matter."
-          inputProps={{ autoComplete: 'off', autoCapitalize: 'characters', autoCorrect: 'off', spellCheck: false, autoFocus: true, enterKeyHint: 'go' }}
+          autoComplete="off"
+          autoCapitalize="characters"
+          autoCorrect="off"
+          spellCheck={false}
+          autoFocus
+          enterKeyHint="go"
         />
         <button type="submit" className="button button--primary" disabled={busy}>
           {busy ? 'Checking…' : 'Check in'}

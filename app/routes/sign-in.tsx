@@ -77,8 +77,8 @@ export default function SignIn() {
       <Form method="post" className="card stack" {...getFormProps(form)}>
         <input type="hidden" name="redirectTo" value={searchParams.get('redirectTo') ?? '/'} />
         <ErrorList id={form.errorId} errors={form.errors} />
-        <Field label="E-mail" type="email" field={fields.email} inputProps={{ autoComplete: 'email' }} />
-        <Field label="Password" type="password" field={fields.password} inputProps={{ autoComplete: 'current-password', required: false }} />
+        <Field label="E-mail" type="email" field={fields.email} autoComplete="email" />
+        <Field label="Password" type="password" field={fields.password} autoComplete="current-password" required={false} />
         <div className="actions">
           <button type="submit" name="intent" value="password" className="button button--primary" disabled={busy}>
             Sign in

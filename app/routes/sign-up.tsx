@@ -58,14 +58,8 @@ export default function SignUp() {
       <Form method="post" className="card stack" {...getFormProps(form)}>
         <input type="hidden" name="redirectTo" value={searchParams.get('redirectTo') ?? '/'} />
         <ErrorList id={form.errorId} errors={form.errors} />
-        <Field label="E-mail" type="email" field={fields.email} inputProps={{ autoComplete: 'email' }} />
-        <Field
-          label="Password"
-          type="password"
-          field={fields.password}
-          hint="At least 10 characters, not a common password."
-          inputProps={{ autoComplete: 'new-password' }}
-        />
+        <Field label="E-mail" type="email" field={fields.email} autoComplete="email" />
+        <Field label="Password" type="password" field={fields.password} hint="At least 10 characters, not a common password." autoComplete="new-password" />
         <div className="actions">
           <button type="submit" className="button button--primary" disabled={busy}>
             Create account

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react'
 import { eventTypeLabels } from '../../../lib/event-presentation'
-import { Select, TextArea, TextInput } from '../inputs'
+import { Field } from '../../forms'
+import { Select, TextArea } from '../inputs'
 import type { StageFieldsProps } from '../stage-fields'
 
 /** The public labels, except that the choice "other" reads as a choice. */
@@ -24,7 +25,7 @@ export function EventFields({ form, fields, options, onFilledIn }: StageFieldsPr
   }, [form, zone.name, zoneValue, onFilledIn])
   return (
     <>
-      <TextInput field={fields.title} label="Title" hint="3 to 120 characters." />
+      <Field field={fields.title} label="Title" hint="3 to 120 characters." />
       <Select
         field={fields.type}
         label="Type of event"
@@ -33,12 +34,12 @@ export function EventFields({ form, fields, options, onFilledIn }: StageFieldsPr
       />
       <TextArea field={fields.description} label="Description (optional)" rows={5} />
       <div className="grid grid--2">
-        <TextInput field={fields.date} label="Date" type="date" />
-        <TextInput field={fields.startTime} label="Starts at" type="time" />
-        <TextInput field={fields.endDate} label="Ends on (optional)" type="date" hint="Leave empty for the same day." />
-        <TextInput field={fields.endTime} label="Ends at (optional)" type="time" hint="Earlier than the start means the next morning." />
+        <Field field={fields.date} label="Date" type="date" />
+        <Field field={fields.startTime} label="Starts at" type="time" />
+        <Field field={fields.endDate} label="Ends on (optional)" type="date" hint="Leave empty for the same day." />
+        <Field field={fields.endTime} label="Ends at (optional)" type="time" hint="Earlier than the start means the next morning." />
       </div>
-      <TextInput
+      <Field
         field={zone}
         label="Time zone"
         list="time-zones"

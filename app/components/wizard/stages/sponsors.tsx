@@ -1,11 +1,11 @@
-import { TextInput } from '../inputs'
+import { Field } from '../../forms'
 import type { StageFieldsProps } from '../stage-fields'
 
 export function SponsorFields({ form, fields }: StageFieldsProps) {
   const sponsors = fields.sponsors.getFieldList()
   return (
     <>
-      <TextInput
+      <Field
         field={fields.coverImageUrl}
         label="Cover image link (optional)"
         type="url"
@@ -17,12 +17,12 @@ export function SponsorFields({ form, fields }: StageFieldsProps) {
         return (
           <fieldset key={sponsor.key ?? index} className="stack tier">
             <legend>Sponsor {index + 1}</legend>
-            <TextInput field={sponsorFields.name} label="Name" />
+            <Field field={sponsorFields.name} label="Name" />
             <div className="grid grid--2">
-              <TextInput field={sponsorFields.url} label="Website (optional)" type="url" placeholder="https://" />
-              <TextInput field={sponsorFields.logoUrl} label="Logo link (optional)" type="url" placeholder="https://" />
+              <Field field={sponsorFields.url} label="Website (optional)" type="url" placeholder="https://" />
+              <Field field={sponsorFields.logoUrl} label="Logo link (optional)" type="url" placeholder="https://" />
             </div>
-            <TextInput field={sponsorFields.level} label="Level (optional)" placeholder="Gold, Partner…" />
+            <Field field={sponsorFields.level} label="Level (optional)" placeholder="Gold, Partner…" />
             <div className="actions">
               <button className="button button--small" {...form.remove.getButtonProps({ name: fields.sponsors.name, index })}>
                 Remove sponsor {index + 1}

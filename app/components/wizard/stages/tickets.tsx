@@ -1,5 +1,5 @@
-import { ErrorList } from '../../forms'
-import { Checkbox, Select, TextInput } from '../inputs'
+import { ErrorList, Field } from '../../forms'
+import { Checkbox, Select } from '../inputs'
 import type { StageFieldsProps } from '../stage-fields'
 
 type TierFieldset = ReturnType<ReturnType<StageFieldsProps['fields']['tiers']['getFieldList']>[number]['getFieldset']>
@@ -36,21 +36,21 @@ export function TicketFields({ form, fields, options, paymentsConfigured = false
             <legend>Tier {index + 1}</legend>
             {/* In an edit session, which of the event's tiers this is: kept, its orders stay with it. */}
             {tierFields.id.initialValue ? <input type="hidden" name={tierFields.id.name} defaultValue={String(tierFields.id.initialValue)} /> : null}
-            <TextInput field={tierFields.name} label="Name" placeholder="General admission" />
+            <Field field={tierFields.name} label="Name" placeholder="General admission" />
             <div className="grid grid--2">
-              <TextInput field={tierFields.price} label="Price" inputMode="decimal" hint="0 for free." />
-              <TextInput field={tierFields.quantity} label="Tickets" type="number" min={1} inputMode="numeric" />
+              <Field field={tierFields.price} label="Price" inputMode="decimal" hint="0 for free." />
+              <Field field={tierFields.quantity} label="Tickets" type="number" min={1} inputMode="numeric" />
             </div>
             {/* What most tiers never need, folded away; open when it holds a value or a problem (works without JavaScript). */}
             <details className="tier__more" open={moreOptionsInUse(tierFields)}>
               <summary>More options</summary>
               <div className="stack">
-                <TextInput field={tierFields.description} label="Description (optional)" />
+                <Field field={tierFields.description} label="Description (optional)" />
                 <div className="grid grid--2">
-                  <TextInput field={tierFields.salesStart} label="Sales open (optional)" type="datetime-local" hint="In the event's time zone." />
-                  <TextInput field={tierFields.salesEnd} label="Sales close (optional)" type="datetime-local" />
-                  <TextInput field={tierFields.minPerOrder} label="Minimum per order (optional)" type="number" min={1} />
-                  <TextInput field={tierFields.maxPerOrder} label="Maximum per order (optional)" type="number" min={1} />
+                  <Field field={tierFields.salesStart} label="Sales open (optional)" type="datetime-local" hint="In the event's time zone." />
+                  <Field field={tierFields.salesEnd} label="Sales close (optional)" type="datetime-local" />
+                  <Field field={tierFields.minPerOrder} label="Minimum per order (optional)" type="number" min={1} />
+                  <Field field={tierFields.maxPerOrder} label="Maximum per order (optional)" type="number" min={1} />
                 </div>
                 <Checkbox field={tierFields.hidden} label="Hidden from the public page (e.g. press, guests)" />
               </div>
@@ -69,7 +69,7 @@ export function TicketFields({ form, fields, options, paymentsConfigured = false
           Add a tier
         </button>
       </div>
-      <TextInput
+      <Field
         field={fields.totalCapacity}
         label="Total capacity (optional)"
         type="number"

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react'
-import { Select, TextInput } from '../inputs'
+import { Field } from '../../forms'
+import { Select } from '../inputs'
 import type { StageFieldsProps } from '../stage-fields'
 
 /**
@@ -30,11 +31,11 @@ export function VenueFields({ fields, options }: StageFieldsProps) {
       {showVenue ? (
         <fieldset className="stack">
           <legend>{hydrated ? 'Venue' : 'In person: the venue'}</legend>
-          <TextInput field={venue.name} label="Venue name" />
-          <TextInput field={venue.address} label="Street address" autoComplete="street-address" />
+          <Field field={venue.name} label="Venue name" />
+          <Field field={venue.address} label="Street address" autoComplete="street-address" />
           <div className="grid grid--2">
-            <TextInput field={venue.city} label="City" autoComplete="address-level2" />
-            <TextInput field={venue.postalCode} label="Postal code (optional)" autoComplete="postal-code" />
+            <Field field={venue.city} label="City" autoComplete="address-level2" />
+            <Field field={venue.postalCode} label="Postal code (optional)" autoComplete="postal-code" />
           </div>
           <Select
             field={venue.country}
@@ -42,20 +43,20 @@ export function VenueFields({ fields, options }: StageFieldsProps) {
             placeholder="Choose…"
             options={options.countries.map((country) => ({ value: country.code, label: country.name }))}
           />
-          <TextInput field={venue.capacity} label="Capacity (optional)" type="number" min={1} inputMode="numeric" />
+          <Field field={venue.capacity} label="Capacity (optional)" type="number" min={1} inputMode="numeric" />
         </fieldset>
       ) : null}
       {showOnline ? (
         <fieldset className="stack">
           <legend>{hydrated ? 'Online' : 'Online: the meeting link'}</legend>
-          <TextInput
+          <Field
             field={online.url}
             label="Meeting link"
             type="url"
             placeholder="https://"
             hint="Only ticket holders get it; it never appears on the public page."
           />
-          <TextInput field={online.platform} label="Platform (optional)" placeholder="Zoom, Meet…" />
+          <Field field={online.platform} label="Platform (optional)" placeholder="Zoom, Meet…" />
         </fieldset>
       ) : null}
       <ErrorHint errors={[...(fields.venue.errors ?? []), ...(fields.online.errors ?? [])]} />
