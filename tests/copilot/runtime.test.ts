@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { eq } from 'drizzle-orm'
-import { beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { asServiceRole } from '../../db/rls'
 import * as schema from '../../db/schema'
 import { MODEL_FAILED } from '../../server/copilot/model-errors'
@@ -86,6 +86,28 @@ describeEachDatabase('the copilot over HTTP', (kind) => {
     expect(second.run.status).toBe(200)
     expect(replyOf(second.run.events)).toBe('Anything else?')
     expect(second.run.events.some((event) => event.type === 'RUN_ERROR')).toBe(false)
+  })
+
+  it("gives the model its instructions as the AI SDK's system option, never as a message of the conversation", async () => {
+    const organizer = await organizerAt('eventSetup')
+    onMessage = () => ({ text: 'Hello!' })
+    const warn = vi.spyOn(console, 'warn')
+    try {
+      const { run } = await say(organizer, randomUUID(), [], 'Hi')
+      expect(run.status).toBe(200)
+      expect(replyOf(run.events)).toBe('Hello!')
+      expect(
+        warn.mock.calls
+          .flat()
+          .map(String)
+          .filter((text) => text.includes('AI SDK Warning')),
+      ).toEqual([])
+    } finally {
+      warn.mockRestore()
+    }
+    // One system part, first, holding the stage's instructions; the conversation holds the organizer's words.
+    expect(scripted.calls[0]!.system).toContain('The current stage is eventSetup.')
+    expect(scripted.calls[0]!.roles).toEqual(['system', 'user'])
   })
 
   it('writes nothing when the model calls tools of other stages or tries to publish, and the thread goes on', async () => {

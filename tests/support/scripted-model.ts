@@ -12,6 +12,8 @@ export interface ModelCall {
   toolResults: { toolName: string; output: unknown }[]
   /** The tools the run offered the model. */
   tools: string[]
+  /** The role of each message of the prompt, in order (system, user, assistant, tool). */
+  roles: string[]
 }
 
 export type ModelTurn = { text: string } | { toolCalls: { toolName: string; input: unknown }[] }
@@ -78,6 +80,7 @@ function callOf(options: CallOptions): ModelCall {
     userText: lastUser >= 0 ? textOf(prompt[lastUser]!.content) : '',
     toolResults,
     tools: (options.tools ?? []).map((tool) => tool.name),
+    roles: prompt.map((message) => message.role),
   }
 }
 
