@@ -15,6 +15,9 @@ export const stageToolNames = {
   reviewPublish: null,
 } as const satisfies Record<StageId, string | null>
 
+/** Keeps part of the current stage, missing fields and all, and reports what is still open. */
+export const SAVE_DRAFT_TOOL = 'saveDraft'
+
 /** The human-in-the-loop card: rendered in the chat, it publishes only when the organizer clicks. */
 export const CONFIRM_PUBLISH_TOOL = 'confirmPublish'
 

@@ -7,7 +7,7 @@ import type { createCaller } from '../trpc/root'
 import type { WizardState } from '../wizard/session-state'
 import { stageSchemas } from '../wizard/stage-schemas'
 import { type OrganizerStage, type StageId, stageAfter, stageIds } from '../wizard/stages'
-import { stageToolNames } from './tool-names'
+import { SAVE_DRAFT_TOOL, stageToolNames } from './tool-names'
 
 type Caller = ReturnType<typeof createCaller>
 type ToolDefinition = ReturnType<typeof defineTool>
@@ -52,7 +52,20 @@ function describedBy(jsonSchema: Record<string, unknown>): ToolParameters {
   } as unknown as ToolParameters
 }
 
-const stageParameters = (stage: StageId) => describedBy(z.toJSONSchema(stageSchemas[stage], { io: 'input', target: 'draft-7' }))
+const stageJsonSchema = (stage: StageId) => z.toJSONSchema(stageSchemas[stage], { io: 'input', target: 'draft-7' }) as Record<string, unknown>
+
+const stageParameters = (stage: StageId) => describedBy(stageJsonSchema(stage))
+
+/** The same fields with none required, at any depth: a draft keeps whatever the organizer gave. */
+function withoutRequired(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(withoutRequired)
+  if (schema === null || typeof schema !== 'object') return schema
+  return Object.fromEntries(
+    Object.entries(schema)
+      .filter(([key]) => key !== 'required')
+      .map(([key, value]) => [key, withoutRequired(value)]),
+  )
+}
 
 const noParameters = describedBy({ type: 'object', properties: {}, additionalProperties: false })
 
@@ -111,6 +124,34 @@ function saveTool(stage: StageId, name: string, description: string, context: Wi
   })
 }
 
+/**
+ * The draft save: what the organizer said so far is kept even with required fields missing or wrong
+ * (the forms' "Save draft"), and the open issues go back to the chat. Wrong shapes (an unknown field,
+ * a number as text) are still refused, as for any draft.
+ */
+function saveDraftTool(stage: OrganizerStage, context: WizardToolContext, queue: Queue): ToolDefinition {
+  return defineTool({
+    name: SAVE_DRAFT_TOOL,
+    description: `Keep what the organizer gave so far for this stage (${stage}) when something is still missing or to be confirmed, e.g. "the venue is the Palais de Tokyo, I'll add the address later". Send only the fields they gave; the answer lists what is still open. Use ${stageToolNames[stage]} once the stage is complete.`,
+    parameters: describedBy(withoutRequired(stageJsonSchema(stage)) as Record<string, unknown>),
+    execute: (fields: unknown) =>
+      queue(async () => {
+        try {
+          context.state = await context.caller.wizard.merge({
+            sessionId: context.state.sessionId,
+            stage,
+            data: fields as Record<string, unknown>,
+            validate: 'draft',
+          })
+          const open = fieldIssues(context.state.issues[stage])
+          return { ok: true, saved: stage, draft: true, progress: `${context.state.progress.percentage}%`, stillOpen: open, complete: open.length === 0 }
+        } catch (error) {
+          return refusal(error, context.logger)
+        }
+      }),
+  })
+}
+
 const saveDescriptions: Record<OrganizerStage, string> = {
   organizerSetup: "Save the organizer's details (who runs the event). Send every field you know; missing required fields are refused by name.",
   eventSetup:
@@ -147,7 +188,7 @@ export function wizardTools(context: WizardToolContext): ToolDefinition[] {
       }),
     )
   } else if (stageTool !== null && stage !== 'reviewPublish') {
-    tools.push(saveTool(stage, stageTool, saveDescriptions[stage], context, queue))
+    tools.push(saveTool(stage, stageTool, saveDescriptions[stage], context, queue), saveDraftTool(stage, context, queue))
   }
   tools.push(
     defineTool({

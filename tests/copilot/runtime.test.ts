@@ -75,6 +75,7 @@ describeEachDatabase('the copilot over HTTP', (kind) => {
     // The tools the model was offered are the stage's own and the wizard's, nothing else.
     expect(scripted.calls[0]!.tools.filter((tool) => !tool.startsWith('AGUI'))).toEqual([
       'saveEventDetails',
+      'saveDraft',
       'getWizardState',
       'goToStage',
       'continueToNextStage',
@@ -86,6 +87,31 @@ describeEachDatabase('the copilot over HTTP', (kind) => {
     expect(second.run.status).toBe(200)
     expect(replyOf(second.run.events)).toBe('Anything else?')
     expect(second.run.events.some((event) => event.type === 'RUN_ERROR')).toBe(false)
+  })
+
+  it('keeps part of a stage with saveDraft, reports what is still open, and leaves the stage unfinished', async () => {
+    const organizer = await organizerAt('eventSetup')
+    await organizer.api.wizard.merge.mutate({ sessionId: organizer.sessionId, stage: 'eventSetup', data: newEvent, validate: 'strict' })
+    await organizer.api.wizard.transition.mutate({ sessionId: organizer.sessionId, from: 'eventSetup', to: 'venueSetup' })
+    onMessage = () => ({ toolCalls: [{ toolName: 'saveDraft', input: { mode: 'physical', venue: { name: 'Palais de Tokyo' } } }] })
+    const { run } = await say(organizer, randomUUID(), [], "The venue is the Palais de Tokyo, I'll add the address later")
+    const [result] = toolResultsOf(run.events)
+    expect(result).toMatchObject({ toolName: 'saveDraft', result: { ok: true, saved: 'venueSetup', draft: true, complete: false } })
+    const open = (result!.result as { stillOpen: { field: string; message: string }[] }).stillOpen
+    expect(open.map((issue) => issue.field)).toEqual(expect.arrayContaining(['venue.address', 'venue.city', 'venue.country']))
+    // The draft's tool is offered with nothing required; the strict one keeps its required fields.
+    expect(scripted.calls[0]!.system).toContain('saveDraft')
+    const state = await organizer.api.wizard.get.query({ sessionId: organizer.sessionId })
+    expect(state.data.venueSetup).toEqual({ mode: 'physical', venue: { name: 'Palais de Tokyo' } })
+    expect(state.completedStages).not.toContain('venueSetup')
+    const drafts = (await actionsOf(organizer.sessionId)).filter((action) => action.actionName === 'merge' && action.source === 'copilot')
+    expect(drafts).toMatchObject([{ stage: 'venueSetup', result: 'succeeded' }])
+
+    // A wrong shape is still refused, as for any draft, and nothing is written.
+    onMessage = () => ({ toolCalls: [{ toolName: 'saveDraft', input: { mode: 'physical', venue: { capacity: 'lots' } } }] })
+    const refused = await say(organizer, randomUUID(), [], 'It holds lots of people')
+    expect(toolResultsOf(refused.run.events)[0]).toMatchObject({ toolName: 'saveDraft', result: { ok: false } })
+    expect((await organizer.api.wizard.get.query({ sessionId: organizer.sessionId })).data.venueSetup).toEqual(state.data.venueSetup)
   })
 
   it("gives the model its instructions as the AI SDK's system option, never as a message of the conversation", async () => {

@@ -4,7 +4,7 @@ import { CopilotSidebar } from '@copilotkit/react-ui'
 import '@copilotkit/react-ui/styles.css'
 import { useFetcher } from '@remix-run/react'
 import { useEffect, useMemo, useRef } from 'react'
-import { CONFIRM_PUBLISH_TOOL, stageToolNames } from '../../../server/copilot/tool-names'
+import { CONFIRM_PUBLISH_TOOL, SAVE_DRAFT_TOOL, stageToolNames } from '../../../server/copilot/tool-names'
 import type { StageId } from '../../../server/wizard/stages'
 import './copilot.css'
 
@@ -22,7 +22,7 @@ export interface WizardCopilotProps {
 }
 
 /** Tools whose success means the wizard changed on the server. */
-const changingTools = new Set<string>([...Object.values(stageToolNames).filter((name) => name !== null), 'goToStage', 'continueToNextStage'])
+const changingTools = new Set<string>([...Object.values(stageToolNames).filter((name) => name !== null), SAVE_DRAFT_TOOL, 'goToStage', 'continueToNextStage'])
 
 /** After "describe your event", how many stages the assistant may fill one after another without a word from the organizer. */
 const MAX_FOLLOW_UPS = 6
