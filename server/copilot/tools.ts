@@ -96,6 +96,11 @@ export function wizardSummary(state: WizardState) {
     // An edit session: publishing changes that live event (its attendees are e-mailed of a new date or place).
     editsLiveEvent: state.editsEventId !== null,
     currentStageData: state.data[state.currentStage] ?? {},
+    // What the organizer already said in the stages before this one (their name, the venue's capacity…).
+    earlierStages: Object.fromEntries(
+      stageIds.slice(0, stageIds.indexOf(state.currentStage)).flatMap((stage) => (state.data[stage] === undefined ? [] : [[stage, state.data[stage]]])),
+    ),
+    lastSavedAt: state.updatedAt.toISOString(),
     issues: Object.fromEntries(stageIds.filter((stage) => state.issues[stage].length > 0).map((stage) => [stage, fieldIssues(state.issues[stage])])),
   }
 }

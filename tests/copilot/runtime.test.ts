@@ -89,6 +89,21 @@ describeEachDatabase('the copilot over HTTP', (kind) => {
     expect(second.run.events.some((event) => event.type === 'RUN_ERROR')).toBe(false)
   })
 
+  it('shows the model every earlier stage, the progress and the last save, on the stage it fills', async () => {
+    const organizer = await organizerAt('ticketSetup')
+    const state = await organizer.api.wizard.get.query({ sessionId: organizer.sessionId })
+    onMessage = () => ({ text: 'How many tickets?' })
+    await say(organizer, randomUUID(), [], 'Tickets please')
+    const summary = JSON.parse(/## The wizard now\n```json\n(.*)\n```/s.exec(scripted.calls[0]!.system)![1]!) as Record<string, unknown>
+    expect(summary).toMatchObject({
+      currentStage: 'ticketSetup',
+      progress: `${state.progress.percentage}%`,
+      lastSavedAt: state.updatedAt.toISOString(),
+      earlierStages: { organizerSetup: { name: 'Ada Martin', organization: 'Atelier Martin' }, venueSetup: { venue: { capacity: 300 } } },
+    })
+    expect(Object.keys(summary.earlierStages as object)).toEqual(['organizerSetup', 'eventSetup', 'venueSetup'])
+  })
+
   it('keeps part of a stage with saveDraft, reports what is still open, and leaves the stage unfinished', async () => {
     const organizer = await organizerAt('eventSetup')
     await organizer.api.wizard.merge.mutate({ sessionId: organizer.sessionId, stage: 'eventSetup', data: newEvent, validate: 'strict' })
