@@ -107,25 +107,30 @@ export function wizardSummary(state: WizardState) {
 
 type Queue = ReturnType<typeof inTurn>
 
+/** Saves what the model sent for the stage, strictly or as a draft, in turn with the run's other calls. */
+function savingStage(stage: StageId, validate: 'strict' | 'draft', context: WizardToolContext, queue: Queue, answer: (state: WizardState) => ToolAnswer) {
+  return (fields: unknown) =>
+    queue(async () => {
+      try {
+        context.state = await context.caller.wizard.merge({ sessionId: context.state.sessionId, stage, data: fields as Record<string, unknown>, validate })
+        return answer(context.state)
+      } catch (error) {
+        return refusal(error, context.logger)
+      }
+    })
+}
+
 function saveTool(stage: StageId, name: string, description: string, context: WizardToolContext, queue: Queue): ToolDefinition {
   return defineTool({
     name,
     description,
     parameters: stageParameters(stage),
-    execute: (fields: unknown) =>
-      queue(async () => {
-        try {
-          context.state = await context.caller.wizard.merge({
-            sessionId: context.state.sessionId,
-            stage,
-            data: fields as Record<string, unknown>,
-            validate: 'strict',
-          })
-          return { ok: true, saved: stage, progress: `${context.state.progress.percentage}%`, nextStage: stageAfter(stage) }
-        } catch (error) {
-          return refusal(error, context.logger)
-        }
-      }),
+    execute: savingStage(stage, 'strict', context, queue, (state) => ({
+      ok: true,
+      saved: stage,
+      progress: `${state.progress.percentage}%`,
+      nextStage: stageAfter(stage),
+    })),
   })
 }
 
@@ -139,21 +144,10 @@ function saveDraftTool(stage: OrganizerStage, context: WizardToolContext, queue:
     name: SAVE_DRAFT_TOOL,
     description: `Keep what the organizer gave so far for this stage (${stage}) when something is still missing or to be confirmed, e.g. "the venue is the Palais de Tokyo, I'll add the address later". Send only the fields they gave; the answer lists what is still open. Use ${stageToolNames[stage]} once the stage is complete.`,
     parameters: describedBy(withoutRequired(stageJsonSchema(stage)) as Record<string, unknown>),
-    execute: (fields: unknown) =>
-      queue(async () => {
-        try {
-          context.state = await context.caller.wizard.merge({
-            sessionId: context.state.sessionId,
-            stage,
-            data: fields as Record<string, unknown>,
-            validate: 'draft',
-          })
-          const open = fieldIssues(context.state.issues[stage])
-          return { ok: true, saved: stage, draft: true, progress: `${context.state.progress.percentage}%`, stillOpen: open, complete: open.length === 0 }
-        } catch (error) {
-          return refusal(error, context.logger)
-        }
-      }),
+    execute: savingStage(stage, 'draft', context, queue, (state) => {
+      const open = fieldIssues(state.issues[stage])
+      return { ok: true, saved: stage, draft: true, progress: `${state.progress.percentage}%`, stillOpen: open, complete: open.length === 0 }
+    }),
   })
 }
 
