@@ -118,6 +118,28 @@ describe('the copilot in the browser', { timeout: TEST_TIMEOUT }, () => {
     expect(problems).toEqual([])
   })
 
+  it('fills the form even when the organizer writes before the assistant has reached the server', async () => {
+    const { page, api, sessionId, problems } = await organizerAt('eventSetup')
+    // A slow server: the runtime's first answer (`info`) comes late, so the message is sent while
+    // CopilotKit still holds a provisional agent, as happened on a busy 2-core machine.
+    let delayed = 0
+    await page.route('**/api/copilotkit', async (route) => {
+      if (delayed === 0 && /"method":"info"/.test(route.request().postData() ?? '')) {
+        delayed += 1
+        await new Promise((resolve) => setTimeout(resolve, 1500))
+      }
+      await route.continue()
+    })
+    await page.getByRole('button', { name: 'Assistant' }).click()
+    await send(page, 'Call it Winter Atelier Launch, six weeks from now')
+    await eventually(async () => ((await api.wizard.get.query({ sessionId })).data.eventSetup as { title?: string } | undefined)?.title).toBe(launch.title)
+    await eventually(() => field(page, 'title').inputValue()).toBe(launch.title)
+    expect(delayed).toBe(1)
+    expect((await api.wizard.get.query({ sessionId })).data.eventSetup).toMatchObject({ title: launch.title })
+    expect(await sameDocument(page)).toBe(true)
+    expect(problems).toEqual([])
+  })
+
   it('turns a pasted description into stage after stage, and asks for what it lacks', async () => {
     const { page, api, sessionId, problems } = await organizerAt('organizerSetup')
     await openAssistant(page)

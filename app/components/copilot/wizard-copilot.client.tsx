@@ -41,17 +41,37 @@ export default function WizardCopilot(props: WizardCopilotProps) {
       <StageContext {...props} />
       <FollowTheWizard {...props} />
       {props.stage === 'reviewPublish' ? <PublishConfirmation sessionId={props.sessionId} editing={props.editing} /> : null}
-      <CopilotSidebar
-        defaultOpen
-        clickOutsideToClose={false}
-        className="wizardCopilot"
-        labels={{
-          title: 'Wizard assistant',
-          initial: `Tell me about your event, or paste a description: I will fill in "${props.stageTitle}" and the stages after it.`,
-          placeholder: 'Describe your event…',
-        }}
-      />
+      <ChatOnceConnected stageTitle={props.stageTitle} />
     </CopilotKit>
+  )
+}
+
+/**
+ * The chat opens once the runtime has answered. Before that CopilotKit would run a message on a
+ * provisional agent of the chat's own and swap in the real one afterwards; the page, following the
+ * real agent, never saw that run's saves and did not redraw the form (seen on a busy 2-core machine,
+ * reproduced by delaying the runtime's first answer).
+ */
+function ChatOnceConnected({ stageTitle }: { stageTitle: string }) {
+  const { isReady } = useAgent({ agentId: 'default', updates: [] })
+  if (!isReady) {
+    return (
+      <p className="assistant__loading" role="status">
+        Connecting to the assistant…
+      </p>
+    )
+  }
+  return (
+    <CopilotSidebar
+      defaultOpen
+      clickOutsideToClose={false}
+      className="wizardCopilot"
+      labels={{
+        title: 'Wizard assistant',
+        initial: `Tell me about your event, or paste a description: I will fill in "${stageTitle}" and the stages after it.`,
+        placeholder: 'Describe your event…',
+      }}
+    />
   )
 }
 
@@ -83,36 +103,42 @@ function FollowTheWizard({ stage, onWizardChanged }: WizardCopilotProps) {
   const followUp = useRef<{ from: StageId; count: number } | null>(null)
   const followUps = useRef(0)
 
+  // Tool results already handled, kept for the page's life. The first set is what the conversation
+  // held when the assistant opened (a reconnect replays those): they do not count again.
+  const handled = useRef<Set<string> | null>(null)
+
   useEffect(() => {
-    if (!isReady) return
-    const names = new Map<string, string>()
-    // Results already in the conversation (a reconnect replays them) do not count again.
-    const seen = new Set(agent.messages.flatMap((message) => (message.role === 'tool' ? [message.toolCallId] : [])))
-    let dirty = false
-    let continued = false
-    const subscription = agent.subscribe({
-      onRunStartedEvent: () => {
-        dirty = false
-        continued = false
-      },
-      onToolCallStartEvent: ({ event }) => {
-        names.set(event.toolCallId, event.toolCallName)
-      },
-      onToolCallResultEvent: ({ event }) => {
-        if (seen.has(event.toolCallId)) return
-        seen.add(event.toolCallId)
-        const name = names.get(event.toolCallId) ?? ''
-        const ok = /"ok":true/.test(event.content)
+    handled.current ??= new Set(agent.messages.flatMap((message) => (message.role === 'tool' ? [message.toolCallId] : [])))
+    const done = handled.current
+    /**
+     * Reads what a finished run did from the conversation itself, not from the events as they
+     * streamed, so a subscription made late (the agent swapped while a run was under way) still sees
+     * every save.
+     */
+    const settle = () => {
+      const names = new Map(
+        agent.messages.flatMap((message) =>
+          message.role === 'assistant' ? (message.toolCalls ?? []).map((call) => [call.id, call.function.name] as const) : [],
+        ),
+      )
+      let dirty = false
+      let continued = false
+      for (const message of agent.messages) {
+        if (message.role !== 'tool' || done.has(message.toolCallId)) continue
+        done.add(message.toolCallId)
+        const name = names.get(message.toolCallId) ?? ''
+        const ok = /"ok":true/.test(message.content)
         if (ok && changingTools.has(name)) dirty = true
         if (ok && name === 'continueToNextStage') continued = true
-      },
-      onRunFinalized: () => {
-        if (continued && followUps.current < MAX_FOLLOW_UPS) followUp.current = { from: stage, count: followUps.current + 1 }
-        if (dirty) changed.current()
-      },
-    })
+      }
+      if (continued && followUps.current < MAX_FOLLOW_UPS) followUp.current = { from: stage, count: followUps.current + 1 }
+      if (dirty) changed.current()
+    }
+    const subscription = agent.subscribe({ onRunFinalized: settle })
+    // A run that ended before this subscription (on the agent this one replaced) is settled now.
+    if (!agent.isRunning) settle()
     return () => subscription.unsubscribe()
-  }, [agent, isReady, stage])
+  }, [agent, stage])
 
   // Once the page shows the next stage, the assistant goes on with it.
   useEffect(() => {
