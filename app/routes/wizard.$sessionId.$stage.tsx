@@ -95,7 +95,9 @@ export async function action(args: ActionFunctionArgs) {
       const { slug } = await caller.wizard.publish({ sessionId })
       return redirect(state.editsEventId ? editedEventPath(state.editsEventId, 'changes-published') : `/e/${slug}?published=1`)
     }
-    if (intent === 'discard' && state.editsEventId) {
+    if (intent === 'discard') {
+      // Only an edit session has this button; a draft is discarded from the dashboard.
+      if (!state.editsEventId) throw data('Choose something to do.', { status: 400 })
       await caller.wizard.abandon({ sessionId })
       return redirect(editedEventPath(state.editsEventId, 'changes-discarded'))
     }

@@ -168,7 +168,7 @@ describeEachDatabase('the dashboard and the public event page', (kind) => {
   it('answers 400 to a button the stage page does not have, and writes nothing', async () => {
     const { sessionId } = await api.wizard.create.mutate({ fresh: true })
     const before = await api.wizard.get.query({ sessionId })
-    for (const intent of ['explode', 'goto:nowhere', 'goto:']) {
+    for (const intent of ['explode', 'goto:nowhere', 'goto:', 'discard']) {
       const response = await postForm(server, `/wizard/${sessionId}/organizerSetup`, { intent, name: 'Ada Martin' }, { cookie })
       expect(response.status).toBe(400)
     }
