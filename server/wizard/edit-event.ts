@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util'
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import { queryRows, type Transaction } from '../../db/client'
 import { pgConstraint, pgErrorCode, pgErrorCodes } from '../../db/errors'
@@ -182,7 +183,8 @@ export async function publishChanges(tx: Transaction, row: LoadedSession): Promi
     (before!.endsAt?.getTime() ?? null) !== (changed.endsAt?.getTime() ?? null) ||
     before!.timezone !== changed.timezone ||
     before!.venueMode !== changed.venueMode ||
-    JSON.stringify(before!.venue ?? null) !== JSON.stringify(changed.venue) ||
+    // jsonb keeps its own key order: compare the venues as values, not as text.
+    !isDeepStrictEqual(before!.venue ?? null, changed.venue) ||
     before!.onlineUrl !== changed.onlineUrl
   let attendeesNotified = 0
   if (moved) {
