@@ -24,14 +24,20 @@ import type { WizardData } from './validation'
 const MAY_EDIT = "Only the event's publisher and its organization's owners and admins can edit it."
 const CANCELLED = 'This event is cancelled: it can no longer be edited.'
 
+/** The event, when the caller may edit it: one of its managers, and it is not cancelled. */
+async function editableEvent(tx: Transaction, eventId: string) {
+  const event = await assertMayChangeEvent(tx, eventId, MAY_EDIT)
+  if (event.status === 'cancelled') throw new DomainError('CONFLICT', CANCELLED)
+  return event
+}
+
 /**
  * Opens the edit session of a published (or unpublished) event: the same wizard, prefilled with the
  * stages it was last published from and its tiers' ids, waiting on the review. One per event (a
  * partial unique index): whoever else of its managers opens Edit resumes it, as it was left.
  */
 export async function openEditSession(tx: Transaction, claims: AuthenticatedClaims, eventId: string, now: Date): Promise<WizardState> {
-  const event = await assertMayChangeEvent(tx, eventId, MAY_EDIT)
-  if (event.status === 'cancelled') throw new DomainError('CONFLICT', CANCELLED)
+  const event = await editableEvent(tx, eventId)
   const open = await openEditOf(tx, eventId, now)
   if (open) return open
   if (!event.sessionId) throw new DomainError('PRECONDITION_FAILED', 'This event has no wizard to edit it from.')
@@ -125,8 +131,7 @@ interface PublishedTier {
  */
 export async function publishChanges(tx: Transaction, row: LoadedSession): Promise<PublishedChanges & { id: string; slug: string }> {
   const eventId = row.editsEventId!
-  const owner = await assertMayChangeEvent(tx, eventId, MAY_EDIT)
-  if (owner.status === 'cancelled') throw new DomainError('CONFLICT', CANCELLED)
+  await editableEvent(tx, eventId)
   const { event: changed, tiers } = eventFromStages(stageDataOf(row), row.connectedAccount?.accountId ?? null)
   const published = await lockTiers(tx, eventId)
   const [before] = await tx
