@@ -1,3 +1,4 @@
+import { ZodError } from 'zod'
 import { DomainError } from '../errors'
 import { EventSetupSchema, SponsorsMediaSchema, TicketSetupSchema, VenueSetupSchema } from './stage-schemas'
 import { canonicalTimeZone, scheduleOf } from './times'
@@ -69,3 +70,13 @@ export function eventFromStages(data: WizardData, paymentAccountId: string | nul
 }
 
 export type EventFromStages = ReturnType<typeof eventFromStages>
+
+/** The same, or null while a stage it needs does not validate yet: the review's preview. */
+export function eventFromValidStages(data: WizardData): EventFromStages | null {
+  try {
+    return eventFromStages(data, null)
+  } catch (error) {
+    if (error instanceof ZodError || error instanceof DomainError) return null
+    throw error
+  }
+}

@@ -81,6 +81,11 @@ describe('editing a live event in a browser', { timeout: TEST_TIMEOUT }, () => {
       const banner = page.getByRole('complementary', { name: 'Editing a live event' })
       expect(await banner.innerText()).toContain('Nothing changes for the public until you publish the changes.')
       await page.getByRole('button', { name: 'Publish changes' }).waitFor()
+      // The preview is the event as publishing builds it: its tiers but the hidden one.
+      const preview = await page.locator('.preview').innerText()
+      expect(preview).toContain('Autumn Collection Show')
+      expect(preview).toContain('General admission')
+      expect(preview).not.toContain('Press')
       expect((await widthsOf(page)).overflowing).toEqual([])
       await screenshot(page, `edit-review-${size}`)
 
