@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 
@@ -9,13 +9,13 @@ export interface RunningServer {
   url: string
   child: ChildProcess
   residentMemoryMb: () => number
+  /** CPU seconds (user and system) the server has used so far, its workers' included (WEB_CONCURRENCY). */
+  cpuSeconds: () => number
   stop: () => Promise<void>
 }
 
 /** `npm start` as its own process (the load generator must not share its event loop). */
-export async function startServer(env: Record<string, string>): Promise<RunningServer> {
-  // BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the server.
-  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []
+export async function startServer(env: Record<string, string>, nodeArgs: string[] = []): Promise<RunningServer> {
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/http.ts'], {
     cwd: root,
     env: {
@@ -55,12 +55,45 @@ export async function startServer(env: Record<string, string>): Promise<RunningS
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8')
       return Math.round(Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0) / 1024)
     },
+    cpuSeconds: () => processTree(child.pid!).reduce((sum, pid) => sum + cpuSecondsOf(pid), 0),
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', () => resolve())
         child.kill('SIGTERM')
       }),
   }
+}
+
+// Linux counts a process's CPU time in clock ticks of 1/100 s (USER_HZ).
+const TICKS_PER_SECOND = 100
+
+/** `/proc/<pid>/stat`'s fields after the command (which may hold spaces), from field 3 (state) on. */
+function statFields(pid: number): string[] | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  } catch {
+    return null
+  }
+}
+
+function cpuSecondsOf(pid: number): number {
+  const fields = statFields(pid)
+  // utime and stime are fields 14 and 15, so 11 and 12 after the state.
+  return fields ? (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND : 0
+}
+
+/** The process and its descendants (the cluster's workers). */
+function processTree(root: number): number[] {
+  const parents = new Map<number, number>()
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue
+    const parent = statFields(Number(name))?.[1]
+    if (parent) parents.set(Number(name), Number(parent))
+  }
+  const tree = [root]
+  for (let i = 0; i < tree.length; i++) for (const [pid, parent] of parents) if (parent === tree[i]) tree.push(pid)
+  return tree
 }
 
 export interface LoadResult {

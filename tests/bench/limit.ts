@@ -2,48 +2,50 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import postgres from 'postgres'
 import { hashAccessKey } from '../../server/orders/access-keys'
-import type { BenchUser, OnSale } from './seed'
+import type { BenchUser, Exec, OnSale } from './seed'
 
 /**
- * The limit: the transaction `wizard.merge` runs, issued directly with postgres.js from this process —
- * claims and role, the row lock, the update with progress and version, the audit row — by `connections`
- * workers for `seconds`. Transactions per second.
+ * The transaction `wizard.merge` runs (merge.ts, save-change.ts), for pgbench: the user's claims and
+ * role, the session's row lock, the update with data, progress and version, the audit row. Each
+ * pgbench client is one user writing its own session (the `bench_clients` row of its `client_id`, read
+ * in the statement that sets the claims, so the round trips are the app's five).
  */
-export async function mergeTransactionLimit(url: string, users: BenchUser[], connections: number, seconds: number) {
-  const sql = postgres(url, { max: connections, onnotice: () => {} })
-  const deadline = Date.now() + seconds * 1000
-  let done = 0
-  let errors = 0
-  const worker = async (user: BenchUser) => {
-    const claims = JSON.stringify({ role: 'authenticated', sub: user.id, aud: 'authenticated', email: user.email })
-    for (let n = 0; Date.now() < deadline; n++) {
-      try {
-        await sql.begin(async (tx) => {
-          await tx`select set_config('request.jwt.claims', ${claims}, true), set_config('role', 'authenticated', true)`
-          const [row] = await tx`select * from event_wizard.wizard_sessions where id = ${user.sessionId} for update`
-          await tx`
-            update event_wizard.wizard_sessions
-            set organizer_setup = ${tx.json({ name: `Ada ${n}` })}, payment_setup = ${tx.json({ status: 'not_required' })},
-                completed_stages = '{}', completion_details = ${tx.json({ organizerSetup: 33 })}, completion_percentage = 3,
-                version = ${Number(row?.version ?? 0) + 1}, last_interaction_at = now(), expires_at = now() + interval '7 days'
-            where id = ${user.sessionId} returning *`
-          await tx`
-            insert into event_wizard.wizard_actions (session_id, user_id, action_name, stage, source, payload, result, duration_ms)
-            values (${user.sessionId}, ${user.id}, 'merge', 'organizerSetup', 'api', ${tx.json({ data: { name: `Ada ${n}` } })}, 'succeeded', 1)`
-        })
-        done++
-      } catch {
-        errors++
-      }
-    }
-  }
-  const started = Date.now()
-  await Promise.all(users.slice(0, connections).map(worker))
-  const elapsed = (Date.now() - started) / 1000
-  await sql.end()
-  return { transactionsPerSecond: Math.round(done / elapsed), errors }
+const mergeTransactionScript = String.raw`\set n random(1, 1000000000)
+begin;
+select set_config('request.jwt.claims', claims, true), set_config('role', 'authenticated', true), session_id, user_id
+  from public.bench_clients where client_id = :client_id \gset
+select * from event_wizard.wizard_sessions where id = :session_id for update;
+update event_wizard.wizard_sessions
+  set organizer_setup = jsonb_build_object('name', 'Ada ' || :n), payment_setup = '{"status":"not_required"}',
+      completed_stages = '{}', completion_details = '{"organizerSetup":33}', completion_percentage = 3,
+      version = version + 1, last_interaction_at = now(), expires_at = now() + interval '7 days'
+  where id = :session_id returning *;
+insert into event_wizard.wizard_actions (session_id, user_id, action_name, stage, source, payload, result, duration_ms)
+  values (:session_id, :user_id, 'merge', 'organizerSetup', 'api', jsonb_build_object('data', jsonb_build_object('name', 'Ada ' || :n)),
+    'succeeded', 1);
+commit;
+`
+
+/** pgbench's clients for the merge limit: one user and session each, as the HTTP runs' connections. */
+export async function seedMergeClients(exec: Exec, users: BenchUser[]) {
+  await exec('create table public.bench_clients (client_id int primary key, claims text not null, session_id uuid not null, user_id uuid not null)')
+  await exec('grant select on public.bench_clients to public')
+  const rows = users.map((user, clientId) => ({
+    client_id: clientId,
+    claims: JSON.stringify({ role: 'authenticated', sub: user.id, aud: 'authenticated', email: user.email }),
+    session_id: user.sessionId,
+    user_id: user.id,
+  }))
+  await exec(
+    'insert into public.bench_clients select * from jsonb_to_recordset($1::text::jsonb) as c(client_id int, claims text, session_id uuid, user_id uuid)',
+    [JSON.stringify(rows)],
+  )
+}
+
+/** The limit of a merge, set by Postgres: pgbench (prepared statements, as the app's) runs the merge transaction. */
+export function mergeTransactionLimit(url: string, clients: number, seconds: number): Promise<PgbenchResult> {
+  return pgbench(url, mergeTransactionScript, {}, clients, seconds)
 }
 
 /**
@@ -103,20 +105,34 @@ export const percentile = (sorted: number[], p: number) => sorted[Math.min(sorte
  * transaction against one tier with seats for every transaction, so what is measured is successful
  * orders contending for the same two rows. Latency percentiles from pgbench's per-transaction log.
  */
-export async function orderTransactionLimit(url: string, sale: OnSale, clients: number, seconds: number): Promise<PgbenchResult> {
+export function orderTransactionLimit(url: string, sale: OnSale, clients: number, seconds: number): Promise<PgbenchResult> {
+  const variables = {
+    event_id: sale.eventId,
+    tier_id: sale.tierId,
+    quantity: '1',
+    buyer_name: 'Bench buyer',
+    buyer_email: 'buyer@example.test',
+    access_key_hash: hashAccessKey('bench'),
+  }
+  return pgbench(url, orderTransactionScript, variables, clients, seconds)
+}
+
+/** pgbench present on this machine? (It comes with Postgres's client packages.) */
+export async function pgbenchVersion(): Promise<string | null> {
+  try {
+    return (await run('pgbench', ['--version'])).stdout.trim()
+  } catch {
+    return null
+  }
+}
+
+/** One pgbench run of `script`: transactions/s, latency percentiles from its per-transaction log, errors. */
+async function pgbench(url: string, script: string, variables: Record<string, string>, clients: number, seconds: number): Promise<PgbenchResult> {
   const dir = mkdtempSync(join(tmpdir(), 'event-wizard-pgbench-'))
   try {
-    const script = join(dir, 'place-order.sql')
-    writeFileSync(script, orderTransactionScript)
-    const variables = {
-      event_id: sale.eventId,
-      tier_id: sale.tierId,
-      quantity: '1',
-      buyer_name: 'Bench buyer',
-      buyer_email: 'buyer@example.test',
-      access_key_hash: hashAccessKey('bench'),
-    }
-    const args = ['-n', '-M', 'prepared', '-c', String(clients), '-j', '2', '-T', String(seconds), '-f', script, '-l', `--log-prefix=${join(dir, 'log')}`]
+    const file = join(dir, 'transaction.sql')
+    writeFileSync(file, script)
+    const args = ['-n', '-M', 'prepared', '-c', String(clients), '-j', '2', '-T', String(seconds), '-f', file, '-l', `--log-prefix=${join(dir, 'log')}`]
     for (const [name, value] of Object.entries(variables)) args.push('-D', `${name}=${value}`)
     const { stdout, stderr } = await run('pgbench', [...args, url])
     const processed = stdout.match(/number of transactions actually processed: (\d+)/)?.[1]
@@ -126,8 +142,8 @@ export async function orderTransactionLimit(url: string, sale: OnSale, clients: 
     const failed = Number(stdout.match(/number of failed transactions: (\d+)/)?.[1] ?? 0)
     const aborted = stderr.split('\n').filter((line) => /^client \d+ aborted/.test(line)).length
     const latencies = readdirSync(dir)
-      .filter((file) => file.startsWith('log.'))
-      .flatMap((file) => readFileSync(join(dir, file), 'utf8').split('\n').filter(Boolean))
+      .filter((name) => name.startsWith('log.'))
+      .flatMap((name) => readFileSync(join(dir, name), 'utf8').split('\n').filter(Boolean))
       // client_id transaction_no time_us script_no epoch epoch_us
       .map((line) => Number(line.split(' ')[2]) / 1000)
       .sort((a, b) => a - b)
