@@ -19,7 +19,7 @@ import type { Config } from './config'
 import { createOrderCookie, type OrderCookie } from './cookies/order-cookie'
 import { createSessionCookie, type SessionCookie } from './cookies/session-cookie'
 import { type CopilotModel, copilotModelOf } from './copilot/model'
-import { checkHealth, type HealthReport } from './health'
+import { type HealthReport, healthChecker } from './health'
 import type { Logger } from './logger'
 import { orderAccessSecret } from './orders/access-keys'
 import { invitationSecretOf } from './orgs/invitations'
@@ -132,6 +132,6 @@ export function createAppContext(options: {
     copilot: {
       model: copilotModel,
     },
-    health: () => checkHealth(database),
+    health: healthChecker(database),
   }
 }

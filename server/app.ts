@@ -1,4 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto'
+import { readdirSync } from 'node:fs'
+import { join, relative, sep } from 'node:path'
 import { createRequestHandler } from '@remix-run/express'
 import type { AppLoadContext, ServerBuild } from '@remix-run/node'
 import cors from 'cors'
@@ -9,7 +11,9 @@ import type { ViteDevServer } from 'vite'
 import type { AppContext } from './app-context'
 import { checkOrigin } from './auth/origin-check'
 import { refreshSessions } from './auth/session-refresh'
+import { healthRoute } from './health'
 import './load-context'
+import { trpcHandler } from './trpc/http'
 
 export interface HttpAppOptions {
   app: AppContext
@@ -21,7 +25,7 @@ export interface HttpAppOptions {
 
 const requestIdPattern = /^[\w.-]{1,128}$/
 
-/** The Express app around Remix: request ids, logs, security headers, assets, then Remix. */
+/** The Express app around Remix: request ids, health, logs, security headers, assets, the typed API, then Remix. */
 export function createHttpApp({ app, build, vite }: HttpAppOptions) {
   const { config, logger } = app
   const server = express()
@@ -29,11 +33,12 @@ export function createHttpApp({ app, build, vite }: HttpAppOptions) {
   server.set('trust proxy', config.TRUST_PROXY)
 
   server.use(assignRequestId)
+  // A load balancer's poll, answered before the request logs and the pages' headers it has no use for.
+  server.get('/healthz', healthRoute(app.health))
   server.use(
     pinoHttp({
       logger,
       genReqId: (_req, res) => res.getHeader('x-request-id') as string,
-      autoLogging: { ignore: (req) => req.url === '/healthz' },
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
@@ -54,7 +59,7 @@ export function createHttpApp({ app, build, vite }: HttpAppOptions) {
   } else if (build) {
     // Fingerprinted files may be cached forever; everything else briefly.
     server.use('/assets', express.static(`${build.clientDir}/assets`, { immutable: true, maxAge: '1y' }))
-    server.use(express.static(build.clientDir, { maxAge: '1h' }))
+    server.use(publicFiles(build.clientDir))
   }
 
   // The typed API may be called from the browsers of other origins listed in CORS_ORIGINS (bearer
@@ -70,6 +75,7 @@ export function createHttpApp({ app, build, vite }: HttpAppOptions) {
   )
   server.use(checkOrigin(config))
   server.use(refreshSessions(app))
+  server.use('/api/trpc', trpcHandler(app))
 
   const remixBuild = vite ? () => vite.ssrLoadModule('virtual:remix/server-build') as Promise<ServerBuild> : build?.server
   if (!remixBuild) throw new Error('createHttpApp needs a server build or a Vite dev server')
@@ -94,6 +100,21 @@ export function createHttpApp({ app, build, vite }: HttpAppOptions) {
   }) satisfies ErrorRequestHandler)
 
   return server
+}
+
+/**
+ * The files of `public/` (copied beside the assets by the build), served for an hour. Only their paths
+ * reach the disk: asking the file system about every page's path cost a `stat` and an error per page.
+ */
+function publicFiles(clientDir: string): RequestHandler {
+  const paths = new Set(
+    readdirSync(clientDir, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => `/${relative(clientDir, join(entry.parentPath, entry.name)).split(sep).join('/')}`)
+      .filter((path) => !path.startsWith('/assets/')),
+  )
+  const files = express.static(clientDir, { maxAge: '1h' })
+  return (req, res, next) => (paths.has(req.path) ? files(req, res, next) : next())
 }
 
 /** Keeps a proxy's request id when it looks like one, so a request can be followed across hops. */

@@ -62,7 +62,6 @@ describe('the layers', () => {
  */
 const serviceRoleUses: Record<string, number> = {
   'server/auth/local-accounts.ts': 3,
-  'server/auth/postgres-rate-limiter.ts': 3,
   'server/jobs/cleanup.ts': 1,
   'server/mail/worker.ts': 3,
   'server/orders/cancel-event.ts': 3,

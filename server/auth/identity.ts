@@ -16,7 +16,12 @@ export type RequestIdentity =
   | { kind: 'authenticated'; claims: AuthenticatedClaims; token: string }
   | { kind: 'invalid'; reason: string }
 
-export type IdentityReader = (request: Request) => Promise<RequestIdentity>
+/** What reading an identity needs of a request: its headers (a Fetch `Request`, or Node's wrapped). */
+export interface RequestHeaders {
+  headers: Pick<Headers, 'get'>
+}
+
+export type IdentityReader = (request: RequestHeaders) => Promise<RequestIdentity>
 
 /** Verifies an access token and returns its claims, or a reason it is refused. */
 export type TokenVerifier = (token: string) => Promise<RequestIdentity>
@@ -95,7 +100,7 @@ export function createSupabaseTokenVerifier(config: Pick<Config, 'SUPABASE_URL' 
 }
 
 /** Where a browser keeps its token: our session cookie (local) or Supabase's session cookies. */
-export type CookieTokenReader = (request: Request) => Promise<string | null>
+export type CookieTokenReader = (request: RequestHeaders) => Promise<string | null>
 
 export const localCookieToken =
   (cookie: SessionCookie): CookieTokenReader =>
@@ -131,7 +136,7 @@ export function createIdentityReader(verify: TokenVerifier, cookieToken: CookieT
   }
 }
 
-function bearerToken(request: Request): string | null {
+function bearerToken(request: RequestHeaders): string | null {
   const header = request.headers.get('authorization')
   const match = header?.match(/^Bearer\s+(\S+)$/i)
   return match?.[1] ?? null

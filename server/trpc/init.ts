@@ -5,7 +5,7 @@ import { ZodError } from 'zod'
 import { pgConstraint, pgErrorCode } from '../../db/errors'
 import type { AppContext } from '../app-context'
 import type { AuthRequest } from '../auth/accounts'
-import type { RequestIdentity } from '../auth/identity'
+import type { RequestHeaders, RequestIdentity } from '../auth/identity'
 import { consumePoint } from '../auth/rate-limits'
 import { type CoreDeps, coreDepsOf } from '../core-deps'
 import { accountGoneError, DomainError, databaseUnavailableError, type FieldIssue, fieldIssuesOf } from '../errors'
@@ -30,10 +30,11 @@ export interface TrpcContext {
 
 export async function createTrpcContext(options: {
   app: AppContext
-  request: Request
+  request: RequestHeaders
   requestId: string
   clientIp: string
-  resHeaders: Headers
+  /** Where the procedures' cookies go: the response's headers. */
+  resHeaders: Pick<Headers, 'append'>
   source: ActionSource
 }): Promise<TrpcContext> {
   return {

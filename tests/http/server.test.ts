@@ -51,6 +51,22 @@ describeEachDatabase('the HTTP server', (kind) => {
     expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/)
   })
 
+  it('serves the public files for an hour and the fingerprinted assets for a year; other paths reach the pages', async () => {
+    const favicon = await fetch(`${server.url}/favicon.svg`)
+    expect(favicon.status).toBe(200)
+    expect(favicon.headers.get('content-type')).toContain('image/svg+xml')
+    expect(favicon.headers.get('cache-control')).toBe('public, max-age=3600')
+    const html = await (await fetch(`${server.url}/sign-in`)).text()
+    const asset = html.match(/\/assets\/[\w.-]+\.js/)?.[0]
+    expect(asset).toBeTruthy()
+    const script = await fetch(`${server.url}${asset}`)
+    expect(script.status).toBe(200)
+    expect(script.headers.get('cache-control')).toBe('public, max-age=31536000, immutable')
+    const missing = await fetch(`${server.url}/favicon.svg.bak`)
+    expect(missing.status).toBe(404)
+    expect(await missing.text()).toContain('Page not found')
+  })
+
   it('answers an unknown page with a helpful 404 page, not a stack trace', async () => {
     const response = await fetch(`${server.url}/no/such/page`)
     expect(response.status).toBe(404)
