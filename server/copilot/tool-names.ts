@@ -2,8 +2,8 @@ import type { StageId } from '../wizard/stages'
 
 /**
  * The copilot's tool names: a contract between the server's agent and the browser (which registers the
- * confirmation card and refreshes the form after a save). Constants only, so the client bundle can
- * import them without the server.
+ * confirmation and suggestion cards and refreshes the form after a save). Constants only, so the client
+ * bundle can import them without the server.
  */
 export const stageToolNames = {
   organizerSetup: 'saveOrganizerDetails',
@@ -21,12 +21,23 @@ export const SAVE_DRAFT_TOOL = 'saveDraft'
 /** The human-in-the-loop card: rendered in the chat, it publishes only when the organizer clicks. */
 export const CONFIRM_PUBLISH_TOOL = 'confirmPublish'
 
+/**
+ * The suggestion cards, at the stages where an idea is worth having (a title, a description, ticket
+ * tiers): rendered in the chat, they save only when the organizer clicks "Use this".
+ */
+export const suggestionToolNames = {
+  eventSetup: 'suggestEventDetails',
+  ticketSetup: 'suggestTicketTiers',
+} as const satisfies Partial<Record<StageId, string>>
+
+export type SuggestingStage = keyof typeof suggestionToolNames
+
 /** Tools the browser may offer the model, by stage; any other browser tool is dropped from the run. */
 export const browserToolsByStage: Record<StageId, readonly string[]> = {
   organizerSetup: [],
-  eventSetup: [],
+  eventSetup: [suggestionToolNames.eventSetup],
   venueSetup: [],
-  ticketSetup: [],
+  ticketSetup: [suggestionToolNames.ticketSetup],
   paymentSetup: [],
   sponsorsMedia: [],
   reviewPublish: [CONFIRM_PUBLISH_TOOL],

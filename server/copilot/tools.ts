@@ -5,9 +5,9 @@ import { DomainError, type FieldIssue, fieldIssuesOf } from '../errors'
 import type { Logger } from '../logger'
 import type { createCaller } from '../trpc/root'
 import type { WizardState } from '../wizard/session-state'
-import { stageSchemas } from '../wizard/stage-schemas'
 import { type OrganizerStage, type StageId, stageAfter, stageIds } from '../wizard/stages'
 import { SAVE_DRAFT_TOOL, stageToolNames } from './tool-names'
+import { type JsonSchema, stageJsonSchema, unchecked, withoutRequired } from './tool-schemas'
 
 type Caller = ReturnType<typeof createCaller>
 type ToolDefinition = ReturnType<typeof defineTool>
@@ -37,35 +37,12 @@ function inTurn(): <T>(work: () => Promise<T>) => Promise<T> {
 type ToolAnswer = Record<string, unknown>
 
 /**
- * Tool parameters shown to the model as the stage schema's JSON Schema, but not checked by the AI SDK:
- * a refused value would otherwise end as a bare SDK error, while the core answers each field by name,
- * in the same words the forms use.
+ * Tool parameters shown to the model as a JSON Schema and not checked by the AI SDK (see `unchecked`):
+ * an SDK error for a refused value would be a bare error rather than the core's answer by field.
  */
-function describedBy(jsonSchema: Record<string, unknown>): ToolParameters {
-  return {
-    '~standard': {
-      version: 1,
-      vendor: 'event-wizard',
-      validate: (value: unknown) => ({ value }),
-      jsonSchema: { input: () => jsonSchema, output: () => jsonSchema },
-    },
-  } as unknown as ToolParameters
-}
-
-const stageJsonSchema = (stage: StageId) => z.toJSONSchema(stageSchemas[stage], { io: 'input', target: 'draft-7' }) as Record<string, unknown>
+const describedBy = (jsonSchema: JsonSchema) => unchecked(jsonSchema) as unknown as ToolParameters
 
 const stageParameters = (stage: StageId) => describedBy(stageJsonSchema(stage))
-
-/** The same fields with none required, at any depth: a draft keeps whatever the organizer gave. */
-function withoutRequired(schema: unknown): unknown {
-  if (Array.isArray(schema)) return schema.map(withoutRequired)
-  if (schema === null || typeof schema !== 'object') return schema
-  return Object.fromEntries(
-    Object.entries(schema)
-      .filter(([key]) => key !== 'required')
-      .map(([key, value]) => [key, withoutRequired(value)]),
-  )
-}
 
 const noParameters = describedBy({ type: 'object', properties: {}, additionalProperties: false })
 
@@ -143,7 +120,7 @@ function saveDraftTool(stage: OrganizerStage, context: WizardToolContext, queue:
   return defineTool({
     name: SAVE_DRAFT_TOOL,
     description: `Keep what the organizer gave so far for this stage (${stage}) when something is still missing or to be confirmed, e.g. "the venue is the Palais de Tokyo, I'll add the address later". Send only the fields they gave; the answer lists what is still open. Use ${stageToolNames[stage]} once the stage is complete.`,
-    parameters: describedBy(withoutRequired(stageJsonSchema(stage)) as Record<string, unknown>),
+    parameters: describedBy(withoutRequired(stageJsonSchema(stage)) as JsonSchema),
     execute: savingStage(stage, 'draft', context, queue, (state) => {
       const open = fieldIssues(state.issues[stage])
       return { ok: true, saved: stage, draft: true, progress: `${state.progress.percentage}%`, stillOpen: open, complete: open.length === 0 }

@@ -13,6 +13,13 @@ import { dayAfter, validStageData } from '../support/wizard-fixtures'
 
 const CONFIRM_CARD = { name: 'confirmPublish', description: 'Shows the publish confirmation card.', parameters: { type: 'object', properties: {} } }
 
+/** The suggestion cards: the browser registers both on every stage (and offers the current stage's). */
+const SUGGESTION_CARDS = ['suggestEventDetails', 'suggestTicketTiers'].map((name) => ({
+  name,
+  description: 'Shows a suggestion card.',
+  parameters: { type: 'object', properties: {} },
+}))
+
 /*
  * The copilot through HTTP `agent/run`, against the real CopilotKit runtime and AI SDK, with a scripted
  * model in place of the network: what the model may call at each stage, and what reaches the database.
@@ -24,13 +31,18 @@ describeEachDatabase('the copilot over HTTP', (kind) => {
     call.toolResults.length === 0 ? onMessage(call) : { text: `Noted: ${JSON.stringify(call.toolResults.map((result) => result.output))}` },
   )
 
-  const { server, database } = useTestServer(kind, { RATE_LIMIT_COPILOT_RUNS_PER_USER: '1000' }, { copilotModel: scripted.model })
+  // Every test signs up its own organizers: more than the default sign-ups per address.
+  const { server, database } = useTestServer(
+    kind,
+    { RATE_LIMIT_COPILOT_RUNS_PER_USER: '1000', RATE_LIMIT_AUTH_PER_IP: '200' },
+    { copilotModel: scripted.model },
+  )
   beforeEach(() => {
     scripted.calls.length = 0
   })
 
   /** An organizer with a wizard at `stage`, and the headers the browser's provider sends. */
-  async function organizerAt(stage: 'organizerSetup' | 'eventSetup' | 'ticketSetup' | 'reviewPublish') {
+  async function organizerAt(stage: 'organizerSetup' | 'eventSetup' | 'venueSetup' | 'ticketSetup' | 'reviewPublish') {
     const organizer = await signUp(server, 'copilot')
     const { sessionId } = await organizer.api.wizard.create.mutate({})
     if (stage !== 'organizerSetup') await fillThroughApi(organizer.api, sessionId, stage)
@@ -332,6 +344,78 @@ describeEachDatabase('the copilot over HTTP', (kind) => {
     expect(run.run.events.filter((event) => event.type === 'TOOL_CALL_START').map((event) => event.toolCallName)).toEqual(['confirmPublish'])
     expect(toolResultsOf(run.run.events)).toEqual([])
     expect(await organizer.api.wizard.get.query({ sessionId: organizer.sessionId })).toMatchObject({ status: 'in_progress', eventId: null })
+  })
+
+  it('offers the suggestion cards at their own stages only: event details at eventSetup, tiers at ticketSetup', async () => {
+    const offered: Record<string, string[]> = {}
+    for (const stage of ['organizerSetup', 'eventSetup', 'venueSetup', 'ticketSetup', 'reviewPublish'] as const) {
+      const organizer = await organizerAt(stage)
+      scripted.calls.length = 0
+      onMessage = () => ({ text: 'Here is an idea.' })
+      await say(organizer, randomUUID(), [], 'Any ideas?', { tools: SUGGESTION_CARDS })
+      offered[stage] = scripted.calls[0]!.tools.filter((tool) => tool.startsWith('suggest'))
+      if (offered[stage].length > 0) expect(scripted.calls[0]!.system).toContain(`The one place for ideas of your own`)
+    }
+    expect(offered).toEqual({
+      organizerSetup: [],
+      eventSetup: ['suggestEventDetails'],
+      venueSetup: [],
+      ticketSetup: ['suggestTicketTiers'],
+      reviewPublish: [],
+    })
+
+    // Called where it is not offered, a suggestion is answered by the server and nothing is saved.
+    const organizer = await organizerAt('venueSetup')
+    const before = await organizer.api.wizard.get.query({ sessionId: organizer.sessionId })
+    onMessage = () => ({ toolCalls: [{ toolName: 'suggestEventDetails', input: { title: 'Velvet Hours' } }] })
+    const { run } = await say(organizer, randomUUID(), [], 'Rename the event', { tools: SUGGESTION_CARDS })
+    expect(toolResultsOf(run.events)).toEqual([
+      { toolName: 'suggestEventDetails', result: { ok: false, error: 'suggestEventDetails is not available at this stage.' } },
+    ])
+    expect(await organizer.api.wizard.get.query({ sessionId: organizer.sessionId })).toEqual(before)
+  })
+
+  it("leaves a suggestion to the organizer's click in the browser: the run saves nothing, and the model gets their answer", async () => {
+    const organizer = await organizerAt('eventSetup')
+    const before = await organizer.api.wizard.get.query({ sessionId: organizer.sessionId })
+    const suggestion = { title: 'Velvet Hours', description: 'An evening of new silhouettes.' }
+    onMessage = () => ({ toolCalls: [{ toolName: 'suggestEventDetails', input: suggestion }] })
+    const threadId = randomUUID()
+    const first = await say(organizer, threadId, [], 'Any idea for a title?', { tools: SUGGESTION_CARDS })
+    expect(first.run.events.filter((event) => event.type === 'TOOL_CALL_START').map((event) => event.toolCallName)).toEqual(['suggestEventDetails'])
+    // No answer from the server: the card in the browser answers once the organizer chose.
+    expect(toolResultsOf(first.run.events)).toEqual([])
+    expect(first.run.events.at(-1)?.type).toBe('RUN_FINISHED')
+    expect(await organizer.api.wizard.get.query({ sessionId: organizer.sessionId })).toEqual(before)
+    expect((await actionsOf(organizer.sessionId)).filter((action) => action.source === 'copilot')).toEqual([])
+
+    // The browser's answer (the organizer dismissed it) goes back to the model with the next run.
+    const call = first.history.flatMap((message) => (message.role === 'assistant' ? (message.toolCalls ?? []) : []))[0]!
+    expect(JSON.parse(call.function.arguments)).toEqual(suggestion)
+    const dismissed: CopilotMessage = { id: randomUUID(), role: 'tool', toolCallId: call.id, content: JSON.stringify({ used: false }) }
+    const answered = await runCopilot(server, { headers: organizer.headers, threadId, messages: [...first.history, dismissed], tools: SUGGESTION_CARDS })
+    expect(answered.events.some((event) => event.type === 'RUN_ERROR')).toBe(false)
+    expect(scripted.calls.at(-1)!.toolResults).toEqual([{ toolName: 'suggestEventDetails', output: { used: false } }])
+    expect(await organizer.api.wizard.get.query({ sessionId: organizer.sessionId })).toEqual(before)
+  })
+
+  it('tells the model the device is a phone when the browser says so, with the rule for phones', async () => {
+    const organizer = await organizerAt('eventSetup')
+    onMessage = () => ({ text: 'Hello!' })
+    // What the browser's `Device` readable sends on a phone (useCopilotReadable JSON-encodes its value).
+    const phone = { description: 'Device', value: JSON.stringify('phone: keep answers to one or two short sentences, and no tables') }
+    await say(organizer, randomUUID(), [], 'Hi', { context: [phone] })
+    const system = scripted.calls[0]!.system
+    expect(system).toContain('## Context from the application')
+    expect(system).toContain('Device:\n"phone: keep answers to one or two short sentences, and no tables"')
+    expect(system).toContain(
+      'When the context says the device is a phone, answer in one or two short sentences, never show a table, and never ask the organizer for one.',
+    )
+
+    scripted.calls.length = 0
+    await say(organizer, randomUUID(), [], 'Hi', { context: [{ description: 'Device', value: JSON.stringify('desktop') }] })
+    expect(scripted.calls[0]!.system).toContain('Device:\n"desktop"')
+    expect(scripted.calls[0]!.system).not.toContain('Device:\n"phone')
   })
 
   it('fills an edit session of a live event with the same tools, told that publishing changes the live event', async () => {

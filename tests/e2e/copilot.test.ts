@@ -20,6 +20,7 @@ import {
   stageUrl,
   startApp,
   TEST_TIMEOUT,
+  valuesOf,
   waitForHydration,
   widthsOf,
 } from './support'
@@ -28,18 +29,39 @@ const data = validStageData(new Date())
 const launch = { ...data.eventSetup, title: 'Winter Atelier Launch', date: dayAfter(new Date(), 45) }
 const DESCRIPTION =
   'Describe: I am Ada Martin from Atelier Martin (ada@atelier-martin.example). Our Autumn Collection Show is a fashion show in Paris, 19:00 to 23:00.'
+/** What the scripted model suggests when asked for ideas: a first and another idea for the event, tiers. */
+const ideas = {
+  first: { title: 'Velvet Hours', description: 'An evening of new silhouettes under the glass roof.' },
+  another: { title: 'Midnight Atelier', description: 'The collection shown at night, one look at a time.' },
+  tiers: {
+    tiers: [
+      { name: 'Front row', price: 4500, currency: 'EUR', quantity: 50 },
+      { name: 'Standing', price: 1500, currency: 'EUR', quantity: 200 },
+    ],
+  },
+}
 
 /**
  * The scripted model: it fills whatever stage the run offers from the organizer's words, continues when
- * it was given a whole description, asks when it has nothing for the stage, and offers the publish card
- * when asked to publish. After tool answers it says which tools ran.
+ * it was given a whole description, asks when it has nothing for the stage, offers the publish card
+ * when asked to publish and a suggestion card when asked for ideas. After tool answers it says which
+ * tools ran, or what the organizer chose on a card.
  */
 function script(call: ModelCall): ModelTurn {
   if (call.toolResults.length > 0) {
     const published = call.toolResults.find((result) => result.toolName === 'confirmPublish')
     if (published) return { text: `Publishing answer: ${JSON.stringify(published.output)}` }
+    const suggested = call.toolResults.find((result) => result.toolName.startsWith('suggest'))
+    if (suggested) return { text: `Suggestion answer: ${JSON.stringify(suggested.output)}` }
     return { text: `Saved with ${call.toolResults.map((result) => result.toolName).join(', ')}.` }
   }
+  if (/idea/i.test(call.userText)) {
+    if (call.tools.includes('suggestEventDetails')) {
+      return { toolCalls: [{ toolName: 'suggestEventDetails', input: /another/i.test(call.userText) ? ideas.another : ideas.first }] }
+    }
+    if (call.tools.includes('suggestTicketTiers')) return { toolCalls: [{ toolName: 'suggestTicketTiers', input: ideas.tiers }] }
+  }
+  if (/^hello/i.test(call.userText)) return { text: 'Hello! What is your event called?' }
   const describing = call.userText.startsWith('Describe:') || call.userText.startsWith('Continue with this stage')
   if (/publish/i.test(call.userText) && call.tools.includes('confirmPublish')) return { toolCalls: [{ toolName: 'confirmPublish', input: {} }] }
   const proceed = describing ? [{ toolName: 'continueToNextStage', input: {} }] : []
@@ -180,7 +202,7 @@ describe('the copilot in the browser', { timeout: TEST_TIMEOUT }, () => {
     expect(await eventsOfSession(app.database, sessionId)).toEqual([])
   })
 
-  it('takes the whole screen on a phone', async () => {
+  it('takes the whole screen on a phone, and tells the model it is a phone', async () => {
     const { page } = await organizerAt('eventSetup', PHONE)
     await openAssistant(page)
     const box = await sidebar(page).boundingBox()
@@ -189,6 +211,74 @@ describe('the copilot in the browser', { timeout: TEST_TIMEOUT }, () => {
     const widths = await widthsOf(page)
     expect(widths.scrollWidth).toBeLessThanOrEqual(widths.innerWidth)
     await screenshot(page, 'copilot-phone-open')
+
+    await send(page, 'Hello from my phone')
+    await eventually(() => lastReply(page)).toContain('What is your event called?')
+    const call = scripted.calls.find((made) => made.userText === 'Hello from my phone')
+    expect(call?.system).toContain('Device:\n"phone: keep answers to one or two short sentences, and no tables"')
+  })
+
+  it('shows a suggestion as a card: Dismiss saves nothing, Use this saves it and the form shows it', async () => {
+    const { page, api, sessionId, problems } = await organizerAt('eventSetup')
+    // The event form fills in the browser's time zone and autosaves it: the wizard as it is once that is saved.
+    await eventually(async () => ((await api.wizard.get.query({ sessionId })).data.eventSetup as { timezone?: string } | undefined)?.timezone).toBe(
+      'Europe/Paris',
+    )
+    const before = await api.wizard.get.query({ sessionId })
+    await openAssistant(page)
+    await send(page, 'Any idea for a title?')
+    const cards = page.getByRole('group', { name: 'Suggested by the assistant' })
+    const first = cards.first()
+    await first.getByText(ideas.first.title).waitFor()
+    await expect(first.textContent()).resolves.toContain(ideas.first.description)
+    await expect(first.textContent()).resolves.toContain('Nothing is saved until you click “Use this”.')
+    // Shown, not saved.
+    expect(await api.wizard.get.query({ sessionId })).toEqual(before)
+
+    await first.getByRole('button', { name: 'Dismiss' }).click()
+    await eventually(() => lastReply(page)).toContain('Suggestion answer: {"used":false}')
+    await expect(first.getByRole('status').textContent()).resolves.toBe('Dismissed: nothing was saved.')
+    expect(await api.wizard.get.query({ sessionId })).toEqual(before)
+    await expect(field(page, 'title').inputValue()).resolves.toBe('')
+
+    await send(page, 'Another idea?')
+    const another = cards.nth(1)
+    await another.getByText(ideas.another.title).waitFor()
+    await screenshot(page, 'copilot-suggestion')
+    await another.getByRole('button', { name: 'Use this' }).click()
+    await eventually(() => field(page, 'title').inputValue()).toBe(ideas.another.title)
+    await expect(field(page, 'description').inputValue()).resolves.toBe(ideas.another.description)
+    await eventually(() => lastReply(page)).toContain('Suggestion answer: {"ok":true,"used":true,"saved":"eventSetup"')
+    await expect(another.getByRole('status').textContent()).resolves.toBe('Used: saved to the form.')
+    const after = await api.wizard.get.query({ sessionId })
+    expect(after.data.eventSetup).toEqual({ timezone: 'Europe/Paris', ...ideas.another })
+    expect(after.version).toBe(before.version + 1)
+    expect(await sameDocument(page)).toBe(true)
+    expect(problems).toEqual([])
+  })
+
+  it('suggests ticket tiers as a card, and Use this puts them in the ticket form', async () => {
+    const { page, api, sessionId, problems } = await organizerAt('ticketSetup')
+    await openAssistant(page)
+    await send(page, 'Any ideas for the tiers?')
+    const card = page.getByRole('group', { name: 'Suggested by the assistant' })
+    await card.getByText('Front row').waitFor()
+    await expect(card.textContent()).resolves.toMatch(/Front row · €45\.00 · 50 tickets.*Standing · €15\.00 · 200 tickets/)
+    expect((await api.wizard.get.query({ sessionId })).data.ticketSetup).toBeUndefined()
+
+    await card.getByRole('button', { name: 'Use this' }).click()
+    await eventually(() => field(page, 'tiers[0].name').inputValue()).toBe('Front row')
+    await expect(valuesOf(page, ['currency', 'tiers[0].price', 'tiers[0].quantity', 'tiers[1].name', 'tiers[1].price', 'tiers[1].quantity'])).resolves.toEqual({
+      currency: 'EUR',
+      'tiers[0].price': '45.00',
+      'tiers[0].quantity': '50',
+      'tiers[1].name': 'Standing',
+      'tiers[1].price': '15.00',
+      'tiers[1].quantity': '200',
+    })
+    expect((await api.wizard.get.query({ sessionId })).data.ticketSetup).toEqual(ideas.tiers)
+    expect(await sameDocument(page)).toBe(true)
+    expect(problems).toEqual([])
   })
 })
 

@@ -4,8 +4,9 @@ import { CopilotSidebar } from '@copilotkit/react-ui'
 import '@copilotkit/react-ui/styles.css'
 import { useFetcher } from '@remix-run/react'
 import { useEffect, useMemo, useRef } from 'react'
-import { CONFIRM_PUBLISH_TOOL, SAVE_DRAFT_TOOL, stageToolNames } from '../../../server/copilot/tool-names'
+import { CONFIRM_PUBLISH_TOOL, SAVE_DRAFT_TOOL, stageToolNames, suggestionToolNames } from '../../../server/copilot/tool-names'
 import type { StageId } from '../../../server/wizard/stages'
+import { SuggestionCards } from './suggestion-cards'
 import './copilot.css'
 
 export interface WizardCopilotProps {
@@ -21,8 +22,14 @@ export interface WizardCopilotProps {
   onWizardChanged: () => void
 }
 
-/** Tools whose success means the wizard changed on the server. */
-const changingTools = new Set<string>([...Object.values(stageToolNames).filter((name) => name !== null), SAVE_DRAFT_TOOL, 'goToStage', 'continueToNextStage'])
+/** Tools whose success means the wizard changed on the server (a suggestion's once the organizer used it). */
+const changingTools = new Set<string>([
+  ...Object.values(stageToolNames).filter((name) => name !== null),
+  ...Object.values(suggestionToolNames),
+  SAVE_DRAFT_TOOL,
+  'goToStage',
+  'continueToNextStage',
+])
 
 /** After "describe your event", how many stages the assistant may fill one after another without a word from the organizer. */
 const MAX_FOLLOW_UPS = 6
@@ -41,6 +48,7 @@ export default function WizardCopilot(props: WizardCopilotProps) {
       <StageContext {...props} />
       <FollowTheWizard {...props} />
       {props.stage === 'reviewPublish' ? <PublishConfirmation sessionId={props.sessionId} editing={props.editing} /> : null}
+      <SuggestionCards sessionId={props.sessionId} stage={props.stage} />
       <ChatOnceConnected stageTitle={props.stageTitle} />
     </CopilotKit>
   )
@@ -86,7 +94,7 @@ function StageContext({ stage, stageData, issues, progress }: WizardCopilotProps
   useCopilotReadable({ description: `Saved fields of the current stage (${stage})`, value: stageData ?? {} })
   useCopilotReadable({ description: 'What the current stage still needs (field and message)', value: issues })
   useCopilotReadable({ description: 'Overall progress of the wizard, in percent', value: progress })
-  useCopilotReadable({ description: 'Device', value: phone ? 'phone: keep answers to one or two short sentences' : 'desktop' })
+  useCopilotReadable({ description: 'Device', value: phone ? 'phone: keep answers to one or two short sentences, and no tables' : 'desktop' })
   return null
 }
 
