@@ -3,6 +3,7 @@ import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client'
 import superjson from 'superjson'
 import { describe, expect, it } from 'vitest'
 import { openDatabase } from '../../db/client'
+import { MAX_BODY_BYTES } from '../../server/trpc/http'
 import type { AppRouter } from '../../server/trpc/root'
 import { describeEachDatabase, MIGRATION_COUNT } from '../support/databases'
 import { createUser } from '../support/fixtures'
@@ -91,6 +92,18 @@ describeEachDatabase('the HTTP server', (kind) => {
       const user = await createUser(database.db, 'ada')
       const token = await signTestToken({ sub: user.id, email: 'ada@example.test', sid: user.claims.sid })
       expect(await client(token).auth.me.query()).toEqual({ user: { id: user.id, email: 'ada@example.test' }, organizations: [] })
+    })
+
+    it('refuses a body over 1 MB with 413 before any procedure runs, and nothing is written', async () => {
+      const user = await createUser(database.db, 'large')
+      const token = await signTestToken({ sub: user.id, sid: user.claims.sid })
+      const response = await fetch(`${server.url}/api/trpc/orgs.create`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ json: { name: 'Large', padding: 'x'.repeat(MAX_BODY_BYTES) } }),
+      })
+      expect(response.status).toBe(413)
+      expect(await client(token).auth.me.query()).toMatchObject({ organizations: [] })
     })
 
     it('reads the same identity from the session cookie', async () => {
