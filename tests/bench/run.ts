@@ -32,6 +32,8 @@ const SURGE_SEATS = 1000
 // Postgres (max_connections 100, shared with the tests of other checkouts) admits with room to spare.
 const PGBENCH_CLIENTS = [POOL_MAX, 64]
 const PGBENCH_MAX_CLIENTS = 64
+// Complete wizards ready to publish, for each server's runs (more than one can publish in them).
+const PUBLISHED_BY_ONE_PROCESS = 5000
 // BENCH_SCOPE=wizard: only the wizard's calls on Postgres against their limit (a quicker loop while
 // profiling); the default runs everything.
 const WIZARD_ONLY = process.env.BENCH_SCOPE === 'wizard'
@@ -45,13 +47,20 @@ const print = (line = '') => {
   console.log(line)
 }
 
-async function httpSuite(label: string, server: RunningServer, users: BenchUser[], publishable: string[], limits?: Map<number, number>) {
+async function httpSuite(
+  label: string,
+  server: RunningServer,
+  users: BenchUser[],
+  publishable: string[],
+  limits?: Map<number, number>,
+  connectionsList = CONNECTIONS,
+) {
   const results: { name: string; connections: number; result: LoadResult; cpuMs: number; ratio?: string; rssMb: number }[] = []
   const calls = await wizardCalls(server, users, publishable)
   // A server that has just started runs its code cold (not yet optimised by V8): two seconds of each
   // call first, not measured, as a server in service would have had.
   for (const call of calls) await load({ ...call.request, connections: 8, seconds: WARM_UP_SECONDS })
-  for (const connections of CONNECTIONS) {
+  for (const connections of connectionsList) {
     for (const call of calls) {
       const cpuBefore = server.cpuSeconds()
       const result = await load({ ...call.request, connections, seconds: SECONDS })
@@ -76,7 +85,7 @@ async function main() {
   const { appUrl, exec, drop } = await benchDatabase()
   try {
     const users = await seedUsers(exec, Math.max(...CONNECTIONS))
-    const publishable = await seedPublishable(exec, users[0]!.id, 4000)
+    const publishable = await seedPublishable(exec, users[0]!.id, 2 * PUBLISHED_BY_ONE_PROCESS)
 
     print('## Postgres (127.0.0.1, this machine)')
     print()
@@ -115,7 +124,7 @@ async function main() {
     }
     const server = await startServer({ DATABASE_URL: appUrl, AUTH_JWT_SECRET: BENCH_SECRET, DATABASE_POOL_MAX: String(POOL_MAX) })
     try {
-      await httpSuite('Over HTTP (Postgres)', server, users, publishable, limits)
+      await httpSuite('Over HTTP (Postgres)', server, users, publishable.slice(0, PUBLISHED_BY_ONE_PROCESS), limits)
       if (!WIZARD_ONLY) {
         const weight = await pageWeight(`${server.url}/wizard/${users[1]!.sessionId}/organizerSetup`, {
           cookie: await cookieFor(users[1]!),
@@ -208,6 +217,14 @@ async function main() {
       }
     } finally {
       await server.stop()
+    }
+
+    // Two worker processes on the same two cores (shared with Postgres and the load generator).
+    const workers = await startServer({ DATABASE_URL: appUrl, AUTH_JWT_SECRET: BENCH_SECRET, DATABASE_POOL_MAX: String(POOL_MAX), WEB_CONCURRENCY: '2' })
+    try {
+      await httpSuite('Over HTTP (Postgres), WEB_CONCURRENCY=2', workers, users, publishable.slice(PUBLISHED_BY_ONE_PROCESS), limits, [32])
+    } finally {
+      await workers.stop()
     }
 
     if (!WIZARD_ONLY) {
