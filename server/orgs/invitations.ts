@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto'
 import { and, eq, gt, isNull, sql } from 'drizzle-orm'
-import type { Database, Transaction } from '../../db/client'
+import type { Transaction } from '../../db/client'
 import { queryRows } from '../../db/client'
 import { pgErrorCode, pgErrorCodes } from '../../db/errors'
 import { asServiceRole, withRls } from '../../db/rls'
@@ -9,6 +9,7 @@ import type { AuthenticatedClaims } from '../auth/identity'
 import { DomainError, notFound } from '../errors'
 import { queueEmail } from '../mail/outbox'
 import { hashAccessKey } from '../orders/access-keys'
+import type { OrgDeps } from './deps'
 import type { InviteMember } from './schemas'
 
 /**
@@ -34,10 +35,9 @@ const invalidInvitation = () => new DomainError('NOT_FOUND', 'This invitation is
  * whether the e-mail has an account, has none, or is already a member: it must not tell which.
  */
 export async function inviteMember(
-  db: Database,
+  { db, invitationSecret }: OrgDeps,
   claims: AuthenticatedClaims,
   input: InviteMember,
-  invitationSecret: string,
 ): Promise<{ invited: true; email: string }> {
   const [membership] = await withRls(db, claims, (tx) =>
     tx
@@ -127,7 +127,7 @@ async function pendingInvitationFor(tx: Transaction, claims: AuthenticatedClaims
 }
 
 /** What the invitation page shows before the invitee accepts. */
-export async function showInvitation(db: Database, claims: AuthenticatedClaims, token: string): Promise<PendingInvitation> {
+export async function showInvitation({ db }: OrgDeps, claims: AuthenticatedClaims, token: string): Promise<PendingInvitation> {
   return asServiceRole(db, async (tx) => {
     return (await pendingInvitationFor(tx, claims, token)).pending
   })
@@ -138,7 +138,7 @@ export async function showInvitation(db: Database, claims: AuthenticatedClaims, 
  * unused. Adds the membership (someone already a member keeps their role) and marks the invitation used,
  * in one transaction.
  */
-export async function acceptInvitation(db: Database, claims: AuthenticatedClaims, token: string): Promise<PendingInvitation> {
+export async function acceptInvitation({ db }: OrgDeps, claims: AuthenticatedClaims, token: string): Promise<PendingInvitation> {
   return asServiceRole(db, async (tx) => {
     const { id, pending: invitation } = await pendingInvitationFor(tx, claims, token)
     // Marked used only if still pending: of two acceptances at once, the second finds nothing to mark.

@@ -6,6 +6,7 @@ import { withRls } from '../../db/rls'
 import { type MemberRole, organizationMembers } from '../../db/schema'
 import type { AuthenticatedClaims } from '../auth/identity'
 import { DomainError, notFound } from '../errors'
+import type { OrgDeps } from './deps'
 import type { ChangeRole } from './schemas'
 
 export interface OrganizationMember {
@@ -20,7 +21,7 @@ export interface OrganizationMember {
 const LAST_OWNER = 'An organization keeps at least one owner: make someone else owner first.'
 
 /** The organization's members, owners first, for its members only (anyone else: NOT_FOUND). */
-export async function listMembers(db: Database, claims: AuthenticatedClaims, organizationId: string): Promise<OrganizationMember[]> {
+export async function listMembers({ db }: OrgDeps, claims: AuthenticatedClaims, organizationId: string): Promise<OrganizationMember[]> {
   const rows = await withRls(db, claims, (tx) =>
     queryRows<{ user_id: string; email: string; role: MemberRole; joined_at: Date | string }>(
       tx,
@@ -32,9 +33,9 @@ export async function listMembers(db: Database, claims: AuthenticatedClaims, org
 }
 
 /** Owners change anyone's role (making owners too); admins those of admins and members. */
-export async function changeRole(db: Database, claims: AuthenticatedClaims, input: ChangeRole): Promise<OrganizationMember[]> {
+export async function changeRole(deps: OrgDeps, claims: AuthenticatedClaims, input: ChangeRole): Promise<OrganizationMember[]> {
   await membershipChange(
-    db,
+    deps.db,
     claims,
     input.organizationId,
     async (tx) => {
@@ -47,17 +48,17 @@ export async function changeRole(db: Database, claims: AuthenticatedClaims, inpu
     },
     input.userId,
   )
-  return listMembers(db, claims, input.organizationId)
+  return listMembers(deps, claims, input.organizationId)
 }
 
 /** Owners remove anyone, admins admins and members; the last owner stays. */
-export async function removeMember(db: Database, claims: AuthenticatedClaims, input: { organizationId: string; userId: string }) {
-  await membershipChange(db, claims, input.organizationId, deleteMember(input.organizationId, input.userId), input.userId)
-  return listMembers(db, claims, input.organizationId)
+export async function removeMember(deps: OrgDeps, claims: AuthenticatedClaims, input: { organizationId: string; userId: string }) {
+  await membershipChange(deps.db, claims, input.organizationId, deleteMember(input.organizationId, input.userId), input.userId)
+  return listMembers(deps, claims, input.organizationId)
 }
 
 /** The caller leaves; the last owner cannot (they make someone else owner first). */
-export async function leaveOrganization(db: Database, claims: AuthenticatedClaims, input: { organizationId: string }): Promise<{ left: true }> {
+export async function leaveOrganization({ db }: OrgDeps, claims: AuthenticatedClaims, input: { organizationId: string }): Promise<{ left: true }> {
   await membershipChange(db, claims, input.organizationId, deleteMember(input.organizationId, claims.sub), claims.sub)
   return { left: true }
 }

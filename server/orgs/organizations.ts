@@ -1,8 +1,8 @@
 import { asc, eq } from 'drizzle-orm'
-import type { Database } from '../../db/client'
 import { asServiceRole, withRls } from '../../db/rls'
 import { type MemberRole, organizationMembers, organizations } from '../../db/schema'
 import type { AuthenticatedClaims } from '../auth/identity'
+import type { OrgDeps } from './deps'
 import type { CreateOrganization } from './schemas'
 
 export interface MyOrganization {
@@ -15,7 +15,7 @@ export interface MyOrganization {
  * Creates an organization with the caller as its owner. Only the server creates organizations: there
  * is no insert policy for users, so this runs as the service role, in one transaction.
  */
-export async function createOrganization(db: Database, claims: AuthenticatedClaims, input: CreateOrganization): Promise<MyOrganization> {
+export async function createOrganization({ db }: OrgDeps, claims: AuthenticatedClaims, input: CreateOrganization): Promise<MyOrganization> {
   return asServiceRole(db, async (tx) => {
     const [organization] = await tx
       .insert(organizations)
@@ -28,7 +28,7 @@ export async function createOrganization(db: Database, claims: AuthenticatedClai
 }
 
 /** The organizations the caller belongs to, with their role, read under RLS. */
-export async function listMyOrganizations(db: Database, claims: AuthenticatedClaims): Promise<MyOrganization[]> {
+export async function listMyOrganizations({ db }: OrgDeps, claims: AuthenticatedClaims): Promise<MyOrganization[]> {
   return withRls(db, claims, (tx) =>
     tx
       .select({ id: organizations.id, name: organizations.name, role: organizationMembers.role })

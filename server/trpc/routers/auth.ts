@@ -16,6 +16,6 @@ export const authRouter = createTrpcRouter({
   }),
   me: protectedProcedure.query(async ({ ctx }) => ({
     user: { id: ctx.claims.sub, email: ctx.claims.email ?? null },
-    organizations: await listMyOrganizations(ctx.deps.db, ctx.claims),
+    organizations: await listMyOrganizations(ctx.deps, ctx.claims),
   })),
 })

@@ -5,17 +5,17 @@ import { ChangeRoleSchema, CreateOrganizationSchema, InvitationTokenSchema, Invi
 import { createTrpcRouter, protectedProcedure } from '../init'
 
 export const orgsRouter = createTrpcRouter({
-  create: protectedProcedure.input(CreateOrganizationSchema).mutation(({ ctx, input }) => createOrganization(ctx.deps.db, ctx.claims, input)),
-  invite: protectedProcedure.input(InviteMemberSchema).mutation(({ ctx, input }) => inviteMember(ctx.deps.db, ctx.claims, input, ctx.deps.invitationSecret)),
+  create: protectedProcedure.input(CreateOrganizationSchema).mutation(({ ctx, input }) => createOrganization(ctx.deps, ctx.claims, input)),
+  invite: protectedProcedure.input(InviteMemberSchema).mutation(({ ctx, input }) => inviteMember(ctx.deps, ctx.claims, input)),
   /** What the invitation page shows: the organization and the role, for the invitee only. */
-  invitation: protectedProcedure.input(InvitationTokenSchema).query(({ ctx, input }) => showInvitation(ctx.deps.db, ctx.claims, input.token)),
+  invitation: protectedProcedure.input(InvitationTokenSchema).query(({ ctx, input }) => showInvitation(ctx.deps, ctx.claims, input.token)),
   /** Its members with their e-mail and role, owners first; for its members only. */
-  members: protectedProcedure.input(OrganizationIdSchema).query(({ ctx, input }) => listMembers(ctx.deps.db, ctx.claims, input.organizationId)),
+  members: protectedProcedure.input(OrganizationIdSchema).query(({ ctx, input }) => listMembers(ctx.deps, ctx.claims, input.organizationId)),
   /** Owners change anyone's role; admins those of admins and members. The last owner stays owner. */
-  changeRole: protectedProcedure.input(ChangeRoleSchema).mutation(({ ctx, input }) => changeRole(ctx.deps.db, ctx.claims, input)),
+  changeRole: protectedProcedure.input(ChangeRoleSchema).mutation(({ ctx, input }) => changeRole(ctx.deps, ctx.claims, input)),
   /** Owners remove anyone, admins admins and members; never the last owner. */
-  removeMember: protectedProcedure.input(MemberSchema).mutation(({ ctx, input }) => removeMember(ctx.deps.db, ctx.claims, input)),
+  removeMember: protectedProcedure.input(MemberSchema).mutation(({ ctx, input }) => removeMember(ctx.deps, ctx.claims, input)),
   /** The caller leaves the organization; its last owner cannot. */
-  leave: protectedProcedure.input(OrganizationIdSchema).mutation(({ ctx, input }) => leaveOrganization(ctx.deps.db, ctx.claims, input)),
-  acceptInvitation: protectedProcedure.input(InvitationTokenSchema).mutation(({ ctx, input }) => acceptInvitation(ctx.deps.db, ctx.claims, input.token)),
+  leave: protectedProcedure.input(OrganizationIdSchema).mutation(({ ctx, input }) => leaveOrganization(ctx.deps, ctx.claims, input)),
+  acceptInvitation: protectedProcedure.input(InvitationTokenSchema).mutation(({ ctx, input }) => acceptInvitation(ctx.deps, ctx.claims, input.token)),
 })
