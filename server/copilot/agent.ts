@@ -1,7 +1,7 @@
 import { BuiltInAgent } from '@copilotkit/runtime/v2'
 import { copilotPrompt } from './instructions'
 import type { CopilotModel } from './model'
-import { hideModelErrors } from './model-errors'
+import { endEveryRunClearly } from './model-errors'
 import { browserToolsByStage } from './tool-names'
 import { type WizardToolContext, wizardTools } from './tools'
 import { keepToStageTools } from './unoffered-tools'
@@ -21,7 +21,7 @@ export function wizardAgent(model: CopilotModel, context: WizardToolContext, now
       tools.map((tool) => tool.name),
       browserToolsByStage[context.state.currentStage],
     ),
-    hideModelErrors(context.logger),
+    endEveryRunClearly(context.logger),
   )
   return agent
 }
