@@ -9,6 +9,8 @@ import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator'
 import postgres from 'postgres'
 import { type Database, type DatabaseHandle, queryRows } from './client'
 
+// Paths from the project's root, one level up: this module runs from `db/` (tsx, tests) and bundled
+// into `build/http.js` (`npm start`), both one level below it.
 const migrationConfig: MigrationConfig = {
   migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)),
   migrationsSchema: 'drizzle',
@@ -16,7 +18,7 @@ const migrationConfig: MigrationConfig = {
 }
 /** bootstrap.sql's statements, split on the same marker drizzle-kit uses (DO blocks hold semicolons). */
 const bootstrapStatements = () =>
-  readFileSync(fileURLToPath(new URL('./bootstrap.sql', import.meta.url)), 'utf8')
+  readFileSync(fileURLToPath(new URL('../db/bootstrap.sql', import.meta.url)), 'utf8')
     .split('--> statement-breakpoint')
     .map((statement) => statement.trim())
     .filter(Boolean)

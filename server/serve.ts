@@ -22,6 +22,7 @@ export async function serve(config: Config, logger: Logger) {
 
   const production = config.NODE_ENV === 'production'
   const vite = production ? undefined : await import('vite').then(({ createServer }) => createServer({ server: { middlewareMode: true } }))
+  // From the root, one level up: `server/` in development, `build/http.js` in production.
   const build = production
     ? {
         server: (await import(fileURLToPath(new URL('../build/server/index.js', import.meta.url)))) as ServerBuild,

@@ -14,9 +14,9 @@ export interface RunningServer {
   stop: () => Promise<void>
 }
 
-/** `npm start` as its own process (the load generator must not share its event loop). */
+/** `npm start` (the compiled server) as its own process (the load generator must not share its event loop). */
 export async function startServer(env: Record<string, string>, nodeArgs: string[] = []): Promise<RunningServer> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/http.ts'], {
+  const child = spawn(process.execPath, [...nodeArgs, '--enable-source-maps', 'build/http.js'], {
     cwd: root,
     env: {
       PATH: process.env.PATH,

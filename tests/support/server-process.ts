@@ -19,9 +19,13 @@ export interface ServerProcess {
   exited: Promise<number | null>
 }
 
-/** Starts `server/http.ts` as `npm start` does and waits until it listens (or exits). */
+/**
+ * Starts the server as `npm start` does (the compiled `build/http.js`), or as `npm run dev` does (the
+ * TypeScript sources through tsx) when `NODE_ENV` is development, and waits until it listens (or exits).
+ */
 export function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/http.ts'], {
+  const entry = env.NODE_ENV === 'development' ? ['--import', 'tsx', 'server/http.ts'] : ['--enable-source-maps', 'build/http.js']
+  const child = spawn(process.execPath, entry, {
     cwd: root,
     env: { PATH: process.env.PATH, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
