@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import { queryRows } from '../../db/client'
 import { asServiceRole } from '../../db/rls'
 import * as schema from '../../db/schema'
@@ -10,16 +10,14 @@ import type { TestUser } from '../support/fixtures'
 import {
   collectPageProblems,
   DESKTOP,
-  type E2eApp,
   eventually,
-  launchBrowser,
   newContext,
   PHONE,
   screenshot,
   signUpInBrowser,
-  startApp,
   submitWithoutJs,
   TEST_TIMEOUT,
+  useBrowserApp,
   waitForHydration,
   widthsOf,
 } from './support'
@@ -30,16 +28,7 @@ import {
  * (plain form posts), on a desktop with it (nothing reloads), and on a phone with a camera.
  */
 describe('the organizer checks tickets in at the door', { timeout: TEST_TIMEOUT }, () => {
-  let app: E2eApp
-  let browser: Browser
-  beforeAll(async () => {
-    browser = await launchBrowser()
-    app = await startApp()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await app?.close()
-  })
+  const { browser, app } = useBrowserApp()
 
   /** An event of the signed-up organizer with a confirmed order of two tickets, the second one void. */
   async function doorOf(email: string) {

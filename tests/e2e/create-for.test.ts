@@ -1,17 +1,14 @@
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   BROWSER_MODES,
   collectPageProblems,
-  type E2eApp,
-  launchBrowser,
   newContext,
   PHONE,
   screenshot,
   signInInBrowser,
   signUp,
-  startApp,
   TEST_TIMEOUT,
+  useBrowserApp,
   waitForHydration,
   widthsOf,
 } from './support'
@@ -21,16 +18,7 @@ import {
  * The wizard it starts belongs there, and the dashboard says so. JavaScript on and off, phone and desktop.
  */
 describe('creating an event for an organization from the dashboard', { timeout: TEST_TIMEOUT }, () => {
-  let app: E2eApp
-  let browser: Browser
-  beforeAll(async () => {
-    browser = await launchBrowser()
-    app = await startApp()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await app?.close()
-  })
+  const { browser, app } = useBrowserApp()
 
   for (const { name, javaScript, viewport } of BROWSER_MODES) {
     it(name, async () => {

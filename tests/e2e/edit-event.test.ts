@@ -1,27 +1,24 @@
 import { eq } from 'drizzle-orm'
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { asServiceRole } from '../../db/rls'
 import * as schema from '../../db/schema'
 import { dayAfter } from '../support/wizard-fixtures'
 import {
   BROWSER_MODES,
   collectPageProblems,
-  type E2eApp,
   field,
   fillThroughApi,
   follow,
   formErrors,
   intentButton,
-  launchBrowser,
   newContext,
   newEmail,
   PHONE,
   screenshot,
   signInInBrowser,
   signUp,
-  startApp,
   TEST_TIMEOUT,
+  useBrowserApp,
   waitForHydration,
   widthsOf,
 } from './support'
@@ -33,17 +30,10 @@ import {
  * its attendees, and "Discard changes" leaves the event as it was. JavaScript on and off, phone and desktop.
  */
 describe('editing a live event in a browser', { timeout: TEST_TIMEOUT }, () => {
-  let app: E2eApp
-  let browser: Browser
+  const { browser, app } = useBrowserApp()
   let organizer: Awaited<ReturnType<typeof signUp>>
   beforeAll(async () => {
-    browser = await launchBrowser()
-    app = await startApp()
     organizer = await signUp(app.server, 'organizer')
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await app?.close()
   })
 
   const eventOf = async (eventId: string) =>

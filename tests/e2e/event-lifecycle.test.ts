@@ -1,6 +1,5 @@
 import { eq } from 'drizzle-orm'
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { asServiceRole } from '../../db/rls'
 import * as schema from '../../db/schema'
 import { recordOrder } from '../orders/sales-support'
@@ -8,18 +7,16 @@ import { eventWithTiers } from '../orders/support'
 import {
   BROWSER_MODES,
   collectPageProblems,
-  type E2eApp,
   field,
   fillThroughApi,
   follow,
-  launchBrowser,
   newContext,
   PHONE,
   screenshot,
   signInInBrowser,
   signUp,
-  startApp,
   TEST_TIMEOUT,
+  useBrowserApp,
   waitForHydration,
   widthsOf,
 } from './support'
@@ -32,17 +29,10 @@ import {
  * (Refunds of paid orders through Stripe: tests/orders/cancel-event.test.ts.)
  */
 describe('unpublishing, publishing again and cancelling an event in a browser', { timeout: TEST_TIMEOUT }, () => {
-  let app: E2eApp
-  let browser: Browser
+  const { browser, app } = useBrowserApp()
   let organizer: Awaited<ReturnType<typeof signUp>>
   beforeAll(async () => {
-    browser = await launchBrowser()
-    app = await startApp()
     organizer = await signUp(app.server, 'organizer')
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await app?.close()
   })
 
   for (const { name, javaScript, viewport } of BROWSER_MODES) {

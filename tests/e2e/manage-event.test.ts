@@ -1,21 +1,19 @@
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { recordOrder } from '../orders/sales-support'
 import { eventWithTiers } from '../orders/support'
 import {
   BROWSER_MODES,
   clickAndLoad,
   collectPageProblems,
-  type E2eApp,
   eventually,
-  launchBrowser,
   newContext,
   PHONE,
   screenshot,
   signInInBrowser,
   signUp,
-  startApp,
   TEST_TIMEOUT,
+  useBrowserApp,
   waitForHydration,
   widthsOf,
 } from './support'
@@ -26,13 +24,10 @@ import {
  * and a desktop, nothing wider than the screen.
  */
 describe("the organizer's event page in a browser", { timeout: TEST_TIMEOUT }, () => {
-  let app: E2eApp
-  let browser: Browser
+  const { browser, app } = useBrowserApp()
   let email: string
   let eventId: string
   beforeAll(async () => {
-    browser = await launchBrowser()
-    app = await startApp()
     const organizer = await signUp(app.server, 'organizer')
     email = organizer.email
     const publisher = { id: organizer.id, email, claims: { role: 'authenticated' as const, sub: organizer.id, email } }
@@ -54,10 +49,6 @@ describe("the organizer's event page in a browser", { timeout: TEST_TIMEOUT }, (
       lines: [{ tier: tiers[0]!, quantity: 30 }],
       buyer: { name: 'Studio Group', email: 'studio@example.test' },
     })
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await app?.close()
   })
 
   /** Follows a link or submits a GET form: a navigation in both modes, a document load without JavaScript. */

@@ -1,10 +1,9 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dayAfter } from '../support/wizard-fixtures'
 import {
   createEventFromDashboard,
   currentStageOf,
-  type E2eApp,
   errorsBeside,
   eventsOfSession,
   expectFieldError,
@@ -13,17 +12,16 @@ import {
   fillThroughApi,
   formValues,
   intentButton,
-  launchBrowser,
   newContext,
   screenshot,
   signInInBrowser,
   signUp,
   signUpInBrowser,
   stageUrl,
-  startApp,
   submitWithoutJs,
   TEST_TIMEOUT,
   tierFields,
+  useBrowserApp,
   valuesOf,
 } from './support'
 
@@ -36,23 +34,18 @@ import {
 describe('the wizard with JavaScript turned off', { timeout: TEST_TIMEOUT }, () => {
   const now = new Date()
   const values = formValues(now)
-  let app: E2eApp
-  let browser: Browser
+  const { browser, app } = useBrowserApp()
   let context: BrowserContext
   let page: Page
   let sessionId: string
   let slug: string
 
   beforeAll(async () => {
-    browser = await launchBrowser()
-    app = await startApp()
     context = await newContext(browser, app.server, { javaScriptEnabled: false, viewport: { width: 1280, height: 900 } })
     page = await context.newPage()
   })
   afterAll(async () => {
     await context?.close()
-    await browser?.close()
-    await app?.close()
   })
 
   const onStage = async (stage: string) => {

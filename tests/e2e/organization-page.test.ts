@@ -1,5 +1,4 @@
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { asServiceRole } from '../../db/rls'
 import * as schema from '../../db/schema'
 import { invitationTokenFor } from '../support/invitations'
@@ -7,9 +6,7 @@ import { validStageData } from '../support/wizard-fixtures'
 import {
   BROWSER_MODES,
   collectPageProblems,
-  type E2eApp,
   fillThroughApi,
-  launchBrowser,
   newContext,
   newEmail,
   PASSWORD,
@@ -17,8 +14,8 @@ import {
   screenshot,
   signInInBrowser,
   signUp,
-  startApp,
   TEST_TIMEOUT,
+  useBrowserApp,
   waitForHydration,
   widthsOf,
 } from './support'
@@ -29,16 +26,7 @@ import {
  * the last owner refused leaving (with the reason), a member removed. JavaScript on and off, phone and desktop.
  */
 describe("an organization's events and members on its page", { timeout: TEST_TIMEOUT }, () => {
-  let app: E2eApp
-  let browser: Browser
-  beforeAll(async () => {
-    browser = await launchBrowser()
-    app = await startApp()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await app?.close()
-  })
+  const { browser, app } = useBrowserApp()
 
   for (const { name, javaScript, viewport } of BROWSER_MODES) {
     it(name, async () => {

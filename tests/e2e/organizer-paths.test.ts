@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type StageId } from '../../server/wizard/stages'
 import { dayAfter } from '../support/wizard-fixtures'
@@ -6,7 +6,6 @@ import {
   type Api,
   collectPageProblems,
   DESKTOP,
-  type E2eApp,
   eventually,
   expectFieldError,
   field,
@@ -14,16 +13,15 @@ import {
   fillThroughApi,
   formValues,
   intentButton,
-  launchBrowser,
   newContext,
   PHONE,
   signInInBrowser,
   signUp,
   stageUrl,
-  startApp,
   submitWithoutJs,
   TEST_TIMEOUT,
   tierFields,
+  useBrowserApp,
   waitForHydration,
 } from './support'
 
@@ -61,18 +59,11 @@ const venues = {
 } as const
 
 describe.each(modes)('organizer paths ($label)', { timeout: TEST_TIMEOUT }, ({ javaScript, viewport }) => {
-  let browser: Browser
-  let app: E2eApp
+  const { browser, app } = useBrowserApp()
   const contexts: BrowserContext[] = []
 
-  beforeAll(async () => {
-    browser = await launchBrowser()
-    app = await startApp()
-  })
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => {})
-    await browser?.close()
-    await app?.close()
   })
 
   /** A new organizer in their own browser, with a wizard filled in through the API up to `stage`. */
@@ -296,19 +287,14 @@ describe.each(modes)('organizer paths ($label)', { timeout: TEST_TIMEOUT }, ({ j
 })
 
 describe('autosave when leaving the page (JavaScript on)', { timeout: TEST_TIMEOUT }, () => {
-  let browser: Browser
-  let app: E2eApp
+  const { browser, app } = useBrowserApp()
   let context: BrowserContext
 
   beforeAll(async () => {
-    browser = await launchBrowser()
-    app = await startApp()
     context = await newContext(browser, app.server)
   })
   afterAll(async () => {
     await context?.close().catch(() => {})
-    await browser?.close()
-    await app?.close()
   })
 
   it('keeps a title typed just before following the header link', async () => {

@@ -1,24 +1,11 @@
 import { randomBytes } from 'node:crypto'
-import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { asServiceRole } from '../../db/rls'
 import * as schema from '../../db/schema'
 import { eventWithTiers } from '../orders/support'
 import { type FakeStripe, fakeAccount, startFakeStripe, verifiedAccount } from '../support/fake-stripe'
 import { stripeEnv, WEBHOOK_SECRET } from '../support/stripe-webhooks'
-import {
-  collectPageProblems,
-  DESKTOP,
-  type E2eApp,
-  launchBrowser,
-  newContext,
-  PHONE,
-  screenshot,
-  startApp,
-  TEST_TIMEOUT,
-  waitForHydration,
-  widthsOf,
-} from './support'
+import { collectPageProblems, DESKTOP, newContext, PHONE, screenshot, TEST_TIMEOUT, useBrowserApp, waitForHydration, widthsOf } from './support'
 
 /*
  * A buyer pays for tickets: from the public page to the local stand-in of Stripe Checkout and back to
@@ -26,15 +13,17 @@ import {
  * JavaScript, with the Refresh button without.
  */
 describe('a buyer pays for tickets through Checkout', { timeout: TEST_TIMEOUT }, () => {
-  let app: E2eApp
-  let browser: Browser
   let fake: FakeStripe
+  beforeAll(async () => {
+    fake = await startFakeStripe()
+  })
+  afterAll(async () => {
+    await fake?.close()
+  })
+  const { browser, app } = useBrowserApp({ env: () => stripeEnv(fake) })
   let slug: string
   let tierId: string
   beforeAll(async () => {
-    browser = await launchBrowser()
-    fake = await startFakeStripe()
-    app = await startApp({ env: stripeEnv(fake) })
     fake.deliverWebhooksTo(app.server.url, WEBHOOK_SECRET)
     const accountId = `acct_${randomBytes(8).toString('hex')}`
     fake.accounts.set(accountId, verifiedAccount(fakeAccount(accountId)))
@@ -47,11 +36,6 @@ describe('a buyer pays for tickets through Checkout', { timeout: TEST_TIMEOUT },
     )
     slug = event.slug
     tierId = tiers[0]!.id
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await app?.close()
-    await fake?.close()
   })
 
   for (const { name, javaScriptEnabled, viewport } of [

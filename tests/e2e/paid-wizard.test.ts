@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { StageId } from '../../server/wizard/stages'
 import { type FakeStripe, startFakeStripe } from '../support/fake-stripe'
@@ -6,22 +6,20 @@ import { stripeEnv, WEBHOOK_SECRET } from '../support/stripe-webhooks'
 import {
   collectPageProblems,
   DESKTOP,
-  type E2eApp,
   field,
   fillFields,
   fillThroughApi,
   intentButton,
-  launchBrowser,
   newContext,
   PHONE,
   screenshot,
   signInInBrowser,
   signUp,
   stageUrl,
-  startApp,
   submitWithoutJs,
   TEST_TIMEOUT,
   tierFields,
+  useBrowserApp,
   waitForHydration,
 } from './support'
 
@@ -39,22 +37,21 @@ const modes = [
 ] as const
 
 describe('an organizer builds a paid event with Stripe payouts', { timeout: TEST_TIMEOUT }, () => {
-  let app: E2eApp
-  let browser: Browser
   let fake: FakeStripe
+  beforeAll(async () => {
+    fake = await startFakeStripe()
+  })
+  afterAll(async () => {
+    await fake?.close()
+  })
+  const { browser, app } = useBrowserApp({ env: () => stripeEnv(fake) })
   const contexts: BrowserContext[] = []
 
   beforeAll(async () => {
-    browser = await launchBrowser()
-    fake = await startFakeStripe()
-    app = await startApp({ env: stripeEnv(fake) })
     fake.deliverWebhooksTo(app.server.url, WEBHOOK_SECRET)
   })
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => {})
-    await browser?.close()
-    await app?.close()
-    await fake?.close()
   })
 
   it.each(modes)('$label', async ({ javaScript, viewport, label }) => {

@@ -1,17 +1,14 @@
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { eventWithTiers } from '../orders/support'
 import {
   collectPageProblems,
   DESKTOP,
-  type E2eApp,
-  launchBrowser,
   newContext,
   PHONE,
   screenshot,
-  startApp,
   submitWithoutJs,
   TEST_TIMEOUT,
+  useBrowserApp,
   waitForHydration,
   widthsOf,
 } from './support'
@@ -23,13 +20,10 @@ const MEETING_LINK = 'https://meet.example.test/secret-room'
  * JavaScript off (plain form posts), and on a desktop with it on.
  */
 describe('a stranger registers for a free event', { timeout: TEST_TIMEOUT }, () => {
-  let app: E2eApp
-  let browser: Browser
+  const { browser, app } = useBrowserApp()
   let slug: string
   let tierId: string
   beforeAll(async () => {
-    browser = await launchBrowser()
-    app = await startApp()
     // The fixture event starts in 2030: on sale now on the real clock.
     const { event, tiers } = await eventWithTiers(app.database.db, [{ name: 'General', maxPerOrder: 4 }], {
       venueMode: 'hybrid',
@@ -37,10 +31,6 @@ describe('a stranger registers for a free event', { timeout: TEST_TIMEOUT }, () 
     })
     slug = event.slug
     tierId = tiers[0]!.id
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await app?.close()
   })
 
   for (const { name, javaScriptEnabled, viewport } of [

@@ -1,21 +1,19 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type StageId, stageIds } from '../../server/wizard/stages'
 import { validStageData } from '../support/wizard-fixtures'
 import {
   type Api,
   DESKTOP,
-  type E2eApp,
   intentButton,
-  launchBrowser,
   newContext,
   PHONE,
   screenshot,
   signInInBrowser,
   signUp,
   stageUrl,
-  startApp,
   TEST_TIMEOUT,
+  useBrowserApp,
   waitForHydration,
   widthsOf,
 } from './support'
@@ -28,8 +26,7 @@ import {
  */
 describe('every stage fits a phone and a desktop', { timeout: TEST_TIMEOUT }, () => {
   const data = validStageData(new Date())
-  let browser: Browser
-  let app: E2eApp
+  const { browser, app } = useBrowserApp()
   let api: Api
   let sessionId: string
   const sizes: { name: string; phone: boolean; javaScript: boolean; context?: BrowserContext; page?: Page }[] = [
@@ -40,8 +37,6 @@ describe('every stage fits a phone and a desktop', { timeout: TEST_TIMEOUT }, ()
   ]
 
   beforeAll(async () => {
-    browser = await launchBrowser()
-    app = await startApp()
     const account = await signUp(app.server, 'organizer')
     api = account.api
     sessionId = (await api.wizard.create.mutate({ fresh: true })).sessionId
@@ -56,8 +51,6 @@ describe('every stage fits a phone and a desktop', { timeout: TEST_TIMEOUT }, ()
   })
   afterAll(async () => {
     for (const size of sizes) await size.context?.close()
-    await browser?.close()
-    await app?.close()
   })
 
   /** Opens `path` at each size, checks nothing sticks out sideways, and writes a screenshot. */

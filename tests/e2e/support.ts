@@ -7,7 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { eq } from 'drizzle-orm'
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core'
-import { expect } from 'vitest'
+import { afterAll, beforeAll, expect } from 'vitest'
 import { asServiceRole } from '../../db/rls'
 import * as schema from '../../db/schema'
 import type { CopilotModel } from '../../server/copilot/model'
@@ -53,11 +53,16 @@ export interface E2eApp {
   close(): Promise<void>
 }
 
+export interface AppOptions {
+  copilotModel?: CopilotModel | null
+  env?: Record<string, string>
+}
+
 /**
  * The real Express app and production build on a fresh PGlite database. Limits are raised so that a
  * test's own clicks and autosaves never meet the per-user mutation limit.
  */
-export async function startApp(options: { copilotModel?: CopilotModel | null; env?: Record<string, string> } = {}): Promise<E2eApp> {
+export async function startApp(options: AppOptions = {}): Promise<E2eApp> {
   const database = await openTestDatabase('pglite')
   const server = await startTestServer(
     database,
@@ -73,6 +78,61 @@ export async function startApp(options: { copilotModel?: CopilotModel | null; en
       closed = true
       await server.close().catch(() => {})
       await database.close()
+    },
+  }
+}
+
+/**
+ * The usual setup of a browser suite: Chromium and the app (`startApp`), opened in `beforeAll` and
+ * closed in `afterAll`. Call it in the suite's body; read what it returns in tests and in hooks
+ * registered after it (the `beforeAll` hooks run in order, the `afterAll` hooks in reverse, so a
+ * suite's own contexts close before the browser), never in the suite's body itself:
+ *
+ *     const { browser, app } = useBrowserApp()
+ *
+ * `browser` and `app` stand for the ones started: each property is read from them when used. An `env`
+ * that depends on something another hook starts first (a fake Stripe's URL) can be a function, called
+ * in `beforeAll`.
+ */
+export function useBrowserApp(options: Omit<AppOptions, 'env'> & { env?: Record<string, string> | (() => Record<string, string>) } = {}): {
+  browser: Browser
+  app: E2eApp
+} {
+  const { env, ...appOptions } = options
+  let browser: Browser | undefined
+  let app: E2eApp | undefined
+  beforeAll(async () => {
+    browser = await launchBrowser()
+    app = await startApp({ ...appOptions, env: typeof env === 'function' ? env() : env })
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await app?.close()
+  })
+
+  const started = <T>(value: T | undefined, name: string): T => {
+    if (value === undefined) throw new Error(`useBrowserApp: the ${name} starts in beforeAll; read it in a test or a later hook`)
+    return value
+  }
+  const theBrowser = () => started(browser, 'browser')
+  const theApp = () => started(app, 'app')
+  return {
+    // Playwright's Browser has too many members to list: each is read from the started one, methods bound to it.
+    browser: new Proxy({} as Browser, {
+      get(_, key) {
+        const target = theBrowser()
+        const value: unknown = Reflect.get(target, key, target)
+        return typeof value === 'function' ? value.bind(target) : value
+      },
+    }),
+    app: {
+      get database() {
+        return theApp().database
+      },
+      get server() {
+        return theApp().server
+      },
+      close: () => theApp().close(),
     },
   }
 }

@@ -1,5 +1,5 @@
-import type { Browser, BrowserContext, Page, Request } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { BrowserContext, Page, Request } from 'playwright-core'
+import { afterAll, describe, expect, it } from 'vitest'
 import {
   type Api,
   collectPageProblems,
@@ -14,7 +14,6 @@ import {
   fillThroughApi,
   formValues,
   intentButton,
-  launchBrowser,
   newContext,
   saveStatusOf,
   signInInBrowser,
@@ -22,6 +21,7 @@ import {
   stageUrl,
   startApp,
   TEST_TIMEOUT,
+  useBrowserApp,
   waitForHydration,
 } from './support'
 
@@ -31,18 +31,11 @@ import {
  */
 describe('the wizard with JavaScript on', { timeout: TEST_TIMEOUT }, () => {
   const values = formValues(new Date())
-  let browser: Browser
-  let app: E2eApp
+  const { browser, app } = useBrowserApp()
   const contexts: BrowserContext[] = []
 
-  beforeAll(async () => {
-    browser = await launchBrowser()
-    app = await startApp()
-  })
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => {})
-    await browser?.close()
-    await app?.close()
   })
 
   /** A fresh account, signed in in its own browser context; `problems` collects the page's errors. */
