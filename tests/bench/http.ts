@@ -8,6 +8,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url))
 export interface RunningServer {
   url: string
   child: ChildProcess
+  /** Resident memory of the server, its workers' included. */
   residentMemoryMb: () => number
   /** CPU seconds (user and system) the server has used so far, its workers' included (WEB_CONCURRENCY). */
   cpuSeconds: () => number
@@ -51,10 +52,7 @@ export async function startServer(env: Record<string, string>, nodeArgs: string[
   return {
     url: `http://127.0.0.1:${port}`,
     child,
-    residentMemoryMb: () => {
-      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8')
-      return Math.round(Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0) / 1024)
-    },
+    residentMemoryMb: () => Math.round(processTree(child.pid!).reduce((sum, pid) => sum + residentKbOf(pid), 0) / 1024),
     cpuSeconds: () => processTree(child.pid!).reduce((sum, pid) => sum + cpuSecondsOf(pid), 0),
     stop: () =>
       new Promise((resolve) => {
@@ -81,6 +79,14 @@ function cpuSecondsOf(pid: number): number {
   const fields = statFields(pid)
   // utime and stime are fields 14 and 15, so 11 and 12 after the state.
   return fields ? (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND : 0
+}
+
+function residentKbOf(pid: number): number {
+  try {
+    return Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)?.[1] ?? 0)
+  } catch {
+    return 0
+  }
 }
 
 /** The process and its descendants (the cluster's workers). */
