@@ -16,6 +16,7 @@ import { openTestDatabase, randomSuffix, type TestDatabase } from '../support/da
 import { testEnv } from '../support/env'
 import { PASSWORD } from '../support/organizers'
 import { startTestServer, type TestServer } from '../support/server'
+import { envOf, type SuiteEnv, started } from '../support/started'
 import { validStageData } from '../support/wizard-fixtures'
 
 export const CHROMIUM = '/usr/bin/chromium'
@@ -94,7 +95,7 @@ export async function startApp(options: AppOptions = {}): Promise<E2eApp> {
  * that depends on something another hook starts first (a fake Stripe's URL) can be a function, called
  * in `beforeAll`.
  */
-export function useBrowserApp(options: Omit<AppOptions, 'env'> & { env?: Record<string, string> | (() => Record<string, string>) } = {}): {
+export function useBrowserApp(options: Omit<AppOptions, 'env'> & { env?: SuiteEnv } = {}): {
   browser: Browser
   app: E2eApp
 } {
@@ -103,19 +104,15 @@ export function useBrowserApp(options: Omit<AppOptions, 'env'> & { env?: Record<
   let app: E2eApp | undefined
   beforeAll(async () => {
     browser = await launchBrowser()
-    app = await startApp({ ...appOptions, env: typeof env === 'function' ? env() : env })
+    app = await startApp({ ...appOptions, env: envOf(env) })
   })
   afterAll(async () => {
     await browser?.close()
     await app?.close()
   })
 
-  const started = <T>(value: T | undefined, name: string): T => {
-    if (value === undefined) throw new Error(`useBrowserApp: the ${name} starts in beforeAll; read it in a test or a later hook`)
-    return value
-  }
-  const theBrowser = () => started(browser, 'browser')
-  const theApp = () => started(app, 'app')
+  const theBrowser = () => started(browser, 'useBrowserApp: the browser')
+  const theApp = () => started(app, 'useBrowserApp: the app')
   return {
     // Playwright's Browser has too many members to list: each is read from the started one, methods bound to it.
     browser: new Proxy({} as Browser, {

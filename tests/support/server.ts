@@ -13,6 +13,7 @@ import type { CopilotModel } from '../../server/copilot/model'
 import { createLogger } from '../../server/logger'
 import type { AppRouter } from '../../server/trpc/root'
 import { openTestDatabase, type TestDatabase } from './databases'
+import { envOf, type SuiteEnv, started } from './started'
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-signing'
 
@@ -67,7 +68,7 @@ export async function startTestServer(database: DatabaseHandle, env: Record<stri
  */
 export function useTestServer(
   kind: DatabaseKind,
-  env: Record<string, string> | (() => Record<string, string>) = {},
+  env: SuiteEnv = {},
   options: TestServerOptions & { poolMax?: number } = {},
 ): { server: TestServer; database: TestDatabase } {
   const { poolMax, ...serverOptions } = options
@@ -75,19 +76,15 @@ export function useTestServer(
   let server: TestServer | undefined
   beforeAll(async () => {
     database = await openTestDatabase(kind, poolMax === undefined ? {} : { poolMax })
-    server = await startTestServer(database, typeof env === 'function' ? env() : env, serverOptions)
+    server = await startTestServer(database, envOf(env), serverOptions)
   })
   afterAll(async () => {
     await server?.close()
     await database?.close()
   })
 
-  const started = <T>(value: T | undefined, name: string): T => {
-    if (value === undefined) throw new Error(`useTestServer: the ${name} starts in beforeAll; read it in a test or a later hook`)
-    return value
-  }
-  const theServer = () => started(server, 'server')
-  const theDatabase = () => started(database, 'database')
+  const theServer = () => started(server, 'useTestServer: the server')
+  const theDatabase = () => started(database, 'useTestServer: the database')
   return {
     server: {
       get url() {
