@@ -73,3 +73,23 @@ export async function wizardCalls(server: RunningServer, users: BenchUser[], pub
     },
   ]
 }
+
+/** The floor server's calls (floor-server.ts), loaded as the wizard's are: connection `i` is user `i`. */
+export function floorCalls(server: RunningServer, users: BenchUser[]): BenchCall[] {
+  return [
+    { name: 'Express alone (small JSON)', request: { url: `${server.url}/plain`, method: 'GET', perClient: () => ({ headers: {} }) } },
+    { name: 'tRPC query returning a constant', request: { url: `${server.url}/api/trpc/noop`, method: 'GET', perClient: () => ({ headers: {} }) } },
+    {
+      name: "tRPC mutation sending the merge's statements",
+      comparedToLimit: true,
+      request: {
+        url: `${server.url}/api/trpc/merge`,
+        method: 'POST',
+        perClient: (i) => ({
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ json: { userId: users[i]!.id, sessionId: users[i]!.sessionId, name: `Ada ${i}` } }),
+        }),
+      },
+    },
+  ]
+}

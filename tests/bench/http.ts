@@ -15,9 +15,12 @@ export interface RunningServer {
   stop: () => Promise<void>
 }
 
-/** `npm start` (the compiled server) as its own process (the load generator must not share its event loop). */
-export async function startServer(env: Record<string, string>, nodeArgs: string[] = []): Promise<RunningServer> {
-  const child = spawn(process.execPath, [...nodeArgs, '--enable-source-maps', 'build/http.js'], {
+/**
+ * `npm start` (the compiled server), or another `entry` such as the floor server, as its own process (the
+ * load generator must not share its event loop).
+ */
+export async function startServer(env: Record<string, string>, nodeArgs: string[] = [], entry = 'build/http.js'): Promise<RunningServer> {
+  const child = spawn(process.execPath, [...nodeArgs, '--enable-source-maps', entry], {
     cwd: root,
     env: {
       PATH: process.env.PATH,

@@ -12,13 +12,13 @@ import { type Database, openDatabase } from '../../db/client'
 import { migrateEmbedded } from '../../db/migrate'
 import * as schema from '../../db/schema'
 import { cleanupExpiredSessions } from '../../server/jobs/cleanup'
-import { BENCH_SECRET, cookieFor, getPath, tokenFor, wizardCalls } from './calls'
+import { BENCH_SECRET, type BenchCall, cookieFor, floorCalls, getPath, tokenFor, wizardCalls } from './calls'
 import { benchDatabase } from './database'
 import { type LoadResult, load, type RunningServer, startServer } from './http'
 import { mergeTransactionLimit, orderTransactionLimit, pgbenchVersion, seedMergeClients } from './limit'
 import { saleCounts, soldOutFailures, surge } from './on-sale'
 import { pageWeight } from './page-weight'
-import { type BenchUser, type Exec, seedExpired, seedGrowth, seedOnSale, seedPublishable, seedUsers } from './seed'
+import { type Exec, seedExpired, seedGrowth, seedOnSale, seedPublishable, seedUsers } from './seed'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
 const WARM_UP_SECONDS = 2
@@ -47,16 +47,8 @@ const print = (line = '') => {
   console.log(line)
 }
 
-async function httpSuite(
-  label: string,
-  server: RunningServer,
-  users: BenchUser[],
-  publishable: string[],
-  limits?: Map<number, number>,
-  connectionsList = CONNECTIONS,
-) {
+async function httpSuite(label: string, server: RunningServer, calls: BenchCall[], limits?: Map<number, number>, connectionsList = CONNECTIONS) {
   const results: { name: string; connections: number; result: LoadResult; cpuMs: number; ratio?: string; rssMb: number }[] = []
-  const calls = await wizardCalls(server, users, publishable)
   // A server that has just started runs its code cold (not yet optimised by V8): two seconds of each
   // call first, not measured, as a server in service would have had.
   for (const call of calls) await load({ ...call.request, connections: 8, seconds: WARM_UP_SECONDS })
@@ -124,7 +116,7 @@ async function main() {
     }
     const server = await startServer({ DATABASE_URL: appUrl, AUTH_JWT_SECRET: BENCH_SECRET, DATABASE_POOL_MAX: String(POOL_MAX) })
     try {
-      await httpSuite('Over HTTP (Postgres)', server, users, publishable.slice(0, PUBLISHED_BY_ONE_PROCESS), limits)
+      await httpSuite('Over HTTP (Postgres)', server, await wizardCalls(server, users, publishable.slice(0, PUBLISHED_BY_ONE_PROCESS)), limits)
       if (!WIZARD_ONLY) {
         const weight = await pageWeight(`${server.url}/wizard/${users[1]!.sessionId}/organizerSetup`, {
           cookie: await cookieFor(users[1]!),
@@ -222,9 +214,24 @@ async function main() {
     // Two worker processes on the same two cores (shared with Postgres and the load generator).
     const workers = await startServer({ DATABASE_URL: appUrl, AUTH_JWT_SECRET: BENCH_SECRET, DATABASE_POOL_MAX: String(POOL_MAX), WEB_CONCURRENCY: '2' })
     try {
-      await httpSuite('Over HTTP (Postgres), WEB_CONCURRENCY=2', workers, users, publishable.slice(PUBLISHED_BY_ONE_PROCESS), limits, [32])
+      await httpSuite(
+        'Over HTTP (Postgres), WEB_CONCURRENCY=2',
+        workers,
+        await wizardCalls(workers, users, publishable.slice(PUBLISHED_BY_ONE_PROCESS)),
+        limits,
+        [32],
+      )
     } finally {
       await workers.stop()
+    }
+
+    // The same layers without the app's own work (tests/bench/floor-server.ts): what no change to the
+    // app can take below.
+    const floor = await startServer({ DATABASE_URL: appUrl, DATABASE_POOL_MAX: String(POOL_MAX) }, ['--import', 'tsx'], 'tests/bench/floor-server.ts')
+    try {
+      await httpSuite('The floor: Express, tRPC and postgres.js alone (Postgres)', floor, floorCalls(floor, users), limits, [32])
+    } finally {
+      await floor.stop()
     }
 
     if (!WIZARD_ONLY) {
@@ -254,7 +261,7 @@ async function main() {
       try {
         print('## PGlite (embedded, same machine)')
         print()
-        await httpSuite('Over HTTP (PGlite)', server, users, publishable)
+        await httpSuite('Over HTTP (PGlite)', server, await wizardCalls(server, users, publishable))
       } finally {
         await server.stop()
       }
