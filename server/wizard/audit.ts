@@ -28,17 +28,24 @@ export interface AuditEntry {
 const IDEMPOTENCY_CONSTRAINT = 'wizard_actions_user_idempotency_key_key'
 
 /**
+ * Sends the action's audit row together with its last statement, one round trip for both:
+ * `return withAuditRow(saveChange(…))`. The row's duration then ends when that statement is sent.
+ */
+export type WithAuditRow = <V>(lastStatement: Promise<V>) => Promise<V>
+
+/**
  * Runs one wizard action in one transaction under the actor's RLS, with its audit row written in the
- * same transaction. A failure is rolled back and then recorded in its own transaction, so failures
- * are audited too. With an idempotency key, a key this user already used successfully returns
- * `replay()` instead of acting again — also when two requests with the key race — provided the
- * request is the same one; a different request under a used key is refused, as Stripe does.
+ * same transaction: with the action's last statement when `run` hands it to `withAuditRow`, else after
+ * `run`. A failure is rolled back and then recorded in its own transaction, so failures are audited
+ * too. With an idempotency key, a key this user already used successfully returns `replay()` instead
+ * of acting again — also when two requests with the key race — provided the request is the same one;
+ * a different request under a used key is refused, as Stripe does.
  */
 export async function audited<T>(
   db: Database,
   actor: Actor,
   entry: AuditEntry,
-  run: (tx: Transaction, entry: AuditEntry) => Promise<T>,
+  run: (tx: Transaction, entry: AuditEntry, withAuditRow: WithAuditRow) => Promise<T>,
   replay: () => Promise<T>,
 ): Promise<T> {
   const started = performance.now()
@@ -47,8 +54,14 @@ export async function audited<T>(
   if (earlier) return replayIfSame(earlier, entry, replay)
   try {
     return await withRls(db, actor.claims, async (tx) => {
-      const value = await run(tx, entry)
-      await tx.insert(wizardActions).values(row(actor, entry, started, { result: 'succeeded', idempotencyKey: key }))
+      let written = false
+      const writeAuditRow = () => {
+        written = true
+        return tx.insert(wizardActions).values(row(actor, entry, started, { result: 'succeeded', idempotencyKey: key }))
+      }
+      const withAuditRow: WithAuditRow = async (lastStatement) => (await Promise.all([lastStatement, writeAuditRow()]))[0]
+      const value = await run(tx, entry, withAuditRow)
+      if (!written) await writeAuditRow()
       return value
     })
   } catch (error) {

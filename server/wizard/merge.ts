@@ -44,7 +44,7 @@ export async function mergeStage(deps: WizardDeps, actor: Actor, input: MergeInp
       stage: input.stage,
       payload: { data: input.data, validate: input.validate, expectedVersion: input.expectedVersion },
     },
-    async (tx, entry) => {
+    async (tx, entry, withAuditRow) => {
       const now = deps.now()
       const row = await lockOpenSession(tx, input.sessionId, entry, now)
       if (input.expectedVersion !== undefined && input.expectedVersion !== row.version) {
@@ -64,7 +64,7 @@ export async function mergeStage(deps: WizardDeps, actor: Actor, input: MergeInp
       if (input.validate === 'strict' && issues[input.stage].length > 0) {
         throw new DomainError('BAD_REQUEST', 'Some fields need attention.', { issues: issues[input.stage] })
       }
-      return saveChange(tx, row, now, progress, { [input.stage]: merged })
+      return withAuditRow(saveChange(tx, row, now, progress, { [input.stage]: merged }))
     },
     () => getWizard(deps, actor.claims, input.sessionId),
   )

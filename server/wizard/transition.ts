@@ -20,7 +20,7 @@ export async function transitionStage(deps: WizardDeps, actor: Actor, input: Tra
     deps.db,
     actor,
     { action: 'transition', sessionId: input.sessionId, stage: input.to, payload: { from: input.from, to: input.to } },
-    async (tx, entry) => {
+    async (tx, entry, withAuditRow) => {
       const now = deps.now()
       const row = await lockOpenSession(tx, input.sessionId, entry, now)
       if (row.currentStage !== input.from) {
@@ -53,10 +53,12 @@ export async function transitionStage(deps: WizardDeps, actor: Actor, input: Tra
       }
       // Moving on from a stage that validates completes it.
       if (toIndex > fromIndex && issues[input.from].length === 0) completed.add(input.from)
-      return saveChange(tx, row, now, progress, {
-        currentStage: input.to,
-        completedStages: stageIds.filter((stage) => completed.has(stage)),
-      })
+      return withAuditRow(
+        saveChange(tx, row, now, progress, {
+          currentStage: input.to,
+          completedStages: stageIds.filter((stage) => completed.has(stage)),
+        }),
+      )
     },
     () => getWizard(deps, actor.claims, input.sessionId),
   )

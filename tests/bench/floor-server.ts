@@ -6,8 +6,9 @@
  * - `GET /plain`: Express answering a small JSON body;
  * - `GET /api/trpc/noop`: a tRPC query that returns a constant;
  * - `POST /api/trpc/merge`: a tRPC mutation that sends the merge's statements (the same as pgbench's
- *   `mergeTransactionScript`) through postgres.js: the rate-limit point, then BEGIN, the claims with the
- *   locked read, the update returning the row, the audit row, COMMIT; it answers the updated row.
+ *   `mergeTransactionScript`) through postgres.js in the app's round trips: the rate-limit point; BEGIN,
+ *   the claims and the locked read; the update returning the row with the audit row; COMMIT. It answers
+ *   the updated row.
  */
 import { initTRPC } from '@trpc/server'
 import { createExpressMiddleware } from '@trpc/server/adapters/express'
@@ -46,12 +47,14 @@ const router = t.router({
           tx`select * from event_wizard.wizard_sessions where id = ${input.sessionId} for update`,
         ])
         if (!locked) throw new Error('not found')
-        const [updated] = await tx`update event_wizard.wizard_sessions
-          set organizer_setup = ${tx.json({ name: input.name })}, version = version + 1, last_interaction_at = now(),
-              expires_at = now() + interval '7 days'
-          where id = ${input.sessionId} returning *`
-        await tx`insert into event_wizard.wizard_actions (session_id, user_id, action_name, stage, source, payload, result, duration_ms)
-          values (${input.sessionId}, ${input.userId}, 'merge', 'organizerSetup', 'api', ${tx.json({ data: { name: input.name } })}, 'succeeded', 1)`
+        const [[updated]] = await Promise.all([
+          tx`update event_wizard.wizard_sessions
+            set organizer_setup = ${tx.json({ name: input.name })}, version = version + 1, last_interaction_at = now(),
+                expires_at = now() + interval '7 days'
+            where id = ${input.sessionId} returning *`,
+          tx`insert into event_wizard.wizard_actions (session_id, user_id, action_name, stage, source, payload, result, duration_ms)
+            values (${input.sessionId}, ${input.userId}, 'merge', 'organizerSetup', 'api', ${tx.json({ data: { name: input.name } })}, 'succeeded', 1)`,
+        ])
         return updated
       })
     }),

@@ -1,9 +1,13 @@
 import { type AddressInfo, connect, createServer, type Socket } from 'node:net'
-import { sql } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type DatabaseHandle, openDatabase, queryRows } from '../../db/client'
-import { anonClaims, withRls } from '../../db/rls'
+import { anonClaims, asServiceRole, withRls } from '../../db/rls'
+import { wizardActions } from '../../db/schema'
+import { mergeStage } from '../../server/wizard/merge'
 import { createPostgresDatabase, databaseKinds, dropPostgresDatabase, TEMPLATE_DATABASE } from '../support/databases'
+import { createSession, createUser } from '../support/fixtures'
+import { actorOf } from '../support/wizard-driver'
 
 /** One write from the app to Postgres, as Latin-1 text (the statements and their parameters show in it). */
 type Write = { text: string }
@@ -71,6 +75,36 @@ if (databaseKinds.includes('postgres')) {
       expect(tap.writes[0]!.text).toContain("select current_setting('role') as role")
       // The second write is COMMIT alone (a statement prepared by the warm-up, so sent by its name).
       expect(tap.writes[1]!.text).not.toContain('current_setting')
+    })
+
+    it('merges in three: the locked read with BEGIN, the update with its audit row, COMMIT', async () => {
+      const user = await createUser(database.db, 'round-trips')
+      const session = await createSession(database.db, user)
+      const merge = (name: string) =>
+        mergeStage({ db: database.db, now: () => new Date() }, actorOf(user), {
+          sessionId: session.id,
+          stage: 'organizerSetup',
+          data: { name },
+          validate: 'draft',
+        })
+      await merge('Ada')
+      tap.writes.length = 0
+
+      const state = await merge('Grace Hopper')
+
+      expect(state.data.organizerSetup).toEqual({ name: 'Grace Hopper' })
+      expect(state.version).toBe(session.version + 2)
+      expect(tap.writes).toHaveLength(3)
+      expect(tap.writes[0]!.text).toMatch(/^Q.{4}begin/)
+      expect(tap.writes[0]!.text).toContain(user.id)
+      // The update's stage data and the audit row's payload, in one write.
+      expect(tap.writes[1]!.text).toContain('{"name":"Grace Hopper"}')
+      expect(tap.writes[1]!.text).toContain('"validate":"draft"')
+      const audit = await asServiceRole(database.db, (tx) => tx.select().from(wizardActions).where(eq(wizardActions.sessionId, session.id)))
+      expect(audit.map((action) => [action.actionName, action.result])).toEqual([
+        ['merge', 'succeeded'],
+        ['merge', 'succeeded'],
+      ])
     })
 
     it('still runs the statements inside the transaction, and rolls back on failure', async () => {
