@@ -79,17 +79,22 @@ export function floorCalls(server: RunningServer, users: BenchUser[]): BenchCall
   return [
     { name: 'Express alone (small JSON)', request: { url: `${server.url}/plain`, method: 'GET', perClient: () => ({ headers: {} }) } },
     { name: 'tRPC query returning a constant', request: { url: `${server.url}/api/trpc/noop`, method: 'GET', perClient: () => ({ headers: {} }) } },
-    {
-      name: "tRPC mutation sending the merge's statements",
-      comparedToLimit: true,
-      request: {
-        url: `${server.url}/api/trpc/merge`,
-        method: 'POST',
-        perClient: (i) => ({
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ json: { userId: users[i]!.id, sessionId: users[i]!.sessionId, name: `Ada ${i}` } }),
-        }),
-      },
-    },
+    ...[
+      ['merge', "tRPC mutation sending the merge's statements"],
+      ['mergeWithDrizzle', "the same statements built by Drizzle (the app's database layer)"],
+    ].map(
+      ([procedure, name]): BenchCall => ({
+        name: name!,
+        comparedToLimit: true,
+        request: {
+          url: `${server.url}/api/trpc/${procedure}`,
+          method: 'POST',
+          perClient: (i) => ({
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ json: { userId: users[i]!.id, sessionId: users[i]!.sessionId, name: `Ada ${i}` } }),
+          }),
+        },
+      }),
+    ),
   ]
 }

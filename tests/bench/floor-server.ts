@@ -9,16 +9,24 @@
  *   `mergeTransactionScript`) through postgres.js in the app's round trips: the rate-limit point; BEGIN,
  *   the claims and the locked read; the update returning the row with the audit row; COMMIT. It answers
  *   the updated row.
+ * - `POST /api/trpc/mergeWithDrizzle`: the same statements built by Drizzle through the app's own
+ *   database layer (`openDatabase`, `withRls`), so the difference is what Drizzle costs.
  */
 import { initTRPC } from '@trpc/server'
 import { createExpressMiddleware } from '@trpc/server/adapters/express'
+import { sql as drizzleSql, eq } from 'drizzle-orm'
 import express from 'express'
 import postgres from 'postgres'
 import superjson from 'superjson'
+import { openDatabase } from '../../db/client'
+import { withRls } from '../../db/rls'
+import { wizardActions, wizardSessions } from '../../db/schema'
 
 const databaseUrl = process.env.DATABASE_URL
 if (!databaseUrl) throw new Error('DATABASE_URL is not set')
-const sql = postgres(databaseUrl, { max: Number(process.env.DATABASE_POOL_MAX ?? 20), onnotice: () => {} })
+const poolMax = Number(process.env.DATABASE_POOL_MAX ?? 20)
+const sql = postgres(databaseUrl, { max: poolMax, onnotice: () => {} })
+const database = await openDatabase({ kind: 'postgres', url: databaseUrl, poolMax })
 
 interface MergeInput {
   userId: string
@@ -58,6 +66,43 @@ const router = t.router({
         return updated
       })
     }),
+  mergeWithDrizzle: t.procedure
+    .input((value) => {
+      if (!isMergeInput(value)) throw new Error('userId, sessionId and name are required')
+      return value
+    })
+    .mutation(async ({ input }) => {
+      await database.db.execute(drizzleSql`select points from event_wizard.take_rate_limit_points(${`mutation:${input.userId}`}, 1, 60000, false)`)
+      const claims = { role: 'authenticated' as const, sub: input.userId, aud: 'authenticated' }
+      return withRls(database.db, claims, async (tx) => {
+        const [locked] = await tx.select().from(wizardSessions).where(eq(wizardSessions.id, input.sessionId)).for('update')
+        if (!locked) throw new Error('not found')
+        const now = new Date()
+        const [[updated]] = await Promise.all([
+          tx
+            .update(wizardSessions)
+            .set({
+              organizerSetup: { name: input.name },
+              version: locked.version + 1,
+              lastInteractionAt: now,
+              expiresAt: new Date(now.getTime() + 604_800_000),
+            })
+            .where(eq(wizardSessions.id, input.sessionId))
+            .returning(),
+          tx.insert(wizardActions).values({
+            sessionId: input.sessionId,
+            userId: input.userId,
+            actionName: 'merge',
+            stage: 'organizerSetup',
+            source: 'api',
+            payload: { data: { name: input.name } },
+            result: 'succeeded',
+            durationMs: 1,
+          }),
+        ])
+        return updated
+      })
+    }),
 })
 
 const app = express()
@@ -70,7 +115,12 @@ const server = app.listen(0, '127.0.0.1', () => {
   const address = server.address()
   console.log(JSON.stringify({ msg: 'floor server listening', port: typeof address === 'object' && address ? address.port : null }))
 })
-process.on('SIGTERM', () => {
-  server.close()
-  void sql.end({ timeout: 1 })
+// As the app stops (server/serve.ts): the requests in flight finish, then the pools close, then the
+// process exits. Ending the pools under transactions still running left connections open now and then.
+process.once('SIGTERM', () => {
+  server.closeIdleConnections()
+  server.close(async () => {
+    await Promise.allSettled([sql.end({ timeout: 1 }), database.close()])
+    process.exit(0)
+  })
 })
