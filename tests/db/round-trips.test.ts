@@ -1,4 +1,3 @@
-import { type AddressInfo, connect, createServer, type Socket } from 'node:net'
 import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type DatabaseHandle, openDatabase, queryRows } from '../../db/client'
@@ -7,35 +6,8 @@ import { wizardActions } from '../../db/schema'
 import { mergeStage } from '../../server/wizard/merge'
 import { createPostgresDatabase, databaseKinds, dropPostgresDatabase, TEMPLATE_DATABASE } from '../support/databases'
 import { createSession, createUser } from '../support/fixtures'
+import { startTcpProxy } from '../support/tcp-proxy'
 import { actorOf } from '../support/wizard-driver'
-
-/** One write from the app to Postgres, as Latin-1 text (the statements and their parameters show in it). */
-type Write = { text: string }
-
-/** A TCP proxy in front of Postgres that keeps what the app wrote, one entry per write it received. */
-async function startTap(target: { host: string; port: number }) {
-  const writes: Write[] = []
-  const sockets = new Set<Socket>()
-  const server = createServer((client) => {
-    const upstream = connect(target.port, target.host)
-    for (const socket of [client, upstream]) {
-      sockets.add(socket)
-      socket.on('close', () => sockets.delete(socket))
-      socket.on('error', () => {})
-    }
-    client.on('data', (chunk: Buffer) => writes.push({ text: chunk.toString('latin1') }))
-    client.pipe(upstream).pipe(client)
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return {
-    port: (server.address() as AddressInfo).port,
-    writes,
-    close() {
-      for (const socket of sockets) socket.destroy()
-      return new Promise<void>((resolve) => server.close(() => resolve()))
-    },
-  }
-}
 
 /**
  * A transaction costs one round trip fewer than its statements plus BEGIN and COMMIT: BEGIN goes out
@@ -45,36 +17,38 @@ async function startTap(target: { host: string; port: number }) {
 if (databaseKinds.includes('postgres')) {
   describe('round trips of a transaction [postgres]', () => {
     let urls: { app: string; admin: string }
-    let tap: Awaited<ReturnType<typeof startTap>>
+    let proxy: Awaited<ReturnType<typeof startTcpProxy>>
+    /** What the app wrote to Postgres, one entry per write, as Latin-1 text (statements and parameters show in it). */
+    const writes: string[] = []
     let database: DatabaseHandle
 
     beforeAll(async () => {
       urls = await createPostgresDatabase(TEMPLATE_DATABASE)
       const app = new URL(urls.app)
-      tap = await startTap({ host: app.hostname, port: Number(app.port || 5432) })
+      proxy = await startTcpProxy({ host: app.hostname, port: Number(app.port || 5432) }, { onClientData: (chunk) => writes.push(chunk.toString('latin1')) })
       app.hostname = '127.0.0.1'
-      app.port = String(tap.port)
+      app.port = String(proxy.port)
       database = await openDatabase({ kind: 'postgres', url: app.toString(), poolMax: 1 })
       // The first use of each statement on a connection also describes it; count from the second on.
       await withRls(database.db, anonClaims, (tx) => queryRows(tx, sql`select current_setting('role') as role`))
     })
     afterAll(async () => {
       await database?.close()
-      await tap?.close()
+      await proxy?.close()
       if (urls) await dropPostgresDatabase(urls.admin)
     })
 
     it('sends BEGIN with the claims and the first statement, then waits only for COMMIT', async () => {
-      tap.writes.length = 0
+      writes.length = 0
       const rows = await withRls(database.db, anonClaims, (tx) => queryRows<{ role: string }>(tx, sql`select current_setting('role') as role`))
 
       expect(rows).toEqual([{ role: 'anon' }])
-      expect(tap.writes).toHaveLength(2)
-      expect(tap.writes[0]!.text).toMatch(/^Q.{4}begin/)
-      expect(tap.writes[0]!.text).toContain('{"role":"anon"}')
-      expect(tap.writes[0]!.text).toContain("select current_setting('role') as role")
+      expect(writes).toHaveLength(2)
+      expect(writes[0]!).toMatch(/^Q.{4}begin/)
+      expect(writes[0]!).toContain('{"role":"anon"}')
+      expect(writes[0]!).toContain("select current_setting('role') as role")
       // The second write is COMMIT alone (a statement prepared by the warm-up, so sent by its name).
-      expect(tap.writes[1]!.text).not.toContain('current_setting')
+      expect(writes[1]!).not.toContain('current_setting')
     })
 
     it('merges in three: the locked read with BEGIN, the update with its audit row, COMMIT', async () => {
@@ -88,18 +62,18 @@ if (databaseKinds.includes('postgres')) {
           validate: 'draft',
         })
       await merge('Ada')
-      tap.writes.length = 0
+      writes.length = 0
 
       const state = await merge('Grace Hopper')
 
       expect(state.data.organizerSetup).toEqual({ name: 'Grace Hopper' })
       expect(state.version).toBe(session.version + 2)
-      expect(tap.writes).toHaveLength(3)
-      expect(tap.writes[0]!.text).toMatch(/^Q.{4}begin/)
-      expect(tap.writes[0]!.text).toContain(user.id)
+      expect(writes).toHaveLength(3)
+      expect(writes[0]!).toMatch(/^Q.{4}begin/)
+      expect(writes[0]!).toContain(user.id)
       // The update's stage data and the audit row's payload, in one write.
-      expect(tap.writes[1]!.text).toContain('{"name":"Grace Hopper"}')
-      expect(tap.writes[1]!.text).toContain('"validate":"draft"')
+      expect(writes[1]!).toContain('{"name":"Grace Hopper"}')
+      expect(writes[1]!).toContain('"validate":"draft"')
       const audit = await asServiceRole(database.db, (tx) => tx.select().from(wizardActions).where(eq(wizardActions.sessionId, session.id)))
       expect(audit.map((action) => [action.actionName, action.result])).toEqual([
         ['merge', 'succeeded'],
@@ -121,7 +95,7 @@ if (databaseKinds.includes('postgres')) {
           throw new Error('the caller gave up')
         }),
       ).rejects.toThrow('the caller gave up')
-      expect(tap.writes.at(-1)!.text).toContain('rollback')
+      expect(writes.at(-1)!).toContain('rollback')
       const [after] = await queryRows<{ value: string | null }>(database.db, sql`select current_setting('event_wizard.round_trip_test', true) as value`)
       expect(after!.value ?? '').toBe('')
     })

@@ -2,9 +2,10 @@ import { type AddressInfo, connect, createServer, type Socket } from 'node:net'
 
 /**
  * A TCP proxy in front of Postgres that a test can take down and bring back: down, it drops every
- * open connection and refuses new ones, as a stopped or failing-over database does.
+ * open connection and refuses new ones, as a stopped or failing-over database does. `onClientData`
+ * sees each chunk the app writes to Postgres, as it arrives.
  */
-export async function startTcpProxy(target: { host: string; port: number }) {
+export async function startTcpProxy(target: { host: string; port: number }, { onClientData }: { onClientData?: (chunk: Buffer) => void } = {}) {
   const sockets = new Set<Socket>()
   const track = (socket: Socket) => {
     sockets.add(socket)
@@ -14,6 +15,7 @@ export async function startTcpProxy(target: { host: string; port: number }) {
     const upstream = connect(target.port, target.host)
     track(client)
     track(upstream)
+    if (onClientData) client.on('data', onClientData)
     client.pipe(upstream).pipe(client)
     client.on('error', () => upstream.destroy())
     upstream.on('error', () => client.destroy())
